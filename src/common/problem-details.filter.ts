@@ -1,0 +1,107 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../database/database-errors';
+import {
+  PROBLEM_CONTENT_TYPE,
+  ProblemDocument,
+  ProblemException,
+  problemTypes,
+  statusTitle,
+} from './problem';
+
+interface FastifyLikeError {
+  code?: string;
+  statusCode?: number;
+  message?: string;
+}
+
+/** Fastify's own client errors (body too large, malformed JSON, wrong media type) and their wording. */
+function fastifyClientError(error: unknown): { status: number; detail: string } | undefined {
+  const e = error as FastifyLikeError;
+  if (typeof e?.statusCode !== 'number' || e.statusCode < 400 || e.statusCode >= 500) return undefined;
+  if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return { status: 413, detail: 'The request body is larger than this API accepts.' };
+  }
+  if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return { status: 415, detail: 'Send request bodies as application/json.' };
+  }
+  if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    return { status: 400, detail: 'The request body is empty but declared as JSON.' };
+  }
+  if (e instanceof SyntaxError || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return { status: 400, detail: 'The request body is not valid JSON.' };
+  }
+  return { status: e.statusCode, detail: statusTitle(e.statusCode) };
+}
+
+function httpExceptionDetail(exception: HttpException): string {
+  const response = exception.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  if (typeof message === 'string') return message;
+  return statusTitle(exception.getStatus());
+}
+
+/**
+ * Answers every error as RFC 9457 `application/problem+json` with the request id. Server-side
+ * failures are logged with their stack and answered without internals (no stack, no SQL).
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const problem = this.toProblem(exception, request);
+    if (problem.status >= 500) {
+      this.logger.error({ err: exception, requestId: request.id }, `request failed: ${problem.title}`);
+    }
+    if (exception instanceof ProblemException) {
+      for (const [name, value] of Object.entries(exception.problem.headers ?? {})) reply.header(name, value);
+    }
+    void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+  }
+
+  private toProblem(exception: unknown, request: FastifyRequest): ProblemDocument {
+    const base = { instance: request.url.split('?')[0], requestId: String(request.id) };
+    if (exception instanceof ProblemException) {
+      const status = exception.getStatus();
+      return {
+        type: exception.problemType,
+        title: exception.problem.title ?? statusTitle(status),
+        status,
+        detail: exception.detail,
+        ...base,
+        ...(exception.problem.errors ? { errors: exception.problem.errors } : {}),
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const type = status === HttpStatus.TOO_MANY_REQUESTS ? problemTypes.rateLimited : 'about:blank';
+      return { type, title: statusTitle(status), status, detail: httpExceptionDetail(exception), ...base };
+    }
+    const clientError = fastifyClientError(exception);
+    if (clientError) {
+      const type = clientError.status === 400 ? problemTypes.validation : 'about:blank';
+      return { type, title: statusTitle(clientError.status), ...clientError, ...base };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        type: problemTypes.unavailable,
+        title: statusTitle(503),
+        status: 503,
+        detail: 'The service is temporarily unable to reach its database. Retry shortly.',
+        ...base,
+      };
+    }
+    return {
+      type: 'about:blank',
+      title: statusTitle(500),
+      status: 500,
+      detail: 'An unexpected error occurred. Quote the requestId when reporting it.',
+      ...base,
+    };
+  }
+}

@@ -1,0 +1,222 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { registerAs } from '@nestjs/config';
+import { z } from 'zod';
+
+/**
+ * Every setting the service reads, validated once at start. Stages differ only by
+ * environment variables; staging and prod refuse to start without their secrets.
+ */
+export const STAGES = ['dev', 'test', 'staging', 'prod'] as const;
+export type Stage = (typeof STAGES)[number];
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+const percent = int(0, 100);
+
+const envSchema = z
+  .object({
+    APP_STAGE: z.enum(STAGES).default('dev'),
+    HOST: z.string().default('0.0.0.0'),
+    PORT: int(0, 65535).default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    CORS_ORIGINS: list.default([]),
+    /** false, true (trust every hop), or a comma-separated list of proxy addresses/CIDRs */
+    TRUST_PROXY: z.string().default('false'),
+    BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(256 * 1024),
+    REQUEST_TIMEOUT_MS: int(100, 600_000).default(10_000),
+    SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+    DATA_DIR: z.string().default('.data'),
+
+    DATABASE_URL: z.string().url().optional(),
+    DATABASE_SSL: z.enum(['disable', 'require', 'verify-full']).optional(),
+    DATABASE_SSL_CA_FILE: z.string().optional(),
+    DATABASE_POOL_SIZE: int(1, 200).default(20),
+    DATABASE_CONNECT_TIMEOUT_MS: int(100, 120_000).default(3_000),
+    DATABASE_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(5_000),
+    EMBEDDED_PG_PORT: int(1024, 65535).optional(),
+
+    JWT_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    JWT_ACCESS_TTL_SECONDS: int(30, 86_400).default(900),
+    JWT_REFRESH_TTL_SECONDS: int(300, 365 * 86_400).default(30 * 86_400),
+    JWT_LOCAL_ISSUER: z.string().default('fyntrix-api'),
+    JWT_LOCAL_AUDIENCE: z.string().default('fyntrix-app'),
+    JWKS_URI: z.string().url().optional(),
+    JWT_ISSUER: z.string().optional(),
+    JWT_AUDIENCE: z.string().optional(),
+
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    REDIS_URL: z.string().url().optional(),
+    RATE_LIMIT_TTL_MS: int(1_000, 3_600_000).default(60_000),
+    RATE_LIMIT_MAX: int(1, 1_000_000).default(600),
+    RATE_LIMIT_BURST_TTL_MS: int(100, 60_000).default(1_000),
+    RATE_LIMIT_BURST_MAX: int(1, 100_000).default(50),
+    AUTH_RATE_LIMIT_TTL_MS: int(1_000, 3_600_000).default(60_000),
+    AUTH_RATE_LIMIT_MAX: int(1, 100_000).default(20),
+    LOGIN_LOCKOUT_ATTEMPTS: int(1, 1_000).default(10),
+    LOGIN_LOCKOUT_WINDOW_MS: int(1_000, 86_400_000).default(15 * 60_000),
+
+    TOKEN_ENCRYPTION_KEYS: z.string().optional(),
+
+    FEATURE_SERVER_PREFERENCES_PERCENT: percent.default(100),
+    FEATURE_LOCAL_STORAGE_IMPORT_PERCENT: percent.default(100),
+  })
+  .superRefine((env, ctx) => {
+    if (env.APP_STAGE !== 'staging' && env.APP_STAGE !== 'prod') return;
+    const required = ['DATABASE_URL', 'JWT_SIGNING_KEY', 'METRICS_TOKEN', 'TOKEN_ENCRYPTION_KEYS'] as const;
+    for (const key of required) {
+      if (!env[key]) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `is required when APP_STAGE=${env.APP_STAGE}` });
+      }
+    }
+  })
+  .superRefine((env, ctx) => {
+    const idp = [env.JWKS_URI, env.JWT_ISSUER, env.JWT_AUDIENCE].filter(Boolean).length;
+    if (idp !== 0 && idp !== 3) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWKS_URI'],
+        message: 'JWKS_URI, JWT_ISSUER and JWT_AUDIENCE must be set together',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface AppConfig {
+  stage: Stage;
+  host: string;
+  port: number;
+  logLevel: Env['LOG_LEVEL'];
+  corsOrigins: string[];
+  trustProxy: boolean | string;
+  bodyLimitBytes: number;
+  requestTimeoutMs: number;
+  shutdownGraceMs: number;
+  dataDir: string;
+  database: {
+    /** Absent in dev/test: an embedded PostgreSQL is started instead. */
+    url?: string;
+    ssl: 'disable' | 'require' | 'verify-full';
+    sslCaFile?: string;
+    poolSize: number;
+    connectTimeoutMs: number;
+    statementTimeoutMs: number;
+    embeddedPort: number;
+    /** dev applies pending migrations at start; every other stage leaves that to CI. */
+    migrateOnStart: boolean;
+  };
+  auth: {
+    signingKey?: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    issuer: string;
+    audience: string;
+    identityProvider?: { jwksUri: string; issuer: string; audience: string };
+    lockoutAttempts: number;
+    lockoutWindowMs: number;
+  };
+  metricsToken?: string;
+  redisUrl?: string;
+  rateLimit: {
+    ttlMs: number;
+    max: number;
+    burstTtlMs: number;
+    burstMax: number;
+    authTtlMs: number;
+    authMax: number;
+  };
+  tokenEncryptionKeys?: string;
+  features: { serverPreferences: number; localStorageImport: number };
+}
+
+export class ConfigValidationError extends Error {
+  override name = 'ConfigValidationError';
+}
+
+function parseTrustProxy(value: string): AppConfig['trustProxy'] {
+  if (value === 'true') return true;
+  if (value === 'false' || value === '') return false;
+  return value;
+}
+
+let dotEnvLoaded = false;
+
+/** Reads `.env` (when present) into process.env once; real environment variables win. */
+function loadDotEnv(): void {
+  if (dotEnvLoaded) return;
+  dotEnvLoaded = true;
+  const file = resolve(process.cwd(), '.env');
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+export function loadAppConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.env)): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigValidationError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const deployed = e.APP_STAGE === 'staging' || e.APP_STAGE === 'prod';
+  return {
+    stage: e.APP_STAGE,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    corsOrigins: e.CORS_ORIGINS,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    dataDir: resolve(e.DATA_DIR),
+    database: {
+      url: e.DATABASE_URL,
+      ssl: e.DATABASE_SSL ?? (deployed ? 'verify-full' : 'disable'),
+      sslCaFile: e.DATABASE_SSL_CA_FILE,
+      poolSize: e.DATABASE_POOL_SIZE,
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      embeddedPort: e.EMBEDDED_PG_PORT ?? (e.APP_STAGE === 'test' ? 54329 : 54320),
+      migrateOnStart: e.APP_STAGE === 'dev',
+    },
+    auth: {
+      signingKey: e.JWT_SIGNING_KEY,
+      accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,
+      refreshTtlSeconds: e.JWT_REFRESH_TTL_SECONDS,
+      issuer: e.JWT_LOCAL_ISSUER,
+      audience: e.JWT_LOCAL_AUDIENCE,
+      identityProvider:
+        e.JWKS_URI && e.JWT_ISSUER && e.JWT_AUDIENCE
+          ? { jwksUri: e.JWKS_URI, issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE }
+          : undefined,
+      lockoutAttempts: e.LOGIN_LOCKOUT_ATTEMPTS,
+      lockoutWindowMs: e.LOGIN_LOCKOUT_WINDOW_MS,
+    },
+    metricsToken: e.METRICS_TOKEN,
+    redisUrl: e.REDIS_URL,
+    rateLimit: {
+      ttlMs: e.RATE_LIMIT_TTL_MS,
+      max: e.RATE_LIMIT_MAX,
+      burstTtlMs: e.RATE_LIMIT_BURST_TTL_MS,
+      burstMax: e.RATE_LIMIT_BURST_MAX,
+      authTtlMs: e.AUTH_RATE_LIMIT_TTL_MS,
+      authMax: e.AUTH_RATE_LIMIT_MAX,
+    },
+    tokenEncryptionKeys: e.TOKEN_ENCRYPTION_KEYS,
+    features: {
+      serverPreferences: e.FEATURE_SERVER_PREFERENCES_PERCENT,
+      localStorageImport: e.FEATURE_LOCAL_STORAGE_IMPORT_PERCENT,
+    },
+  };
+}
+
+/** The typed configuration as a Nest provider: inject with `@Inject(appConfig.KEY)`. */
+export const appConfig = registerAs('app', () => loadAppConfig());

@@ -1,0 +1,56 @@
+/**
+ * PostgreSQL error classification shared by services and the exception filter.
+ * TypeORM wraps driver errors (`QueryFailedError.driverError`); both shapes are accepted.
+ */
+interface PgLikeError {
+  code?: string;
+  message?: string;
+  driverError?: PgLikeError;
+  cause?: unknown;
+}
+
+function driverError(error: unknown): PgLikeError | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const e = error as PgLikeError;
+  return e.driverError ?? e;
+}
+
+export function pgErrorCode(error: unknown): string | undefined {
+  return driverError(error)?.code;
+}
+
+/** 23505: a unique constraint said no. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const e = driverError(error) as (PgLikeError & { constraint?: string }) | undefined;
+  return e?.code === '23505' && (!constraint || e.constraint === constraint);
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '57014', // query_canceled: statement_timeout
+  '53300', // too_many_connections
+]);
+
+const UNAVAILABLE_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Query read timeout',
+  'Client has encountered a connection error',
+  'Connection is not established',
+];
+
+/** True when the database could not be reached or gave up on us: the request may be retried. */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = driverError(error);
+  if (!e) return false;
+  if (e.code && (UNAVAILABLE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+  const message = e.message ?? '';
+  return UNAVAILABLE_MESSAGES.some((m) => message.includes(m));
+}

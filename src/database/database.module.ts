@@ -1,0 +1,25 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { type AppConfig, appConfig } from '../config/app-config';
+import { buildDataSourceOptions } from './data-source-options';
+import { EmbeddedDatabaseService } from './embedded-database.service';
+
+@Global()
+@Module({
+  providers: [EmbeddedDatabaseService],
+  exports: [EmbeddedDatabaseService],
+})
+class EmbeddedDatabaseModule {}
+
+/** TypeORM on PostgreSQL, built from the same options as `ormconfig.ts`. */
+@Module({
+  imports: [
+    EmbeddedDatabaseModule,
+    TypeOrmModule.forRootAsync({
+      inject: [appConfig.KEY, EmbeddedDatabaseService],
+      useFactory: async (config: AppConfig, embedded: EmbeddedDatabaseService) =>
+        buildDataSourceOptions(config, await embedded.resolveUrl()),
+    }),
+  ],
+})
+export class DatabaseModule {}

@@ -1,0 +1,28 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+
+/** Liveness (the process answers) and readiness (it can reach its database). */
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+  ) {}
+
+  /** The process is up; never touches the database, so a database outage does not restart it. */
+  @Get('live')
+  @ApiOkResponse({ description: 'The process is alive.' })
+  getLiveness(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Ready to serve: the database answers a ping within 1.5 s. */
+  @Get('ready')
+  @HealthCheck()
+  @ApiServiceUnavailableResponse({ description: 'The database is unreachable.' })
+  getReadiness(): Promise<HealthCheckResult> {
+    return this.health.check([() => this.database.pingCheck('database', { timeout: 1_500 })]);
+  }
+}

@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app';
+import { loadAppConfig } from './config/app-config';
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const config = loadAppConfig();
+  const app = await createApp();
+  await app.listen({ port: config.port, host: config.host });
+  const url = `http://localhost:${config.port}`;
+  new Logger('Main').log(`ready in ${Date.now() - started} ms: ${url}/api/v1, Swagger UI at ${url}/docs`);
+}
+
+main().catch((error: unknown) => {
+  // Config errors are for humans: print the message alone, not a stack.
+  console.error(error instanceof Error && error.name === 'ConfigValidationError' ? error.message : error);
+  process.exit(1);
+});

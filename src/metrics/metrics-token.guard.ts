@@ -1,0 +1,25 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { type AppConfig, appConfig } from '../config/app-config';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/** When METRICS_TOKEN is set (always in staging/prod), `/metrics` wants it as a bearer token. */
+@Injectable()
+export class MetricsTokenGuard implements CanActivate {
+  private readonly expected?: Buffer;
+
+  constructor(@Inject(appConfig.KEY) config: AppConfig) {
+    this.expected = config.metricsToken ? digest(config.metricsToken) : undefined;
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    if (!this.expected) return true;
+    const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization ?? '';
+    const [scheme, token] = header.split(' ');
+    // Comparing fixed-length digests keeps the comparison constant-time whatever was sent.
+    if (scheme?.toLowerCase() === 'bearer' && token && timingSafeEqual(digest(token), this.expected)) return true;
+    throw new UnauthorizedException('A valid metrics token is required.');
+  }
+}

@@ -1,0 +1,67 @@
+import { Check, Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+
+export const USER_ROLES = ['user', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+export const USER_STATUSES = ['active', 'disabled'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+/** Mirrors migration 0002. Never serialised directly: responses go through `toUserResponse`. */
+@Entity({ name: 'users' })
+@Unique('uq_users_account_id', ['accountId'])
+@Unique('uq_users_email', ['email'])
+@Unique('uq_users_external_identity', ['externalIssuer', 'externalSubject'])
+@Check('ck_users_email_lower', 'email = lower(email)')
+@Check('ck_users_identity', 'email IS NOT NULL OR external_subject IS NOT NULL')
+@Check('ck_users_external_pair', '(external_issuer IS NULL) = (external_subject IS NULL)')
+@Check('ck_users_role', `role IN ('user', 'admin')`)
+@Check('ck_users_status', `status IN ('active', 'disabled')`)
+@Check('ck_users_failed_login_count', 'failed_login_count >= 0')
+export class User {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_users' })
+  id: string;
+
+  @Column({ name: 'account_id', type: 'varchar', length: 16 })
+  accountId: string;
+
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  email: string | null;
+
+  @Column({ type: 'varchar', length: 100, default: '' })
+  name: string;
+
+  @Column({ name: 'password_hash', type: 'varchar', length: 255, nullable: true })
+  passwordHash: string | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'user' })
+  role: UserRole;
+
+  @Column({ type: 'varchar', length: 16, default: 'active' })
+  status: UserStatus;
+
+  @Column({ name: 'external_issuer', type: 'varchar', length: 255, nullable: true })
+  externalIssuer: string | null;
+
+  @Column({ name: 'external_subject', type: 'varchar', length: 255, nullable: true })
+  externalSubject: string | null;
+
+  @Column({ name: 'last_login_at', type: 'timestamptz', nullable: true })
+  lastLoginAt: Date | null;
+
+  @Column({ name: 'failed_login_count', type: 'integer', default: 0 })
+  failedLoginCount: number;
+
+  @Column({ name: 'first_failed_login_at', type: 'timestamptz', nullable: true })
+  firstFailedLoginAt: Date | null;
+
+  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
+  lockedUntil: Date | null;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
+  updatedAt: Date;
+
+  @Column({ name: 'deleted_at', type: 'timestamptz', nullable: true })
+  deletedAt: Date | null;
+}
