@@ -1,4 +1,6 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { applyDecorators, ValidationError, ValidationPipe } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn, ValidateBy } from 'class-validator';
 import { badRequest, FieldError } from './problem';
 
 /** Flattens class-validator's nested errors into `{field: "items.3.symbol", message}` pairs. */
@@ -22,5 +24,27 @@ export function createValidationPipe(): ValidationPipe {
     stopAtFirstError: false,
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => badRequest('The request is not valid.', flattenValidationErrors(errors)),
+  });
+}
+
+/**
+ * An enumerated field: validated against the list and documented as a named enum, so the
+ * generated client gets a union type (`Universe`, `Exchange`, …) instead of `string`.
+ */
+export function IsEnumValue(values: readonly string[], enumName: string, options: { isArray?: boolean } = {}) {
+  return applyDecorators(
+    IsIn(values as string[], { each: options.isArray }),
+    ApiProperty({ enum: values as string[], enumName, isArray: options.isArray }),
+  );
+}
+
+/** The field must be sent, though it may be null (`primaryMode` in a full replace). */
+export function IsPresent() {
+  return ValidateBy({
+    name: 'isPresent',
+    validator: {
+      validate: (value: unknown) => value !== undefined,
+      defaultMessage: (args) => `${args?.property} must be present (null is allowed)`,
+    },
   });
 }

@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
 
@@ -115,7 +116,8 @@ export interface AppConfig {
     migrateOnStart: boolean;
   };
   auth: {
-    signingKey?: string;
+    /** HS256 key of the access tokens this service issues. */
+    signingKey: string;
     accessTtlSeconds: number;
     refreshTtlSeconds: number;
     issuer: string;
@@ -148,6 +150,21 @@ function parseTrustProxy(value: string): AppConfig['trustProxy'] {
   return value;
 }
 
+/**
+ * A secret for dev/test that survives restarts (so sessions and ciphertexts stay valid):
+ * generated once under `<DATA_DIR>/secrets/`, readable by the owner only. Staging and prod
+ * must configure theirs (the schema refuses to start without them).
+ */
+function devSecret(dataDir: string, name: string): string {
+  const dir = join(dataDir, 'secrets');
+  const file = join(dir, name);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
 let dotEnvLoaded = false;
 
 /** Reads `.env` (when present) into process.env once; real environment variables win. */
@@ -166,6 +183,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.en
   }
   const e = parsed.data;
   const deployed = e.APP_STAGE === 'staging' || e.APP_STAGE === 'prod';
+  const dataDir = resolve(e.DATA_DIR);
   return {
     stage: e.APP_STAGE,
     host: e.HOST,
@@ -176,7 +194,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.en
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
-    dataDir: resolve(e.DATA_DIR),
+    dataDir,
     database: {
       url: e.DATABASE_URL,
       ssl: e.DATABASE_SSL ?? (deployed ? 'verify-full' : 'disable'),
@@ -188,7 +206,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.en
       migrateOnStart: e.APP_STAGE === 'dev',
     },
     auth: {
-      signingKey: e.JWT_SIGNING_KEY,
+      signingKey: e.JWT_SIGNING_KEY ?? devSecret(dataDir, 'jwt-signing-key'),
       accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,
       refreshTtlSeconds: e.JWT_REFRESH_TTL_SECONDS,
       issuer: e.JWT_LOCAL_ISSUER,

@@ -1,4 +1,6 @@
+import { AuditEvent } from '../audit/audit-event.entity';
 import { RefreshToken } from '../auth/refresh-token.entity';
+import { UserPreferences } from '../preferences/preferences.entity';
 import { BrokerConnection } from '../trading/broker-connections/broker-connection.entity';
 import { BrokerToken } from '../trading/broker-connections/broker-token.entity';
 import { BrokerOrder } from '../trading/orders/broker-order.entity';
@@ -10,4 +12,14 @@ import { User } from '../users/user.entity';
  * Every entity, in one list shared by the app and the migration CLI, so the drift check
  * (`npm run migration:check`) compares the migrations against the whole model.
  */
-export const ENTITIES = [User, RefreshToken, BrokerConnection, BrokerToken, TradeIntent, BrokerOrder, PortfolioSnapshot];
+export const ENTITIES = [
+  User,
+  RefreshToken,
+  BrokerConnection,
+  BrokerToken,
+  TradeIntent,
+  BrokerOrder,
+  PortfolioSnapshot,
+  UserPreferences,
+  AuditEvent,
+];

@@ -1,10 +1,15 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Public } from '../auth/auth.decorators';
+import { ApiProblem } from '../docs/problem-response';
+import { NoRateLimit } from '../rate-limit/rate-limit.decorators';
 
-/** Liveness (the process answers) and readiness (it can reach its database). */
+/** Liveness (the process answers) and readiness (it can reach its database). Probes are neither authenticated nor rate limited. */
 @ApiTags('health')
 @Controller('health')
+@Public()
+@NoRateLimit()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
@@ -21,7 +26,7 @@ export class HealthController {
   /** Ready to serve: the database answers a ping within 1.5 s. */
   @Get('ready')
   @HealthCheck()
-  @ApiServiceUnavailableResponse({ description: 'The database is unreachable.' })
+  @ApiProblem(503, 'The database is unreachable.')
   getReadiness(): Promise<HealthCheckResult> {
     return this.health.check([() => this.database.pingCheck('database', { timeout: 1_500 })]);
   }

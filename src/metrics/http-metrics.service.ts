@@ -18,7 +18,9 @@ export class HttpMetricsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    // A CLI's application context has no HTTP server to observe.
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    if (!fastify) return;
     fastify.addHook('onResponse', async (request, reply) => {
       this.duration.observe(
         { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: reply.statusCode },

@@ -1,11 +1,17 @@
 import { Controller, Get, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/auth.decorators';
+import { ApiProblem } from '../docs/problem-response';
+import { NoRateLimit } from '../rate-limit/rate-limit.decorators';
 import { MetricsTokenGuard } from './metrics-token.guard';
 
+/** Not behind the JWT guard: Prometheus presents METRICS_TOKEN instead. */
 @ApiTags('metrics')
 @Controller()
+@Public()
+@NoRateLimit()
 export class MetricsController extends PrometheusController {
   /** Prometheus metrics: process, HTTP latency per route, import outcomes. */
   @Get()
@@ -13,7 +19,7 @@ export class MetricsController extends PrometheusController {
   @ApiBearerAuth('metrics-token')
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format.', schema: { type: 'string' } })
-  @ApiUnauthorizedResponse({ description: 'METRICS_TOKEN is set and the bearer token does not match.' })
+  @ApiProblem(401, 'METRICS_TOKEN is set and the bearer token does not match.')
   override index(@Res({ passthrough: true }) response: FastifyReply): Promise<string> {
     return super.index(response);
   }

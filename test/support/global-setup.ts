@@ -12,6 +12,10 @@ import { TEST_DATABASE, adminUrl, testDatabaseUrl } from './database';
 export default async function globalSetup(): Promise<void> {
   process.env.APP_STAGE = 'test';
   process.env.LOG_LEVEL ??= 'silent';
+  // Every spec signs up users from 127.0.0.1; the rate-limit specs set their own low limits.
+  process.env.AUTH_RATE_LIMIT_MAX ??= '100000';
+  process.env.RATE_LIMIT_MAX ??= '100000';
+  process.env.RATE_LIMIT_BURST_MAX ??= '100000';
   const config = loadAppConfig();
   const server = await startEmbeddedPostgres({
     dataDir: config.dataDir,
@@ -27,7 +31,7 @@ export default async function globalSetup(): Promise<void> {
   await admin.end();
 
   const url = testDatabaseUrl(server.url);
-  const options = { ...buildDataSourceOptions(config, url), migrationsRun: false, logging: false } as const;
+  const options = { ...buildDataSourceOptions(config, url), migrationsRun: false, logger: 'advanced-console', logging: false } as const;
   const dataSource = await new DataSource(options).initialize();
   await dataSource.runMigrations({ transaction: 'each' });
   await dataSource.destroy();

@@ -1,0 +1,59 @@
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export const AUDIT_ENTITIES = [
+  'preferences',
+  'watchlist',
+  'insights',
+  'profile',
+  'broker_connection',
+  'trade_intent',
+  'import',
+] as const;
+export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
+
+/** Mirrors migration 0006. Append-only: the database refuses UPDATE, DELETE and TRUNCATE. */
+@Entity({ name: 'audit_events' })
+@Index('ix_audit_events_subject', ['subjectUserId', 'occurredAt', 'id'])
+@Index('ix_audit_events_entity', ['entity', 'occurredAt', 'id'])
+@Check(
+  'ck_audit_events_entity',
+  `entity IN ('preferences', 'watchlist', 'insights', 'profile', 'broker_connection', 'trade_intent', 'import')`,
+)
+export class AuditEvent {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_audit_events' })
+  id: string;
+
+  @Column({ name: 'occurred_at', type: 'timestamptz', default: () => 'now()' })
+  occurredAt: Date;
+
+  /** Null when the system acted (a CLI, a migration). */
+  @Column({ name: 'actor_user_id', type: 'uuid', nullable: true })
+  actorUserId: string | null;
+
+  @Column({ name: 'subject_user_id', type: 'uuid' })
+  subjectUserId: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  entity: AuditEntity;
+
+  @Column({ type: 'varchar', length: 32 })
+  action: string;
+
+  @Column({ type: 'jsonb', nullable: true })
+  before: object | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  after: object | null;
+
+  @Column({ name: 'changed_fields', type: 'text', array: true, default: () => "'{}'" })
+  changedFields: string[];
+
+  @Column({ name: 'request_id', type: 'varchar', length: 128, nullable: true })
+  requestId: string | null;
+
+  @Column({ type: 'varchar', length: 45, nullable: true })
+  ip: string | null;
+
+  @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
+  userAgent: string | null;
+}

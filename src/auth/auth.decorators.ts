@@ -1,0 +1,30 @@
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiProblem, ApiRateLimited } from '../docs/problem-response';
+import type { UserRole } from '../users/user.entity';
+
+export const IS_PUBLIC = 'auth:isPublic';
+export const REQUIRED_ROLES = 'auth:roles';
+
+/** Opts a route out of the global JWT guard (auth routes, health, docs). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/**
+ * Protects a route (or every route of a controller) and documents it as such: the bearer
+ * security scheme, the 401 and 429, and — with roles — the 403. Routes are denied by default anyway;
+ * this decorator is how a protected route says so in the OpenAPI document.
+ */
+export function Authenticated(...roles: UserRole[]) {
+  const decorators = [
+    ApiBearerAuth('bearer'),
+    ApiProblem(401, 'Missing, expired or invalid access token.'),
+    ApiRateLimited(),
+  ];
+  if (roles.length > 0) {
+    decorators.push(
+      SetMetadata(REQUIRED_ROLES, roles),
+      ApiProblem(403, `Requires role: ${roles.join(' or ')}.`),
+    );
+  }
+  return applyDecorators(...decorators);
+}

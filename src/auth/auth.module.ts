@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { type AppConfig, appConfig } from '../config/app-config';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { ExternalIdentityService } from './external-identity.service';
+import { JwtStrategy } from './jwt.strategy';
+import { PasswordsService } from './passwords.service';
+import { LOCAL_JWT_ALGORITHM, TokensService } from './tokens.service';
+
+@Module({
+  imports: [
+    UsersModule,
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [appConfig.KEY],
+      useFactory: (config: AppConfig) => ({
+        secret: config.auth.signingKey,
+        signOptions: {
+          algorithm: LOCAL_JWT_ALGORITHM,
+          expiresIn: config.auth.accessTtlSeconds,
+          issuer: config.auth.issuer,
+          audience: config.auth.audience,
+        },
+      }),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [AuthService, PasswordsService, TokensService, JwtStrategy, ExternalIdentityService],
+})
+export class AuthModule {}

@@ -1,0 +1,24 @@
+import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import { Trim } from '../../common/strings';
+
+export class RegisterDto {
+  /** Unique, case-insensitively. @example "priya@example.com" */
+  @Trim()
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  /**
+   * 10 to 128 characters, not the email, not a well-known common password (422 otherwise).
+   * @example "correct horse battery staple"
+   */
+  @IsString()
+  @MaxLength(1024)
+  password: string;
+
+  /** Display name, 1 to 100 characters. @example "Priya Raman" */
+  @Trim()
+  @IsString()
+  @Length(1, 100)
+  name: string;
+}

@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { decode, type JwtPayload } from 'jsonwebtoken';
+import { JwksClient } from 'jwks-rsa';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { type AppConfig, appConfig } from '../config/app-config';
+import { USER_ROLES, type UserRole } from '../users/user.entity';
+import type { AuthUser } from './auth-user';
+import { ExternalIdentityService } from './external-identity.service';
+import { LOCAL_JWT_ALGORITHM } from './tokens.service';
+
+/** Asymmetric algorithms accepted from the identity provider; never HS*, never `none`. */
+const PROVIDER_ALGORITHMS = ['RS256', 'ES256'];
+
+class TokenRejected extends Error {}
+
+/**
+ * Verifies bearer tokens of two issuers, each with its own key and pinned algorithms:
+ * this service's HS256 tokens, and — when JWKS_URI, JWT_ISSUER and JWT_AUDIENCE are set — an
+ * identity provider's RS256/ES256 tokens, whose keys come from its JWKS (cached). The issuer
+ * picks the key and the algorithms, so a token can never choose how it is checked.
+ */
+@Injectable()
+export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  constructor(
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    private readonly externalIdentities: ExternalIdentityService,
+  ) {
+    const { auth } = config;
+    const provider = auth.identityProvider;
+    const jwks = provider
+      ? new JwksClient({ jwksUri: provider.jwksUri, cache: true, cacheMaxAge: 10 * 60_000, rateLimit: true, jwksRequestsPerMinute: 10, timeout: 5_000 })
+      : undefined;
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      algorithms: [LOCAL_JWT_ALGORITHM, ...(provider ? PROVIDER_ALGORITHMS : [])] as never,
+      issuer: [auth.issuer, ...(provider ? [provider.issuer] : [])],
+      audience: [auth.audience, ...(provider ? [provider.audience] : [])],
+      secretOrKeyProvider: (_request: unknown, rawToken: string, done: (error: unknown, key?: string) => void) => {
+        const token = decode(rawToken, { complete: true });
+        const issuer = (token?.payload as JwtPayload | undefined)?.iss;
+        const algorithm = token?.header.alg ?? '';
+        if (issuer === auth.issuer && algorithm === LOCAL_JWT_ALGORITHM) return done(null, auth.signingKey);
+        if (jwks && issuer === provider?.issuer && PROVIDER_ALGORITHMS.includes(algorithm)) {
+          jwks.getSigningKey(token?.header.kid).then(
+            (key) => done(null, key.getPublicKey()),
+            () => done(new TokenRejected('unknown signing key')),
+          );
+          return;
+        }
+        done(new TokenRejected('unexpected issuer or algorithm'));
+      },
+    });
+  }
+
+  /** Runs after the signature, expiry, issuer and audience checks passed. */
+  async validate(payload: JwtPayload): Promise<AuthUser | false> {
+    const { auth } = this.config;
+    if (typeof payload.sub !== 'string' || !payload.sub) return false;
+    const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (payload.iss === auth.issuer) {
+      // The issuer matched ours, so the audience must be ours too (not the provider's).
+      const role = payload.role as UserRole;
+      if (!audiences.includes(auth.audience) || !USER_ROLES.includes(role)) return false;
+      return { id: payload.sub, role };
+    }
+    const provider = auth.identityProvider;
+    if (!provider || payload.iss !== provider.issuer || !audiences.includes(provider.audience)) return false;
+    return this.externalIdentities.resolve(provider.issuer, payload.sub, typeof payload.name === 'string' ? payload.name : '');
+  }
+}

@@ -1,0 +1,109 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { InjectTransactionHost } from '@nestjs-cls/transactional';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { ProblemException } from '../common/problem';
+import { type AppConfig, appConfig } from '../config/app-config';
+import { IsNull } from 'typeorm';
+import { queryRows, type Tx } from '../database/transaction';
+import type { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { RefreshToken } from './refresh-token.entity';
+
+export const LOCAL_JWT_ALGORITHM = 'HS256';
+
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  /** Access token lifetime in seconds. */
+  expiresIn: number;
+}
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest();
+
+export const invalidRefreshToken = () =>
+  new ProblemException(HttpStatus.UNAUTHORIZED, 'The refresh token is invalid, expired or already used.');
+
+/**
+ * Access tokens (short-lived HS256 JWTs) and refresh tokens (opaque 256-bit values stored only
+ * as SHA-256 hashes, grouped in families: one family per sign-in). Refresh tokens are single
+ * use; presenting one that was already rotated revokes its whole family, since either the
+ * client or a thief holds a copy.
+ */
+@Injectable()
+export class TokensService {
+  constructor(
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+    @InjectTransactionHost() private readonly txHost: Tx,
+    private readonly jwt: JwtService,
+    private readonly users: UsersService,
+  ) {}
+
+  private get refreshTokens() {
+    return this.txHost.tx.getRepository(RefreshToken);
+  }
+
+  /** Starts a new session (a new refresh-token family) for a user who just proved who they are. */
+  issueSession(user: Pick<User, 'id' | 'role'>): Promise<IssuedTokens> {
+    return this.issue(user, randomUUID());
+  }
+
+  private async issue(user: Pick<User, 'id' | 'role'>, familyId: string): Promise<IssuedTokens> {
+    const refreshToken = randomBytes(32).toString('base64url');
+    await this.refreshTokens.insert({
+      userId: user.id,
+      familyId,
+      tokenHash: hashToken(refreshToken),
+      expiresAt: new Date(Date.now() + this.config.auth.refreshTtlSeconds * 1_000),
+    });
+    const accessToken = await this.jwt.signAsync({ role: user.role }, { subject: user.id, jwtid: randomUUID() });
+    return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.config.auth.accessTtlSeconds };
+  }
+
+  /**
+   * Exchanges a refresh token for a new pair. The token is consumed by one conditional UPDATE,
+   * so of two concurrent uses exactly one succeeds; the loser is treated as a replay.
+   */
+  async rotate(refreshToken: string): Promise<{ user: User; tokens: IssuedTokens }> {
+    const tokenHash = hashToken(refreshToken);
+    const outcome = await this.txHost.withTransaction(async () => {
+      const [consumed] = await queryRows<{ userId: string; familyId: string }>(
+        this.txHost,
+        `UPDATE refresh_tokens SET used_at = now()
+         WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+         RETURNING user_id AS "userId", family_id AS "familyId"`,
+        [tokenHash],
+      );
+      if (!consumed) return undefined;
+      const user = await this.users.findById(consumed.userId);
+      if (!user || user.status !== 'active' || user.deletedAt) return { revokeFamily: consumed.familyId };
+      return { user, tokens: await this.issue(user, consumed.familyId) };
+    });
+    if (outcome && 'tokens' in outcome) return outcome as { user: User; tokens: IssuedTokens };
+
+    // Not consumable: unknown, expired, revoked — or already used, which is a replay.
+    const familyId = outcome?.revokeFamily ?? (await this.replayedFamily(tokenHash));
+    if (familyId) await this.revokeFamily(familyId);
+    throw invalidRefreshToken();
+  }
+
+  private async replayedFamily(tokenHash: Buffer): Promise<string | undefined> {
+    const token = await this.refreshTokens.findOneBy({ tokenHash });
+    return token?.usedAt ? token.familyId : undefined;
+  }
+
+  /** Signs the session out: every token of the presented token's family stops working. */
+  async revokeSessionOf(refreshToken: string): Promise<void> {
+    await this.txHost.tx.query(
+      `UPDATE refresh_tokens SET revoked_at = now()
+       WHERE revoked_at IS NULL
+         AND family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)`,
+      [hashToken(refreshToken)],
+    );
+  }
+
+  private async revokeFamily(familyId: string): Promise<void> {
+    await this.refreshTokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+  }
+}

@@ -1,0 +1,65 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { Allow, ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, ValidateIf, ValidateNested } from 'class-validator';
+import { TRADING_MODES, type TradingMode } from '../../common/market';
+import { IsEnumValue, IsPresent } from '../../common/validation';
+import {
+  MARKET_REGIONS,
+  type MarketRegion,
+  RISK_PROFILES,
+  type RiskProfile,
+  UNIVERSES,
+  type Universe,
+} from '../preferences.entity';
+import { TradingModesDto } from './trading-modes.dto';
+
+/**
+ * Fields a client may send back from a GET but that only the server sets: accepted and
+ * ignored, so GET-modify-PUT works.
+ */
+export class ReadOnlyPreferenceFields {
+  @ApiProperty({ readOnly: true, required: false, type: Number })
+  @Allow()
+  version?: unknown;
+
+  @ApiProperty({ readOnly: true, required: false, type: String, format: 'date-time', nullable: true })
+  @Allow()
+  updatedAt?: unknown;
+
+  @ApiProperty({ readOnly: true, required: false, type: String, format: 'date-time', nullable: true })
+  @Allow()
+  disclosureAcceptedAt?: unknown;
+}
+
+/** `PUT /preferences`: every writable field is required. */
+export class ReplacePreferencesDto extends ReadOnlyPreferenceFields {
+  @IsBoolean()
+  disclosureAccepted: boolean;
+
+  @IsEnumValue(UNIVERSES, 'Universe')
+  universe: Universe;
+
+  @IsEnumValue(MARKET_REGIONS, 'MarketRegion')
+  marketRegion: MarketRegion;
+
+  @IsEnumValue(RISK_PROFILES, 'RiskProfile')
+  riskProfile: RiskProfile;
+
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TradingModesDto)
+  tradingModes: TradingModesDto;
+
+  /** An enabled mode, or null for none. */
+  @IsPresent()
+  @ValidateIf((dto: ReplacePreferencesDto) => dto.primaryMode !== null)
+  @ApiProperty({ enum: TRADING_MODES, enumName: 'TradingMode', nullable: true })
+  @IsIn(TRADING_MODES)
+  primaryMode: TradingMode | null;
+
+  /** Enabled modes other than the primary one, each once. */
+  @IsArray()
+  @ArrayMaxSize(TRADING_MODES.length)
+  @IsEnumValue(TRADING_MODES, 'TradingMode', { isArray: true })
+  auxiliaryModes: TradingMode[];
+}

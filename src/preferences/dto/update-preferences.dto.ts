@@ -1,0 +1,52 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, ValidateIf, ValidateNested } from 'class-validator';
+import { TRADING_MODES, type TradingMode } from '../../common/market';
+import { IsEnumValue } from '../../common/validation';
+import {
+  MARKET_REGIONS,
+  type MarketRegion,
+  RISK_PROFILES,
+  type RiskProfile,
+  UNIVERSES,
+  type Universe,
+} from '../preferences.entity';
+import { ReadOnlyPreferenceFields } from './replace-preferences.dto';
+import { PartialTradingModesDto } from './trading-modes.dto';
+
+/** `PATCH /preferences`: only the fields sent change; `tradingModes` may name some modes only. */
+export class UpdatePreferencesDto extends ReadOnlyPreferenceFields {
+  @IsOptional()
+  @IsBoolean()
+  disclosureAccepted?: boolean;
+
+  @IsOptional()
+  @IsEnumValue(UNIVERSES, 'Universe')
+  universe?: Universe;
+
+  @IsOptional()
+  @IsEnumValue(MARKET_REGIONS, 'MarketRegion')
+  marketRegion?: MarketRegion;
+
+  @IsOptional()
+  @IsEnumValue(RISK_PROFILES, 'RiskProfile')
+  riskProfile?: RiskProfile;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => PartialTradingModesDto)
+  tradingModes?: PartialTradingModesDto;
+
+  /** An enabled mode, or null for none. */
+  @ValidateIf((dto: UpdatePreferencesDto) => dto.primaryMode !== undefined && dto.primaryMode !== null)
+  @ApiProperty({ enum: TRADING_MODES, enumName: 'TradingMode', nullable: true, required: false })
+  @IsIn(TRADING_MODES)
+  primaryMode?: TradingMode | null;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(TRADING_MODES.length)
+  @IsEnumValue(TRADING_MODES, 'TradingMode', { isArray: true })
+  auxiliaryModes?: TradingMode[];
+}

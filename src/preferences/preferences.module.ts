@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { PreferencesController } from './preferences.controller';
+import { PreferencesService } from './preferences.service';
+
+@Module({
+  imports: [AuditModule],
+  controllers: [PreferencesController],
+  providers: [PreferencesService],
+  exports: [PreferencesService],
+})
+export class PreferencesModule {}

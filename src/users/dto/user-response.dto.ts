@@ -1,0 +1,32 @@
+import { USER_ROLES, type User, type UserRole } from '../user.entity';
+import { ApiProperty } from '@nestjs/swagger';
+
+/** The caller's account as the API shows it (replaces `arise_account_profile_v1`). */
+export class UserResponseDto {
+  /** @example "3f0c6d0e-8a0b-4c43-9a53-5f8f0a6f1b2c" */
+  id: string;
+  /** Null for accounts of an identity provider that shared no email. @example "priya@example.com" */
+  email: string | null;
+  /** @example "Priya Raman" */
+  name: string;
+  /** Human-readable account number. @example "FY-7K2M9QXD" */
+  accountId: string;
+  @ApiProperty({ enum: USER_ROLES, enumName: 'UserRole' })
+  role: UserRole;
+  createdAt: Date;
+}
+
+/**
+ * The only way a user leaves the API: fields are copied by name, so a new column (a hash, a
+ * lock-out counter) can never leak through a response.
+ */
+export function toUserResponse(user: User): UserResponseDto {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    accountId: user.accountId,
+    role: user.role,
+    createdAt: user.createdAt,
+  };
+}

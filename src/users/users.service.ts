@@ -1,0 +1,144 @@
+import { randomInt } from 'node:crypto';
+import { InjectTransactionHost } from '@nestjs-cls/transactional';
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import { conflict, notFound } from '../common/problem';
+import { toUserResponse } from './dto/user-response.dto';
+import { isUniqueViolation } from '../database/database-errors';
+import { queryRows, type Tx } from '../database/transaction';
+import { User, type UserRole } from './user.entity';
+
+/** Crockford base32 without I, L, O, U: readable aloud, no look-alike characters. */
+const ACCOUNT_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+function newAccountId(): string {
+  let id = 'FY-';
+  for (let i = 0; i < 8; i++) id += ACCOUNT_ALPHABET[randomInt(ACCOUNT_ALPHABET.length)];
+  return id;
+}
+
+/** The `users` table: accounts, their lock-out bookkeeping, and identity-provider users. */
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectTransactionHost() private readonly txHost: Tx,
+    private readonly audit: AuditService,
+  ) {}
+
+  private get users() {
+    return this.txHost.tx.getRepository(User);
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  async getById(id: string): Promise<User> {
+    const user = await this.findById(id);
+    if (!user || user.deletedAt) throw notFound('No such user.');
+    return user;
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email: email.toLowerCase() });
+  }
+
+  /** Creates a password account; 409 when the (lower-cased) email is taken. */
+  async createLocal(input: { email: string; name: string; passwordHash: string }): Promise<User> {
+    return this.insertWithAccountId({
+      email: input.email.toLowerCase(),
+      name: input.name,
+      passwordHash: input.passwordHash,
+    });
+  }
+
+  /**
+   * The user behind an identity-provider token, created on first sight. The provider's email
+   * is not copied: linking it to a password account of the same address would let whoever
+   * controls the provider account take over the local one.
+   */
+  async findOrProvisionExternal(issuer: string, subject: string, name: string): Promise<User> {
+    const existing = await this.users.findOneBy({ externalIssuer: issuer, externalSubject: subject });
+    if (existing) return existing;
+    try {
+      return await this.insertWithAccountId({ externalIssuer: issuer, externalSubject: subject, name });
+    } catch (error) {
+      // Two first requests of a new user raced; the other one created the row.
+      if (!isUniqueViolation(error, 'uq_users_external_identity')) throw error;
+      return this.users.findOneByOrFail({ externalIssuer: issuer, externalSubject: subject });
+    }
+  }
+
+  private async insertWithAccountId(values: Partial<User>): Promise<User> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.users.save(this.users.create({ ...values, accountId: newAccountId() }));
+      } catch (error) {
+        if (isUniqueViolation(error, 'uq_users_email')) throw conflict('An account with this email already exists.');
+        // 32^8 account ids: a collision is rare, two in a row rarer still.
+        if (!isUniqueViolation(error, 'uq_users_account_id') || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  /** Renames the user; an unchanged name is no change (and no audit event). */
+  async updateName(id: string, name: string): Promise<User> {
+    const before = await this.users.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!before || before.deletedAt) throw notFound('No such user.');
+    if (before.name === name) return before;
+    await this.users.update({ id }, { name, updatedAt: () => 'now()' });
+    const after = await this.getById(id);
+    this.audit.record({ action: 'update', before: toUserResponse(before), after: toUserResponse(after) });
+    return after;
+  }
+
+  /**
+   * Counts a failed password for the account: the count restarts when the window since the
+   * first failure has passed, and reaching `maxAttempts` locks the account for one window.
+   * One statement, so concurrent failures from many IPs all count.
+   */
+  async recordFailedLogin(id: string, windowMs: number, maxAttempts: number): Promise<Date | null> {
+    const [updated] = await queryRows<{ lockedUntil: Date | null }>(
+      this.txHost,
+      `UPDATE users SET
+         failed_login_count = CASE WHEN in_window THEN failed_login_count + 1 ELSE 1 END,
+         first_failed_login_at = CASE WHEN in_window THEN first_failed_login_at ELSE now() END,
+         locked_until = CASE WHEN in_window AND failed_login_count + 1 >= $3 OR NOT in_window AND 1 >= $3
+                        THEN now() + $2 * interval '1 millisecond' ELSE locked_until END,
+         updated_at = now()
+       FROM (SELECT COALESCE(first_failed_login_at > now() - $2 * interval '1 millisecond', false) AS in_window
+             FROM users WHERE id = $1) AS w
+       WHERE users.id = $1
+       RETURNING users.locked_until AS "lockedUntil"`,
+      [id, windowMs, maxAttempts],
+    );
+    return updated?.lockedUntil ?? null;
+  }
+
+  async recordSuccessfulLogin(id: string): Promise<void> {
+    await this.users.update(
+      { id },
+      { lastLoginAt: () => 'now()', failedLoginCount: 0, firstFailedLoginAt: null, lockedUntil: null },
+    );
+  }
+
+  /**
+   * Gives a role by email (`npm run user:promote`), audited as a change by the system.
+   * False when no such account exists.
+   */
+  async setRoleByEmail(email: string, role: UserRole): Promise<boolean> {
+    return this.txHost.withTransaction(async () => {
+      const before = await this.users.findOne({ where: { email: email.toLowerCase() }, lock: { mode: 'pessimistic_write' } });
+      if (!before) return false;
+      if (before.role === role) return true;
+      await this.users.update({ id: before.id }, { role, updatedAt: () => 'now()' });
+      const after = await this.getById(before.id);
+      await this.audit.append(
+        'profile',
+        { action: 'role-change', before: toUserResponse(before), after: toUserResponse(after) },
+        { actorUserId: null, subjectUserId: before.id },
+      );
+      return true;
+    });
+  }
+}
