@@ -1,10 +1,9 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { InjectTransactionHost } from '@nestjs-cls/transactional';
 import type { FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import type { AuthUser } from '../auth/auth-user';
-import { type Tx } from '../database/transaction';
+import { Transactions } from '../database/transactions';
 import type { AuditEntity } from './audit-event.entity';
 import { AuditService } from './audit.service';
 
@@ -20,17 +19,15 @@ export class AuditInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly audit: AuditService,
-    @InjectTransactionHost() private readonly txHost: Tx,
+    private readonly transactions: Transactions,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const entity = this.reflector.getAllAndOverride<AuditEntity>(AUDITED_ENTITY, [context.getHandler(), context.getClass()]);
     const request = context.switchToHttp().getRequest<FastifyRequest & { user: AuthUser }>();
     return from(
-      this.txHost.withTransaction(async () => {
-        this.audit.takeRecorded();
-        const result = await lastValueFrom(next.handle(), { defaultValue: undefined });
-        const change = this.audit.takeRecorded();
+      this.transactions.run(async () => {
+        const { result, change } = await this.audit.capture(() => lastValueFrom(next.handle(), { defaultValue: undefined }));
         if (change) {
           await this.audit.append(entity, change, {
             actorUserId: request.user.id,

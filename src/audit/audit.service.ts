@@ -1,8 +1,7 @@
-import { InjectTransactionHost } from '@nestjs-cls/transactional';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
-import { ClsService } from 'nestjs-cls';
 import { decodeCursor, type Page, toPage } from '../common/pagination';
-import { type Tx } from '../database/transaction';
+import { Transactions } from '../database/transactions';
 import { AuditEvent, type AuditEntity } from './audit-event.entity';
 import { changedFields } from './changed-fields';
 
@@ -30,8 +29,6 @@ export interface AuditEventFilter {
   cursor?: string;
 }
 
-const PENDING_CHANGE = 'audit:pendingChange';
-
 /**
  * The audit trail's only writer. Inside an `@Audited()` handler, services call `record()`;
  * the interceptor then writes exactly one event in the handler's transaction, or none when
@@ -39,27 +36,29 @@ const PENDING_CHANGE = 'audit:pendingChange';
  */
 @Injectable()
 export class AuditService {
-  constructor(
-    private readonly cls: ClsService,
-    @InjectTransactionHost() private readonly txHost: Tx,
-  ) {}
+  /** The change recorded by the handler running in this call chain, if any. */
+  private readonly recorded = new AsyncLocalStorage<{ change?: AuditChange }>();
+
+  constructor(private readonly transactions: Transactions) {}
 
   /** Reports the change the current request made. One change per request. */
   record(change: AuditChange): void {
-    if (this.cls.get(PENDING_CHANGE)) throw new Error('A request records at most one audit change');
-    this.cls.set(PENDING_CHANGE, change);
+    const slot = this.recorded.getStore();
+    if (!slot) throw new Error('AuditService.record() is only for handlers marked @Audited()');
+    if (slot.change) throw new Error('A request records at most one audit change');
+    slot.change = change;
   }
 
-  /** Used by the interceptor: the change recorded by the handler that just ran, if any. */
-  takeRecorded(): AuditChange | undefined {
-    const change = this.cls.get<AuditChange | undefined>(PENDING_CHANGE);
-    this.cls.set(PENDING_CHANGE, undefined);
-    return change;
+  /** Used by the interceptor: runs a handler and hands back the change it recorded. */
+  async capture<T>(handler: () => Promise<T>): Promise<{ result: T; change?: AuditChange }> {
+    const slot: { change?: AuditChange } = {};
+    const result = await this.recorded.run(slot, handler);
+    return { result, change: slot.change };
   }
 
   /** Writes one event on the current transaction (or alone, outside one). */
   async append(entity: AuditEntity, change: AuditChange, origin: AuditOrigin): Promise<void> {
-    await this.txHost.tx.getRepository(AuditEvent).insert({
+    await this.transactions.manager.getRepository(AuditEvent).insert({
       entity,
       action: change.action,
       before: change.before,
@@ -75,7 +74,7 @@ export class AuditService {
 
   /** Events newest first, by subject and/or entity, a page at a time. */
   async list(filter: AuditEventFilter): Promise<Page<AuditEvent>> {
-    const query = this.txHost.tx
+    const query = this.transactions.manager
       .getRepository(AuditEvent)
       .createQueryBuilder('e')
       .orderBy('e.occurred_at', 'DESC')

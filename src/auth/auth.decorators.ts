@@ -1,10 +1,10 @@
-import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import { ApiProblem, ApiRateLimited } from '../docs/problem-response';
 import type { UserRole } from '../users/user.entity';
+import { REQUIRED_ROLES, RolesGuard } from './roles.guard';
 
 export const IS_PUBLIC = 'auth:isPublic';
-export const REQUIRED_ROLES = 'auth:roles';
 
 /** Opts a route out of the global JWT guard (auth routes, health, docs). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
@@ -23,6 +23,8 @@ export function Authenticated(...roles: UserRole[]) {
   if (roles.length > 0) {
     decorators.push(
       SetMetadata(REQUIRED_ROLES, roles),
+      // Only where a role is required: a global guard would run on every request for nothing.
+      UseGuards(RolesGuard),
       ApiProblem(403, `Requires role: ${roles.join(' or ')}.`),
     );
   }

@@ -8,7 +8,7 @@ import { AuthService } from './auth.service';
 import { ExternalIdentityService } from './external-identity.service';
 import { JwtStrategy } from './jwt.strategy';
 import { PasswordsService } from './passwords.service';
-import { LOCAL_JWT_ALGORITHM, TokensService } from './tokens.service';
+import { LOCAL_JWT_ALGORITHM, localSigningKey, TokensService } from './tokens.service';
 
 @Module({
   imports: [
@@ -17,7 +17,7 @@ import { LOCAL_JWT_ALGORITHM, TokensService } from './tokens.service';
     JwtModule.registerAsync({
       inject: [appConfig.KEY],
       useFactory: (config: AppConfig) => ({
-        secret: config.auth.signingKey,
+        privateKey: localSigningKey(config.auth.signingKey),
         signOptions: {
           algorithm: LOCAL_JWT_ALGORITHM,
           expiresIn: config.auth.accessTtlSeconds,

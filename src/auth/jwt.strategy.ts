@@ -7,7 +7,7 @@ import { type AppConfig, appConfig } from '../config/app-config';
 import { USER_ROLES, type UserRole } from '../users/user.entity';
 import type { AuthUser } from './auth-user';
 import { ExternalIdentityService } from './external-identity.service';
-import { LOCAL_JWT_ALGORITHM } from './tokens.service';
+import { LOCAL_JWT_ALGORITHM, localSigningKey } from './tokens.service';
 
 /** Asymmetric algorithms accepted from the identity provider; never HS*, never `none`. */
 const PROVIDER_ALGORITHMS = ['RS256', 'ES256'];
@@ -27,6 +27,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     private readonly externalIdentities: ExternalIdentityService,
   ) {
     const { auth } = config;
+    const localKey = localSigningKey(auth.signingKey);
     const provider = auth.identityProvider;
     const jwks = provider
       ? new JwksClient({ jwksUri: provider.jwksUri, cache: true, cacheMaxAge: 10 * 60_000, rateLimit: true, jwksRequestsPerMinute: 10, timeout: 5_000 })
@@ -36,11 +37,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       algorithms: [LOCAL_JWT_ALGORITHM, ...(provider ? PROVIDER_ALGORITHMS : [])] as never,
       issuer: [auth.issuer, ...(provider ? [provider.issuer] : [])],
       audience: [auth.audience, ...(provider ? [provider.audience] : [])],
-      secretOrKeyProvider: (_request: unknown, rawToken: string, done: (error: unknown, key?: string) => void) => {
+      secretOrKeyProvider: (_request: unknown, rawToken: string, done: (error: unknown, key?: string | Buffer) => void) => {
         const token = decode(rawToken, { complete: true });
         const issuer = (token?.payload as JwtPayload | undefined)?.iss;
         const algorithm = token?.header.alg ?? '';
-        if (issuer === auth.issuer && algorithm === LOCAL_JWT_ALGORITHM) return done(null, auth.signingKey);
+        // jsonwebtoken takes a KeyObject; @types/passport-jwt predates that.
+        if (issuer === auth.issuer && algorithm === LOCAL_JWT_ALGORITHM) return done(null, localKey as unknown as Buffer);
         if (jwks && issuer === provider?.issuer && PROVIDER_ALGORITHMS.includes(algorithm)) {
           jwks.getSigningKey(token?.header.kid).then(
             (key) => done(null, key.getPublicKey()),

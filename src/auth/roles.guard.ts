@@ -1,10 +1,11 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { UserRole } from '../users/user.entity';
-import { REQUIRED_ROLES } from './auth.decorators';
 import type { AuthUser } from './auth-user';
 
-/** Enforces `@Authenticated('admin')`: a signed-in user without the role gets 403. */
+export const REQUIRED_ROLES = 'auth:roles';
+
+/** Enforces `@Authenticated('admin')` (which mounts it): a signed-in user without the role gets 403. */
 @Injectable()
 export class RolesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}

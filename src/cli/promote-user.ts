@@ -4,7 +4,6 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { ClsService } from 'nestjs-cls';
 import { AppModule } from '../app.module';
 import { UsersService } from '../users/users.service';
 
@@ -16,8 +15,7 @@ async function main(): Promise<number> {
   }
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   try {
-    // Transactions live in a CLS context; outside HTTP this script opens one itself.
-    const promoted = await app.get(ClsService).run(() => app.get(UsersService).setRoleByEmail(email, 'admin'));
+    const promoted = await app.get(UsersService).setRoleByEmail(email, 'admin');
     console.log(promoted ? `${email} is now an admin` : `no account with email ${email}`);
     return promoted ? 0 : 1;
   } finally {

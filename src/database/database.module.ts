@@ -1,11 +1,9 @@
 import { Global, Module } from '@nestjs/common';
-import { ClsPluginTransactional } from '@nestjs-cls/transactional';
-import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import { ClsModule } from 'nestjs-cls';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { type AppConfig, appConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
 import { EmbeddedDatabaseService } from './embedded-database.service';
+import { Transactions } from './transactions';
 
 @Global()
 @Module({
@@ -15,11 +13,10 @@ import { EmbeddedDatabaseService } from './embedded-database.service';
 class EmbeddedDatabaseModule {}
 
 /**
- * TypeORM on PostgreSQL, built from the same options as `ormconfig.ts`, plus the transaction
- * context: services reach the database through `TransactionHost.tx`, which is the current
- * request's transaction when one is open (AsyncLocalStorage, via nestjs-cls) and the pool
- * otherwise, so a write joins its caller's transaction without passing a manager around.
+ * TypeORM on PostgreSQL, built from the same options as `ormconfig.ts`, and `Transactions`,
+ * through which every service reaches it.
  */
+@Global()
 @Module({
   imports: [
     EmbeddedDatabaseModule,
@@ -28,16 +25,8 @@ class EmbeddedDatabaseModule {}
       useFactory: async (config: AppConfig, embedded: EmbeddedDatabaseService) =>
         buildDataSourceOptions(config, await embedded.resolveUrl()),
     }),
-    ClsModule.forRoot({
-      global: true,
-      middleware: { mount: true },
-      plugins: [
-        new ClsPluginTransactional({
-          imports: [TypeOrmModule],
-          adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
-        }),
-      ],
-    }),
   ],
+  providers: [Transactions],
+  exports: [Transactions],
 })
 export class DatabaseModule {}

@@ -21,11 +21,12 @@ export class HttpMetricsService implements OnModuleInit {
     // A CLI's application context has no HTTP server to observe.
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify) return;
-    fastify.addHook('onResponse', async (request, reply) => {
+    fastify.addHook('onResponse', (request, reply, done) => {
       this.duration.observe(
         { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: reply.statusCode },
         reply.elapsedTime / 1_000,
       );
+      done();
     });
   }
 }

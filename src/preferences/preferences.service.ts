@@ -1,10 +1,9 @@
-import { InjectTransactionHost } from '@nestjs-cls/transactional';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { etagOf } from '../common/etag';
 import type { TradingMode } from '../common/market';
 import { ProblemException, problemTypes, ruleViolation } from '../common/problem';
-import { queryRows, type Tx } from '../database/transaction';
+import { Transactions } from '../database/transactions';
 import type { PreferencesResponseDto } from './dto/preferences-response.dto';
 import type { TradingModes } from './preferences.entity';
 import { checkPreferenceRules, DEFAULT_PREFERENCES, type PreferenceValues } from './preferences.rules';
@@ -123,13 +122,13 @@ function stale(current: number): ProblemException {
 @Injectable()
 export class PreferencesService {
   constructor(
-    @InjectTransactionHost() private readonly txHost: Tx,
+    private readonly transactions: Transactions,
     private readonly audit: AuditService,
   ) {}
 
   /** One indexed point query; the defaults when nothing was saved yet. */
   async get(userId: string): Promise<PreferencesResponseDto> {
-    const [row] = await queryRows<PreferencesRow>(this.txHost, `SELECT ${COLUMNS} FROM user_preferences WHERE user_id = $1`, [userId]);
+    const [row] = await this.transactions.rows<PreferencesRow>(`SELECT ${COLUMNS} FROM user_preferences WHERE user_id = $1`, [userId]);
     return toResponse(row);
   }
 
@@ -151,8 +150,7 @@ export class PreferencesService {
   }
 
   private async update(userId: string, values: PreferencesChanges, ifMatch?: number[]): Promise<PreferencesResponseDto | undefined> {
-    const [{ before, after }] = await queryRows<{ before: PreferencesRow | null; after: PreferencesRow | null }>(
-      this.txHost,
+    const [{ before, after }] = await this.transactions.rows<{ before: PreferencesRow | null; after: PreferencesRow | null }>(
       UPDATE_SQL,
       [
         userId,
@@ -183,7 +181,7 @@ export class PreferencesService {
     };
     const violations = checkPreferenceRules(merged);
     if (violations.length > 0) throw ruleViolation('The preferences break a rule.', violations);
-    const [row] = await queryRows<{ after: PreferencesRow }>(this.txHost, INSERT_SQL, [
+    const [row] = await this.transactions.rows<{ after: PreferencesRow }>(INSERT_SQL, [
       userId,
       merged.disclosureAccepted,
       merged.universe,

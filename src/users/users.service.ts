@@ -1,11 +1,10 @@
 import { randomInt } from 'node:crypto';
-import { InjectTransactionHost } from '@nestjs-cls/transactional';
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { conflict, notFound } from '../common/problem';
 import { toUserResponse } from './dto/user-response.dto';
 import { isUniqueViolation } from '../database/database-errors';
-import { queryRows, type Tx } from '../database/transaction';
+import { Transactions } from '../database/transactions';
 import { User, type UserRole } from './user.entity';
 
 /** Crockford base32 without I, L, O, U: readable aloud, no look-alike characters. */
@@ -21,12 +20,12 @@ function newAccountId(): string {
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectTransactionHost() private readonly txHost: Tx,
+    private readonly transactions: Transactions,
     private readonly audit: AuditService,
   ) {}
 
   private get users() {
-    return this.txHost.tx.getRepository(User);
+    return this.transactions.manager.getRepository(User);
   }
 
   findById(id: string): Promise<User | null> {
@@ -98,8 +97,7 @@ export class UsersService {
    * One statement, so concurrent failures from many IPs all count.
    */
   async recordFailedLogin(id: string, windowMs: number, maxAttempts: number): Promise<Date | null> {
-    const [updated] = await queryRows<{ lockedUntil: Date | null }>(
-      this.txHost,
+    const [updated] = await this.transactions.rows<{ lockedUntil: Date | null }>(
       `UPDATE users SET
          failed_login_count = CASE WHEN in_window THEN failed_login_count + 1 ELSE 1 END,
          first_failed_login_at = CASE WHEN in_window THEN first_failed_login_at ELSE now() END,
@@ -127,7 +125,7 @@ export class UsersService {
    * False when no such account exists.
    */
   async setRoleByEmail(email: string, role: UserRole): Promise<boolean> {
-    return this.txHost.withTransaction(async () => {
+    return this.transactions.run(async () => {
       const before = await this.users.findOne({ where: { email: email.toLowerCase() }, lock: { mode: 'pessimistic_write' } });
       if (!before) return false;
       if (before.role === role) return true;

@@ -1,0 +1,58 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LogController } from 'fastify';
+import pino, { type Logger } from 'pino';
+import type { AppConfig } from '../config/app-config';
+
+let root: Logger | undefined;
+
+/**
+ * The process's one pino logger: Fastify writes the access log through it (natively, without
+ * per-request middleware) and nestjs-pino routes Nest's Logger into it. JSON lines; anything
+ * that looks like a credential is redacted.
+ */
+export function rootLogger(config: AppConfig): Logger {
+  root ??= pino({
+    level: config.logLevel,
+    base: { service: 'fyntrix-api', stage: config.stage },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'res.headers["set-cookie"]',
+        '*.password',
+        '*.accessToken',
+        '*.refreshToken',
+      ],
+      censor: '[redacted]',
+    },
+  });
+  return root;
+}
+
+/** Probes and scrapes would drown the access log. */
+const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
+
+/**
+ * One access-log line per request, when it completes, carrying the request id (Fastify binds
+ * it to `request.log`): method, path without the query string, status and duration.
+ */
+export class AccessLogController extends LogController {
+  override isLogDisabled(request: FastifyRequest): boolean {
+    return QUIET_ROUTES.has(request.routeOptions.url ?? '');
+  }
+
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(request)) return;
+    const line = {
+      method: request.method,
+      url: request.url.split('?')[0],
+      statusCode: reply.statusCode,
+      responseTime: Math.round(reply.elapsedTime * 100) / 100,
+    };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log.info(line, 'request completed');
+  }
+}

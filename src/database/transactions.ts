@@ -1,0 +1,38 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * Where services reach the database: `manager` is the transaction `run()` opened further up
+ * the call (kept in AsyncLocalStorage), or the pool when none is open. So a write joins its
+ * caller's transaction without a manager being passed around.
+ *
+ * Written here rather than taken from nestjs-cls: that module always mounts a global guard
+ * and interceptor, and those two alone measured at a third of a simple route's throughput.
+ */
+@Injectable()
+export class Transactions {
+  private readonly current = new AsyncLocalStorage<EntityManager>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  get manager(): EntityManager {
+    return this.current.getStore() ?? this.dataSource.manager;
+  }
+
+  /** Runs `fn` in a transaction, joining the one already open in this call chain. */
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.current.getStore()) return fn();
+    return this.dataSource.transaction((manager) => this.current.run(manager, fn));
+  }
+
+  /**
+   * Runs SQL that returns rows. TypeORM's `query()` answers `[rows, count]` for
+   * UPDATE/DELETE … RETURNING; this always gives the rows.
+   */
+  async rows<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
+    const result = await this.manager.query(sql, parameters);
+    const updateResult = Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number';
+    return (updateResult ? result[0] : result) as T[];
+  }
+}
