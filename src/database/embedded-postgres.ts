@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { Client } from 'pg';
@@ -86,6 +86,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   releaseSignalsFromLibrary();
   const databaseDir = join(options.dataDir, 'postgres', String(options.port));
   await mkdir(options.dataDir, { recursive: true });
+  const runAsPostgresUser = userInfo().uid === 0;
+  // As root, the server runs as the `postgres` system user, which must be able to reach its folder.
+  if (runAsPostgresUser) await chmod(options.dataDir, 0o755);
   const log = options.onLog ?? (() => undefined);
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -94,7 +97,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password: PASSWORD,
     persistent: true,
     // PostgreSQL refuses to run as root; the library then runs it as a `postgres` system user.
-    createPostgresUser: userInfo().uid === 0,
+    createPostgresUser: runAsPostgresUser,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
     onLog: log,
     onError: (error: unknown) => log(String(error)),
