@@ -42,6 +42,8 @@ function createAdapter(config: AppConfig): FastifyAdapter {
     loggerInstance: rootLogger(config),
     logController: new AccessLogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: config.bodyLimitBytes,
+    // A request still unanswered after this gets a 503 instead of hanging (e.g. database down).
+    handlerTimeout: config.requestTimeoutMs,
     trustProxy: config.trustProxy,
     genReqId: requestIdFor,
     requestIdHeader: false,

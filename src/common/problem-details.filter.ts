@@ -87,12 +87,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const type = clientError.status === 400 ? problemTypes.validation : 'about:blank';
       return { type, title: statusTitle(clientError.status), ...clientError, ...base };
     }
-    if (isDatabaseUnavailable(exception)) {
+    if (isDatabaseUnavailable(exception) || (exception as FastifyLikeError)?.code === 'FST_ERR_HANDLER_TIMEOUT') {
       return {
         type: problemTypes.unavailable,
         title: statusTitle(503),
         status: 503,
-        detail: 'The service is temporarily unable to reach its database. Retry shortly.',
+        detail: 'The service could not complete the request in time or reach its database. Retry shortly.',
         ...base,
       };
     }

@@ -1,0 +1,19 @@
+import { RISK_PROFILES, UNIVERSES } from '../../src/preferences/preferences.entity';
+import type { Scenario } from './scenario';
+
+const pick = <T>(values: readonly T[]): T => values[Math.floor(Math.random() * values.length)];
+
+export const getPreferences: Scenario = {
+  name: 'GET /preferences',
+  request: () => ({ method: 'GET', path: '/api/v1/preferences' }),
+};
+
+/** A random universe and risk profile: all but ~5% of these writes really change the row. */
+export const patchPreferences: Scenario = {
+  name: 'PATCH /preferences',
+  request: () => ({
+    method: 'PATCH',
+    path: '/api/v1/preferences',
+    body: JSON.stringify({ universe: pick(UNIVERSES), riskProfile: pick(RISK_PROFILES) }),
+  }),
+};

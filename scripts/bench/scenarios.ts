@@ -1,0 +1,5 @@
+import { getPreferences, patchPreferences } from './preferences.scenario';
+import type { Scenario } from './scenario';
+
+/** Every scenario `npm run bench` runs, in order (BENCH_SCENARIOS picks some by name). */
+export const scenarios: Scenario[] = [getPreferences, patchPreferences];
