@@ -25,3 +25,19 @@ export async function withDatabase<T>(fn: (client: Client) => Promise<T>, url = 
     await client.end();
   }
 }
+
+/**
+ * A brand-new empty database on the embedded server, for specs that must own their schema
+ * (migration round trips, schema verification). Drop it with the returned function.
+ */
+export async function createScratchDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `fyntrix_${label}_${process.pid}_${Date.now()}`.toLowerCase();
+  const admin = adminUrl(process.env.DATABASE_URL!);
+  await withDatabase((c) => c.query(`CREATE DATABASE ${name}`), admin);
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => withDatabase((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`), admin).then(() => undefined),
+  };
+}

@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { loadAppConfig } from '../src/config/app-config';
+import { buildDataSourceOptions } from '../src/database/data-source-options';
+import { formatReport, verifySchema } from '../src/database/schema-verification';
+import { createScratchDatabase } from './support/database';
+
+const root = join(__dirname, '..');
+
+/** `npm run db:verify` against a stage's database, as CI runs it. */
+function runVerify(databaseUrl: string) {
+  return spawnSync(process.execPath, [join(root, 'scripts', 'run.cjs'), 'src/cli/verify-database.ts'], {
+    cwd: root,
+    env: { ...process.env, APP_STAGE: 'test', DATABASE_URL: databaseUrl },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+describe('db:verify', () => {
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    scratch = await createScratchDatabase('verify');
+    const options = { ...buildDataSourceOptions(loadAppConfig(), scratch.url), logging: false, migrationsRun: false } as const;
+    dataSource = await new DataSource({ ...options, logger: 'advanced-console' }).initialize();
+    await dataSource.runMigrations({ transaction: 'each' });
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await scratch?.drop();
+  });
+
+  it('passes on a fully migrated database and lists every migration as applied', async () => {
+    const report = await verifySchema(dataSource);
+    expect(report.pending).toEqual([]);
+    expect(report.applied).toHaveLength(dataSource.migrations.length);
+    expect(report.checks.filter((c) => !c.present)).toEqual([]);
+    expect(report.checks.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['users', 'audit_events', 'tr_audit_events_append_only', 'ux_broker_connections_account']),
+    );
+    expect(report.ok).toBe(true);
+
+    const cli = runVerify(scratch.url);
+    expect(cli.stdout).toContain('OK: the database matches the code.');
+    expect(cli.status).toBe(0);
+  });
+
+  it('fails with a readable report when an index is missing', async () => {
+    await dataSource.query('DROP INDEX ix_user_preferences_universe');
+    try {
+      const report = await verifySchema(dataSource);
+      expect(report.ok).toBe(false);
+      expect(formatReport(report)).toContain('MISSING index ix_user_preferences_universe (table user_preferences)');
+
+      const cli = runVerify(scratch.url);
+      expect(cli.status).toBe(1);
+      expect(cli.stdout).toContain('MISSING index ix_user_preferences_universe');
+      expect(cli.stdout).toContain('FAILED');
+    } finally {
+      await dataSource.query('CREATE INDEX ix_user_preferences_universe ON user_preferences (universe)');
+    }
+  });
+
+  it('fails when the append-only trigger is gone', async () => {
+    await dataSource.query('DROP TRIGGER tr_audit_events_append_only ON audit_events');
+    try {
+      const report = await verifySchema(dataSource);
+      expect(report.ok).toBe(false);
+      expect(formatReport(report)).toContain('MISSING trigger tr_audit_events_append_only');
+    } finally {
+      await dataSource.query(
+        `CREATE TRIGGER tr_audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
+           FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()`,
+      );
+    }
+  });
+
+  it('fails and names the migration when one is pending', async () => {
+    await dataSource.undoLastMigration({ transaction: 'each' });
+    try {
+      const report = await verifySchema(dataSource);
+      expect(report.ok).toBe(false);
+      expect(report.pending).toHaveLength(1);
+      expect(formatReport(report)).toContain(`[ ] ${report.pending[0]}   <- PENDING`);
+    } finally {
+      await dataSource.runMigrations({ transaction: 'each' });
+    }
+  });
+});
