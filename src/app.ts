@@ -48,6 +48,9 @@ function createAdapter(config: AppConfig): FastifyAdapter {
     genReqId: requestIdFor,
     requestIdHeader: false,
     forceCloseConnections: 'idle',
+    // During shutdown, requests already on a connection are served, not answered 503
+    // (GracefulShutdown asks those clients to reconnect elsewhere with `Connection: close`).
+    return503OnClosing: false,
   });
 }
 
@@ -66,7 +69,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   });
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix('api/v1', { exclude: ROOT_ROUTES });
-  app.enableShutdownHooks();
+  // process.exit after the hooks (not re-raising the signal) lets pino flush its last lines.
+  app.enableShutdownHooks([], { useProcessExit: true });
 
   const headers = securityHeaders();
   app

@@ -10,6 +10,15 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   const url = `http://localhost:${config.port}`;
   new Logger('Main').log(`ready in ${Date.now() - started} ms: ${url}/api/v1, Swagger UI at ${url}/docs`);
+  // Nest runs the orderly shutdown (see GracefulShutdown); this only makes sure it ends.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        new Logger('Main').error('shutdown did not finish in time; exiting');
+        process.exit(1);
+      }, config.shutdownGraceMs + 5_000).unref();
+    });
+  }
 }
 
 main().catch((error: unknown) => {

@@ -34,6 +34,16 @@ function fastifyClientError(error: unknown): { status: number; detail: string } 
   return { status: e.statusCode, detail: statusTitle(e.statusCode) };
 }
 
+/**
+ * What of an error may be logged: its kind, message, code and stack — never the SQL or the
+ * parameters TypeORM attaches to query errors (password hashes, tokens, personal data).
+ */
+function loggableError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { code?: unknown; driverError?: { code?: unknown } }).driverError?.code ?? (error as { code?: unknown }).code;
+  return { type: error.name, message: error.message, code, stack: error.stack };
+}
+
 function httpExceptionDetail(exception: HttpException): string {
   const response = exception.getResponse();
   if (typeof response === 'string') return response;
@@ -56,7 +66,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const problem = this.toProblem(exception, request);
     if (problem.status >= 500) {
-      this.logger.error({ err: exception, requestId: request.id }, `request failed: ${problem.title}`);
+      this.logger.error({ err: loggableError(exception), requestId: request.id }, `request failed: ${problem.title}`);
     }
     if (exception instanceof ProblemException) {
       for (const [name, value] of Object.entries(exception.problem.headers ?? {})) reply.header(name, value);

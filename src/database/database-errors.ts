@@ -50,6 +50,9 @@ const UNAVAILABLE_MESSAGES = [
 export function isDatabaseUnavailable(error: unknown): boolean {
   const e = driverError(error);
   if (!e) return false;
+  // TypeORM releases a transaction's connection when the server drops it; the rest of that
+  // transaction's statements then fail with this error.
+  if ((error as Error).name === 'QueryRunnerAlreadyReleasedError') return true;
   if (e.code && (UNAVAILABLE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
   const message = e.message ?? '';
   return UNAVAILABLE_MESSAGES.some((m) => message.includes(m));
