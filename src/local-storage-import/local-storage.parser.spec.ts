@@ -18,7 +18,8 @@ const modes = (...on: string[]) => ({
   Options: on.includes('Options'),
   Futures: on.includes('Futures'),
 });
-const nse = (...symbols: string[]): WatchlistEntry[] => symbols.map((symbol) => ({ symbol, exchange: 'NSE' }));
+const nseEntry = (symbol: string): WatchlistEntry => ({ symbol, exchange: 'NSE' });
+const nse = (...symbols: string[]): WatchlistEntry[] => symbols.map(nseEntry);
 
 describe('parseLocalStorage: preference keys', () => {
   it.each<[string, string, PreferenceValues[keyof PreferenceValues]]>([
@@ -82,7 +83,11 @@ describe('parseLocalStorage: preference keys', () => {
     [K.disclosureAccepted, '2', 'not number 2'],
     [K.disclosureAccepted, 'null', 'not null'],
     [K.disclosureAccepted, '{"accepted": true}', 'not an object'],
-    [K.universe, 'NIFTY9000', '"NIFTY9000" is not known: the universe must be one of NIFTY50, NIFTY100, NIFTY200, NIFTY500, NIFTYMIDCAP150, NIFTYSMALLCAP250, NIFTYBANK'],
+    [
+      K.universe,
+      'NIFTY9000',
+      '"NIFTY9000" is not known: the universe must be one of NIFTY50, NIFTY100, NIFTY200, NIFTY500, NIFTYMIDCAP150, NIFTYSMALLCAP250, NIFTYBANK',
+    ],
     [K.universe, '', 'empty value: the universe must be one of'],
     [K.universe, '50', 'not number 50'],
     [K.universe, '["NIFTY50"]', 'not an array'],
@@ -115,58 +120,82 @@ describe('parseLocalStorage: watchlist', () => {
   it.each<[string, string, WatchlistEntry[], Array<[index: number, reason: string]>]>([
     ['plain symbols', '["RELIANCE", "TCS", "M&M", "BAJAJ-AUTO"]', nse('RELIANCE', 'TCS', 'M&M', 'BAJAJ-AUTO'), []],
     ['padded and lower-case symbols', '[" wipro ", "sbin", "\\tinfy\\n"]', nse('WIPRO', 'SBIN', 'INFY'), []],
-    ['exchange-qualified strings', '["NSE:ITC", "bse:500325", "NASDAQ: aapl"]', [
-      { symbol: 'ITC', exchange: 'NSE' },
-      { symbol: '500325', exchange: 'BSE' },
-      { symbol: 'AAPL', exchange: 'NASDAQ' },
-    ], []],
-    ['Yahoo-style suffixes', '["RELIANCE.NS", "500325.BO", "tcs.ns"]', [
-      { symbol: 'RELIANCE', exchange: 'NSE' },
-      { symbol: '500325', exchange: 'BSE' },
-      { symbol: 'TCS', exchange: 'NSE' },
-    ], []],
-    ['objects, exchange optional and in any case', '[{"symbol": "sbin", "exchange": "NSE"}, {"symbol": "GOLD", "exchange": "mcx"}, {"symbol": "INFY"}, {"symbol": "ITC", "exchange": null}, {"symbol": "LT", "exchange": ""}]', [
-      { symbol: 'SBIN', exchange: 'NSE' },
-      { symbol: 'GOLD', exchange: 'MCX' },
-      { symbol: 'INFY', exchange: 'NSE' },
-      { symbol: 'ITC', exchange: 'NSE' },
-      { symbol: 'LT', exchange: 'NSE' },
-    ], []],
+    [
+      'exchange-qualified strings',
+      '["NSE:ITC", "bse:500325", "NASDAQ: aapl"]',
+      [nseEntry('ITC'), { symbol: '500325', exchange: 'BSE' }, { symbol: 'AAPL', exchange: 'NASDAQ' }],
+      [],
+    ],
+    [
+      'Yahoo-style suffixes',
+      '["RELIANCE.NS", "500325.BO", "tcs.ns"]',
+      [nseEntry('RELIANCE'), { symbol: '500325', exchange: 'BSE' }, nseEntry('TCS')],
+      [],
+    ],
+    [
+      'objects, exchange optional and in any case',
+      '[{"symbol": "sbin", "exchange": "NSE"}, {"symbol": "GOLD", "exchange": "mcx"}, {"symbol": "INFY"}, ' +
+        '{"symbol": "ITC", "exchange": null}, {"symbol": "LT", "exchange": ""}]',
+      [nseEntry('SBIN'), { symbol: 'GOLD', exchange: 'MCX' }, ...nse('INFY', 'ITC', 'LT')],
+      [],
+    ],
     ['an object with a qualified symbol that agrees', '[{"symbol": "RELIANCE.NS", "exchange": "NSE"}]', nse('RELIANCE'), []],
-    ['strings and objects mixed', '[{"symbol": "sbin", "exchange": "NSE"}, "NSE:ITC", "RELIANCE.NS", "500325.BO", " wipro ", "TCS", "TCS"]', [
-      ...nse('SBIN', 'ITC', 'RELIANCE'),
-      { symbol: '500325', exchange: 'BSE' },
-      ...nse('WIPRO', 'TCS'),
-    ], [[6, 'repeats TCS (index 5)']]],
-    ['repeats in other spellings: the first one wins', '["TCS", "tcs", " TCS", {"symbol": "TCS", "exchange": "BSE"}, "BSE:TCS"]', nse('TCS'), [
-      [1, 'repeats TCS (index 0)'],
-      [2, 'repeats TCS (index 0)'],
-      [3, 'repeats TCS (index 0)'],
-      [4, 'repeats TCS (index 0)'],
-    ]],
-    ['bad items skipped, good ones kept', `["GOOD1", "BAD SYMBOL", "", "${'X'.repeat(33)}", "RELIANCE'; DROP TABLE users;--", "${'Y'.repeat(32)}"]`, nse('GOOD1', 'Y'.repeat(32)), [
-      [1, 'a symbol is made of A-Z 0-9 & - . _ only'],
-      [2, 'empty symbol'],
-      [3, 'a symbol is at most 32 characters'],
-      [4, 'a symbol is made of A-Z 0-9 & - . _ only'],
-    ]],
-    ['non-string items', '["OK", 42, null, true, ["TCS"], {}, {"symbol": 5}, {"ticker": "TCS"}]', nse('OK'), [
-      [1, 'expected a symbol or {symbol, exchange}, not number 42'],
-      [2, 'not null'],
-      [3, 'not boolean true'],
-      [4, 'not an array'],
-      [5, 'symbol must be text, not undefined'],
-      [6, 'symbol must be text, not number 5'],
-      [7, 'symbol must be text, not undefined'],
-    ]],
-    ['unknown or conflicting exchanges', '["OK", "LSE:VOD", {"symbol": "VOD", "exchange": "LSE"}, "BSE:RELIANCE.NS", {"symbol": "NSE:ITC", "exchange": "BSE"}, "NSE:", "NSE:BAD SYMBOL"]', nse('OK'), [
-      [1, '"LSE" is not known: the exchange must be one of NSE, BSE, NFO, MCX, NYSE, NASDAQ'],
-      [2, '"LSE" is not known: the exchange must be one of'],
-      [3, 'names two exchanges, BSE and NSE (.NS)'],
-      [4, 'names two exchanges, BSE and NSE'],
-      [5, 'empty symbol'],
-      [6, 'a symbol is made of A-Z 0-9 & - . _ only'],
-    ]],
+    [
+      'strings and objects mixed',
+      '[{"symbol": "sbin", "exchange": "NSE"}, "NSE:ITC", "RELIANCE.NS", "500325.BO", " wipro ", "TCS", "TCS"]',
+      [...nse('SBIN', 'ITC', 'RELIANCE'), { symbol: '500325', exchange: 'BSE' }, ...nse('WIPRO', 'TCS')],
+      [[6, 'repeats TCS (index 5)']],
+    ],
+    [
+      'repeats in other spellings: the first one wins',
+      '["TCS", "tcs", " TCS", {"symbol": "TCS", "exchange": "BSE"}, "BSE:TCS"]',
+      nse('TCS'),
+      [
+        [1, 'repeats TCS (index 0)'],
+        [2, 'repeats TCS (index 0)'],
+        [3, 'repeats TCS (index 0)'],
+        [4, 'repeats TCS (index 0)'],
+      ],
+    ],
+    [
+      'bad items skipped, good ones kept',
+      `["GOOD1", "BAD SYMBOL", "", "${'X'.repeat(33)}", "RELIANCE'; DROP TABLE users;--", "${'Y'.repeat(32)}"]`,
+      nse('GOOD1', 'Y'.repeat(32)),
+      [
+        [1, 'a symbol is made of A-Z 0-9 & - . _ only'],
+        [2, 'empty symbol'],
+        [3, 'a symbol is at most 32 characters'],
+        [4, 'a symbol is made of A-Z 0-9 & - . _ only'],
+      ],
+    ],
+    [
+      'non-string items',
+      '["OK", 42, null, true, ["TCS"], {}, {"symbol": 5}, {"ticker": "TCS"}]',
+      nse('OK'),
+      [
+        [1, 'expected a symbol or {symbol, exchange}, not number 42'],
+        [2, 'not null'],
+        [3, 'not boolean true'],
+        [4, 'not an array'],
+        [5, 'symbol must be text, not undefined'],
+        [6, 'symbol must be text, not number 5'],
+        [7, 'symbol must be text, not undefined'],
+      ],
+    ],
+    [
+      'unknown or conflicting exchanges',
+      '["OK", "LSE:VOD", {"symbol": "VOD", "exchange": "LSE"}, "BSE:RELIANCE.NS", ' +
+        '{"symbol": "NSE:ITC", "exchange": "BSE"}, "NSE:", "NSE:BAD SYMBOL"]',
+      nse('OK'),
+      [
+        [1, '"LSE" is not known: the exchange must be one of NSE, BSE, NFO, MCX, NYSE, NASDAQ'],
+        [2, '"LSE" is not known: the exchange must be one of'],
+        [3, 'names two exchanges, BSE and NSE (.NS)'],
+        [4, 'names two exchanges, BSE and NSE'],
+        [5, 'empty symbol'],
+        [6, 'a symbol is made of A-Z 0-9 & - . _ only'],
+      ],
+    ],
     ['an empty list', '[]', [], []],
     ['an array stringified twice', JSON.stringify(JSON.stringify(['TCS', 'INFY'])), nse('TCS', 'INFY'), []],
   ])('%s', (_name, raw, items, skipped) => {
@@ -213,9 +242,19 @@ describe('parseLocalStorage: watchlist', () => {
 
 describe('parseLocalStorage: dismissed insights', () => {
   it.each<[string, string, string[], Array<[index: number, reason: string]>]>([
-    ['an array of ids', '["insight:momentum:TCS:2026-11-20", "welcome-tour", "a_b.c"]', ['insight:momentum:TCS:2026-11-20', 'welcome-tour', 'a_b.c'], []],
+    [
+      'an array of ids',
+      '["insight:momentum:TCS:2026-11-20", "welcome-tour", "a_b.c"]',
+      ['insight:momentum:TCS:2026-11-20', 'welcome-tour', 'a_b.c'],
+      [],
+    ],
     ['an object keyed by id', '{"ins-9": true, "ins-10": true}', ['ins-9', 'ins-10'], []],
-    ['object values saying "not dismissed" are left out', '{"ins-1": true, "ins-2": false, "ins-3": "0", "ins-4": "2026-11-20T10:00:00Z", "ins-5": 1}', ['ins-1', 'ins-4', 'ins-5'], []],
+    [
+      'object values saying "not dismissed" are left out',
+      '{"ins-1": true, "ins-2": false, "ins-3": "0", "ins-4": "2026-11-20T10:00:00Z", "ins-5": 1}',
+      ['ins-1', 'ins-4', 'ins-5'],
+      [],
+    ],
     ['padded ids are trimmed, repeats kept once', '[" ins-1 ", "ins-1", "INS-1"]', ['ins-1', 'INS-1'], [[1, 'repeats ins-1 (index 0)']]],
     ['bad ids skipped', `["ok-id", "${'x'.repeat(129)}", 42, "has space", "", "slash/id", null]`, ['ok-id'], [
       [1, 'an insight id is 1 to 128 of A-Z a-z 0-9 _ . : -'],
@@ -225,7 +264,12 @@ describe('parseLocalStorage: dismissed insights', () => {
       [5, 'an insight id is 1 to 128'],
       [6, 'an insight id is text, not null'],
     ]],
-    ['bad keys of an object keep their position', '{"ok": true, "bad id": true, "off": false, "fine": true}', ['ok', 'fine'], [[1, 'an insight id is 1 to 128']]],
+    [
+      'bad keys of an object keep their position',
+      '{"ok": true, "bad id": true, "off": false, "fine": true}',
+      ['ok', 'fine'],
+      [[1, 'an insight id is 1 to 128']],
+    ],
     ['an id of 128 characters', `["${'a'.repeat(128)}"]`, ['a'.repeat(128)], []],
     ['an empty list', '[]', [], []],
     ['an object where nothing is dismissed', '{"ins-1": false}', [], []],
@@ -285,12 +329,10 @@ describe('parseLocalStorage: keys it does not import', () => {
     expect(parseOne(key, '{broken')).toEqual({ key, kind: 'session' });
   });
 
-  it.each([['totally_unrelated'], ['ARISE_UNIVERSE'], ['arise_universe_v2'], [''], ['__proto__'], ['constructor'], ['toString'], ['hasOwnProperty']])(
-    '%j is unknown',
-    (key) => {
-      expect(parseOne(key, 'NIFTY50')).toEqual({ key, kind: 'unknown' });
-    },
-  );
+  const unknownKeys = ['totally_unrelated', 'ARISE_UNIVERSE', 'arise_universe_v2', '', '__proto__', 'constructor', 'toString'];
+  it.each(unknownKeys.map((key) => [key]))('%j is unknown', (key) => {
+    expect(parseOne(key, 'NIFTY50')).toEqual({ key, kind: 'unknown' });
+  });
 });
 
 describe('parseLocalStorage: whole dumps', () => {

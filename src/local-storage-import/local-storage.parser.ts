@@ -66,7 +66,7 @@ export interface WatchlistEntry {
   exchange: Exchange;
 }
 
-/** An item of a list that was left out, and why (`index` is its position in the browser's list). */
+/** An item of a list that was left out, and why; `index` is its 0-based position in the browser's list or object. */
 export interface SkippedItem {
   index: number;
   value: unknown;
@@ -321,7 +321,9 @@ function parseList<T>(
     firstIndex.set(id, index);
     values.push(parsed.value);
   }
-  if (items.length > 0 && values.length === 0) return { ...invalid(key, `no valid ${what} among ${items.length} items`), skipped };
+  if (items.length > 0 && values.length === 0) {
+    return { ...invalid(key, `no valid ${what} among ${items.length} items`), skipped };
+  }
   return { values, skipped };
 }
 
