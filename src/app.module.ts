@@ -10,6 +10,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation';
 import { appConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
+import { FeaturesModule } from './features/features.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PreferencesModule } from './preferences/preferences.module';
@@ -29,6 +30,7 @@ import { UsersModule } from './users/users.module';
     AuthModule,
     UsersModule,
     PreferencesModule,
+    FeaturesModule,
   ],
   providers: [
     GracefulShutdown,

@@ -1,5 +1,6 @@
 import { AuditEvent } from '../audit/audit-event.entity';
 import { RefreshToken } from '../auth/refresh-token.entity';
+import { LocalStorageImport } from '../local-storage-import/local-storage-import.entity';
 import { UserPreferences } from '../preferences/preferences.entity';
 import { BrokerConnection } from '../trading/broker-connections/broker-connection.entity';
 import { BrokerToken } from '../trading/broker-connections/broker-token.entity';
@@ -22,4 +23,5 @@ export const ENTITIES = [
   PortfolioSnapshot,
   UserPreferences,
   AuditEvent,
+  LocalStorageImport,
 ];

@@ -12,18 +12,28 @@ import { DataSource, EntityManager } from 'typeorm';
  */
 @Injectable()
 export class Transactions {
-  private readonly current = new AsyncLocalStorage<EntityManager>();
+  private readonly current = new AsyncLocalStorage<{ manager: EntityManager; afterCommit: (() => void)[] }>();
 
   constructor(private readonly dataSource: DataSource) {}
 
   get manager(): EntityManager {
-    return this.current.getStore() ?? this.dataSource.manager;
+    return this.current.getStore()?.manager ?? this.dataSource.manager;
   }
 
   /** Runs `fn` in a transaction, joining the one already open in this call chain. */
-  run<T>(fn: () => Promise<T>): Promise<T> {
+  async run<T>(fn: () => Promise<T>): Promise<T> {
     if (this.current.getStore()) return fn();
-    return this.dataSource.transaction((manager) => this.current.run(manager, fn));
+    const afterCommit: (() => void)[] = [];
+    const result = await this.dataSource.transaction((manager) => this.current.run({ manager, afterCommit }, fn));
+    for (const callback of afterCommit) callback();
+    return result;
+  }
+
+  /** Runs `callback` once the current transaction has committed (at once outside one); never after a rollback. */
+  afterCommit(callback: () => void): void {
+    const transaction = this.current.getStore();
+    if (transaction) transaction.afterCommit.push(callback);
+    else callback();
   }
 
   /**

@@ -11,6 +11,13 @@ import { checkPreferenceRules, DEFAULT_PREFERENCES, type PreferenceValues } from
 /** The fields a write sets (absent = keep); `tradingModes` may name some modes only. */
 export type PreferencesChanges = Partial<Omit<PreferenceValues, 'tradingModes'>> & { tradingModes?: Partial<TradingModes> };
 
+/** A write's outcome: `before` null when it created the row; `changed` false for a no-op. */
+export interface PreferencesChange {
+  before: PreferencesResponseDto | null;
+  after: PreferencesResponseDto;
+  changed: boolean;
+}
+
 /** The writable fields of a request body; read-only ones a client echoed back are dropped. */
 function changesOf(body: PreferencesChanges & Record<string, unknown>): PreferencesChanges {
   const { disclosureAccepted, universe, marketRegion, riskProfile, tradingModes, primaryMode, auxiliaryModes } = body;
@@ -110,7 +117,7 @@ const definedOnly = <T extends object>(value: T): Partial<T> =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** What the audit trail keeps of a version: the user's fields, not the bookkeeping. */
-const auditedOf = ({ version: _v, updatedAt: _u, ...values }: PreferencesResponseDto) => values;
+export const auditedOf = ({ version: _v, updatedAt: _u, ...values }: PreferencesResponseDto) => values;
 
 function stale(current: number): ProblemException {
   return new ProblemException(HttpStatus.PRECONDITION_FAILED, 'The preferences changed since you read them; reload and retry.', {
@@ -138,18 +145,27 @@ export class PreferencesService {
    * after the update throws, and the update is rolled back with it.
    */
   async write(userId: string, body: PreferencesChanges, ifMatch?: number[]): Promise<PreferencesResponseDto> {
-    const values = changesOf(body);
+    const { before, after, changed } = await this.save(userId, changesOf(body), ifMatch);
+    if (changed) {
+      this.audit.record({ action: before ? 'update' : 'create', before: before && auditedOf(before), after: auditedOf(after) });
+    }
+    return after;
+  }
+
+  /**
+   * The data work of a write, without the audit record: the caller reports the change (the
+   * routes above, or the localStorage import as part of its own single event).
+   */
+  async save(userId: string, values: PreferencesChanges, ifMatch?: number[]): Promise<PreferencesChange> {
     // Two rounds at most: the second only when a concurrent first save created the row.
     for (let round = 0; round < 2; round++) {
-      const result = await this.update(userId, values, ifMatch);
+      const result = (await this.update(userId, values, ifMatch)) ?? (await this.insert(userId, values, ifMatch));
       if (result) return result;
-      const inserted = await this.insert(userId, values, ifMatch);
-      if (inserted) return inserted;
     }
     throw new Error('preferences row neither updatable nor insertable');
   }
 
-  private async update(userId: string, values: PreferencesChanges, ifMatch?: number[]): Promise<PreferencesResponseDto | undefined> {
+  private async update(userId: string, values: PreferencesChanges, ifMatch?: number[]): Promise<PreferencesChange | undefined> {
     const [{ before, after }] = await this.transactions.rows<{ before: PreferencesRow | null; after: PreferencesRow | null }>(
       UPDATE_SQL,
       [
@@ -167,11 +183,12 @@ export class PreferencesService {
     );
     if (!before) return undefined;
     if (ifMatch && !ifMatch.includes(before.version)) throw stale(before.version);
-    if (!after) return toResponse(before); // nothing changed: no new version, no audit event
+    // Nothing changed: no new version, no audit event.
+    if (!after) return { before: toResponse(before), after: toResponse(before), changed: false };
     return this.accept(toResponse(before), toResponse(after));
   }
 
-  private async insert(userId: string, values: PreferencesChanges, ifMatch?: number[]): Promise<PreferencesResponseDto | undefined> {
+  private async insert(userId: string, values: PreferencesChanges, ifMatch?: number[]): Promise<PreferencesChange | undefined> {
     if (ifMatch && !ifMatch.includes(0)) throw stale(0);
     const { tradingModes, ...fields } = values;
     const merged: PreferenceValues = {
@@ -195,11 +212,10 @@ export class PreferencesService {
     return this.accept(null, toResponse(row.after));
   }
 
-  /** Checks the rules on the state actually written, and reports the change for the audit trail. */
-  private accept(before: PreferencesResponseDto | null, after: PreferencesResponseDto): PreferencesResponseDto {
+  /** Checks the rules on the state actually written (a violation rolls the write back). */
+  private accept(before: PreferencesResponseDto | null, after: PreferencesResponseDto): PreferencesChange {
     const violations = checkPreferenceRules(writableOf(after));
     if (violations.length > 0) throw ruleViolation('The preferences break a rule.', violations);
-    this.audit.record({ action: before ? 'update' : 'create', before: before && auditedOf(before), after: auditedOf(after) });
-    return after;
+    return { before, after, changed: true };
   }
 }

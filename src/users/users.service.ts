@@ -80,15 +80,25 @@ export class UsersService {
     }
   }
 
-  /** Renames the user; an unchanged name is no change (and no audit event). */
+  /** Renames the user (`PATCH /users/me`); an unchanged name is no change and no audit event. */
   async updateName(id: string, name: string): Promise<User> {
-    const before = await this.users.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-    if (!before || before.deletedAt) throw notFound('No such user.');
-    if (before.name === name) return before;
-    await this.users.update({ id }, { name, updatedAt: () => 'now()' });
-    const after = await this.getById(id);
-    this.audit.record({ action: 'update', before: toUserResponse(before), after: toUserResponse(after) });
+    const { before, after } = await this.rename(id, name);
+    if (before !== after) this.audit.record({ action: 'update', before: toUserResponse(before), after: toUserResponse(after) });
     return after;
+  }
+
+  /**
+   * The data work of a rename, without the audit record (the localStorage import reports it
+   * in its own event). `after` is `before` itself when the name did not change.
+   */
+  async rename(id: string, name: string): Promise<{ before: User; after: User }> {
+    return this.transactions.run(async () => {
+      const before = await this.users.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!before || before.deletedAt) throw notFound('No such user.');
+      if (before.name === name) return { before, after: before };
+      await this.users.update({ id }, { name, updatedAt: () => 'now()' });
+      return { before, after: await this.getById(id) };
+    });
   }
 
   /**
