@@ -38,7 +38,7 @@ function securityHeaders() {
 }
 
 function createAdapter(config: AppConfig): FastifyAdapter {
-  return new FastifyAdapter({
+  const adapter = new FastifyAdapter({
     loggerInstance: rootLogger(config),
     logController: new AccessLogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: config.bodyLimitBytes,
@@ -47,6 +47,10 @@ function createAdapter(config: AppConfig): FastifyAdapter {
     requestIdHeader: false,
     forceCloseConnections: 'idle',
   });
+  // JSON only: with Nest's body parsers off (they add form bodies) and Fastify's text/plain one
+  // removed, any other media type is a 415 instead of a body the DTOs misread.
+  adapter.getInstance().removeContentTypeParser('text/plain');
+  return adapter;
 }
 
 /**
@@ -59,6 +63,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   await SwaggerModule.loadPluginMetadata(metadata);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, createAdapter(config), {
     bufferLogs: true,
+    bodyParser: false,
     preview: options.preview,
     abortOnError: false,
   });

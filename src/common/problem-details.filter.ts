@@ -77,15 +77,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         ...(exception.problem.errors ? { errors: exception.problem.errors } : {}),
       };
     }
+    // Nest wraps Fastify's own client errors in an HttpException (the FastifyError is its cause).
+    const clientError = fastifyClientError(exception instanceof HttpException ? exception.cause : exception);
+    if (clientError) {
+      const type = clientError.status === 400 ? problemTypes.validation : 'about:blank';
+      return { type, title: statusTitle(clientError.status), ...clientError, ...base };
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const type = status === HttpStatus.TOO_MANY_REQUESTS ? problemTypes.rateLimited : 'about:blank';
       return { type, title: statusTitle(status), status, detail: httpExceptionDetail(exception), ...base };
-    }
-    const clientError = fastifyClientError(exception);
-    if (clientError) {
-      const type = clientError.status === 400 ? problemTypes.validation : 'about:blank';
-      return { type, title: statusTitle(clientError.status), ...clientError, ...base };
     }
     if (isDatabaseUnavailable(exception)) {
       return {
