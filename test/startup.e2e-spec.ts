@@ -1,4 +1,5 @@
-import { AppProcess, spawnApp } from './support/process';
+import { withDatabase } from './support/database';
+import { AppProcess, freePort, spawnApp, waitUntilServing } from './support/process';
 
 /** The trace of an uncaught error: `    at fn (file:line:col)`. */
 const STACK_FRAME = /^\s+at .+[:(]/m;
@@ -30,4 +31,23 @@ describe('startup through the real entry point', () => {
     expect(app.stderr).toMatch(/Invalid configuration:\n {2}- PORT: /);
     expect(app.stdout + app.stderr).not.toMatch(STACK_FRAME);
   }, 30_000);
+
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'dev without DATABASE_URL: starts its embedded PostgreSQL, migrates it, serves, and on %s stops it and exits 0',
+    async (signal) => {
+      const [port, pgPort] = [await freePort(), await freePort()];
+      const app = start({ APP_STAGE: 'dev', PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), LOG_LEVEL: 'info' });
+      await waitUntilServing(app, `http://127.0.0.1:${port}/health/ready`, 90_000);
+      const url = `postgres://postgres:postgres@127.0.0.1:${pgPort}/fyntrix_dev`;
+      const applied = await withDatabase((c) => c.query('SELECT name FROM typeorm_migrations ORDER BY id'), url);
+      expect(applied.rows.map((r) => r.name)).toEqual(expect.arrayContaining(['TradingTables1764000000001', 'AuditEvents1764000000006']));
+
+      app.child.kill(signal);
+      expect(await app.exit(30_000)).toEqual({ code: 0, signal: null });
+      expect(app.stdout).toContain('"msg":"stopped embedded PostgreSQL"');
+      await expect(withDatabase((c) => c.query('SELECT 1'), url)).rejects.toThrow(/ECONNREFUSED/);
+    },
+    150_000,
+  );
 });
+

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ export interface AppProcess {
   exited: Promise<Exit>;
   /** Resolves with the exit, or rejects when the process is still running after `ms`. */
   exit(ms: number): Promise<Exit>;
-  /** Kills it if still running and removes its scratch directory. */
+  /** Stops it if still running (SIGTERM, then SIGKILL) and removes its scratch directory. */
   dispose(): Promise<void>;
 }
 
@@ -30,6 +30,8 @@ export interface AppProcess {
  */
 export function spawnApp(env: Record<string, string>): AppProcess {
   const cwd = mkdtempSync(join(tmpdir(), 'fyntrix-app-'));
+  // An embedded PostgreSQL started by root runs as the `postgres` user, which must reach DATA_DIR.
+  chmodSync(cwd, 0o755);
   const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'run.cjs'), 'src/main.ts'], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, DATA_DIR: join(cwd, '.data'), ...env },
@@ -60,7 +62,9 @@ export function spawnApp(env: Record<string, string>): AppProcess {
     exit,
     async dispose() {
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
+        // Gracefully first, so that an embedded PostgreSQL it started is stopped with it.
+        child.kill('SIGTERM');
+        await exit(20_000).catch(() => child.kill('SIGKILL'));
         await exited;
       }
       rmSync(cwd, { recursive: true, force: true });
