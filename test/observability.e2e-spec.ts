@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from './support/app';
+import { adminUrl, withDatabase } from './support/database';
 import { AppProcess, freePort, spawnApp, waitUntilServing } from './support/process';
 import { registerUser } from './support/users';
 
@@ -23,6 +24,38 @@ describe('health', () => {
   it('ready: 200 with the database up', async () => {
     const res = await t.http().get('/health/ready').expect(200);
     expect(res.body).toMatchObject({ status: 'ok', details: { database: { status: 'up' } } });
+  });
+});
+
+describe('readiness when the database refuses connections', () => {
+  const database = `fyntrix_ready_${process.pid}`;
+  const serverUrl = adminUrl(process.env.DATABASE_URL!);
+  let t: TestApp | undefined;
+  beforeAll(async () => {
+    await withDatabase((admin) => admin.query(`CREATE DATABASE ${database}`), serverUrl);
+    const url = Object.assign(new URL(serverUrl), { pathname: `/${database}` }).toString();
+    t = await startTestApp({ DATABASE_URL: url });
+  });
+  afterAll(async () => {
+    await t?.close().catch(() => undefined);
+    await withDatabase(async (admin) => {
+      await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
+      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    }, serverUrl);
+  });
+
+  it('answers 503 problem+json, while liveness stays 200', async () => {
+    await t!.http().get('/health/ready').expect(200);
+    await withDatabase(async (admin) => {
+      await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [database]);
+    }, serverUrl);
+    const res = await t!.http().get('/health/ready');
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 503, instance: '/health/ready', requestId: res.headers['x-request-id'] });
+    expect(res.headers['cache-control']).toContain('no-store');
+    await t!.http().get('/health/live').expect(200, { status: 'ok' });
   });
 });
 
