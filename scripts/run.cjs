@@ -29,7 +29,11 @@ function fromSource() {
 }
 
 const source = fromSource();
-if (source) require('@swc-node/register');
+if (source) {
+  // @swc-node reads tsconfig.json from the working directory; decorators need this repo's.
+  process.env.SWC_NODE_PROJECT ??= join(root, 'tsconfig.json');
+  require('@swc-node/register');
+}
 const resolveEntry = (tsPath) =>
   source ? join(root, tsPath) : join(root, 'dist', tsPath.replace(/\.ts$/, '.js'));
 

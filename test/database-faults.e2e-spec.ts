@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestApp, TestApp } from './support/app';
-import { repoRoot, startControllablePostgres } from './support/processes';
+import { REPO_ROOT, startControllablePostgres } from './support/process';
 import { registerUser, TestUser } from './support/users';
 
 const REQUEST_TIMEOUT_MS = 2_000;
@@ -12,7 +12,7 @@ const REQUEST_TIMEOUT_MS = 2_000;
  * the service recovers by itself, and every write that was answered 2xx is there afterwards.
  */
 describe('database outage under write load', () => {
-  const dataDir = join(repoRoot, '.data', `faults-${process.pid}`);
+  const dataDir = join(REPO_ROOT, '.data', `faults-${process.pid}`);
   let pg: Awaited<ReturnType<typeof startControllablePostgres>>;
   let t: TestApp;
   let user: TestUser;

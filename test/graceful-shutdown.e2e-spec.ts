@@ -1,4 +1,4 @@
-import { freePort, runEntry } from './support/processes';
+import { freePort, runEntry } from './support/process';
 
 interface Outcome {
   requestId: string;

@@ -1,5 +1,7 @@
+import type { LoggerService } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LogController } from 'fastify';
+import { Logger as NestPinoLogger, PinoLogger } from 'nestjs-pino';
 import pino, { type Logger } from 'pino';
 import type { AppConfig } from '../config/app-config';
 
@@ -28,6 +30,16 @@ export function rootLogger(config: AppConfig): Logger {
     },
   });
   return root;
+}
+
+/**
+ * Nest's logger on the same pino instance, given to `NestFactory.create()`: JSON from the first
+ * line of startup. (Buffering until the app is built would hold back a failing start's lines,
+ * such as the database connection retries, and then print them in Nest's text format.)
+ */
+export function nestLogger(config: AppConfig): LoggerService {
+  const params = { pinoHttp: { logger: rootLogger(config) } };
+  return new NestPinoLogger(new PinoLogger(params), params);
 }
 
 /** Probes and scrapes would drown the access log. */

@@ -87,17 +87,19 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         ...(exception.problem.errors ? { errors: exception.problem.errors } : {}),
       };
     }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const type = status === HttpStatus.TOO_MANY_REQUESTS ? problemTypes.rateLimited : 'about:blank';
-      return { type, title: statusTitle(status), status, detail: httpExceptionDetail(exception), ...base };
-    }
-    const clientError = fastifyClientError(exception);
+    // Nest wraps Fastify's own errors in an HttpException (the FastifyError is its cause).
+    const unwrapped = exception instanceof HttpException && exception.cause ? exception.cause : exception;
+    const clientError = fastifyClientError(unwrapped);
     if (clientError) {
       const type = clientError.status === 400 ? problemTypes.validation : 'about:blank';
       return { type, title: statusTitle(clientError.status), ...clientError, ...base };
     }
-    if (isDatabaseUnavailable(exception) || (exception as FastifyLikeError)?.code === 'FST_ERR_HANDLER_TIMEOUT') {
+    if (exception instanceof HttpException && (unwrapped as FastifyLikeError)?.code !== 'FST_ERR_HANDLER_TIMEOUT') {
+      const status = exception.getStatus();
+      const type = status === HttpStatus.TOO_MANY_REQUESTS ? problemTypes.rateLimited : 'about:blank';
+      return { type, title: statusTitle(status), status, detail: httpExceptionDetail(exception), ...base };
+    }
+    if (isDatabaseUnavailable(exception) || (unwrapped as FastifyLikeError)?.code === 'FST_ERR_HANDLER_TIMEOUT') {
       return {
         type: problemTypes.unavailable,
         title: statusTitle(503),

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
@@ -23,6 +24,30 @@ const list = z.string().transform((v) =>
 );
 const percent = int(0, 100);
 
+/** proxy-addr's names for address ranges, accepted by Fastify beside addresses and CIDRs. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (rest.length > 0 || family === 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * `true`, `false`, or the proxies' addresses/CIDRs, checked here: Fastify reads `1` as the
+ * address 0.0.0.1 (it has no hop counts) and crashes on a typo with a bare stack.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .refine(
+    (v) => ['true', 'false', ''].includes(v) || v.split(',').every((e) => isProxyAddress(e.trim())),
+    'must be true, false, or a comma-separated list of proxy IP addresses/CIDRs (e.g. the VPC CIDR)',
+  )
+  .transform((v): boolean | string => (v === 'true' ? true : v === 'false' || v === '' ? false : v));
+
 const envSchema = z
   .object({
     APP_STAGE: z.enum(STAGES).default('dev'),
@@ -31,7 +56,7 @@ const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     CORS_ORIGINS: list.default([]),
     /** false, true (trust every hop), or a comma-separated list of proxy addresses/CIDRs */
-    TRUST_PROXY: z.string().default('false'),
+    TRUST_PROXY: trustProxy.default(false),
     BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(256 * 1024),
     REQUEST_TIMEOUT_MS: int(100, 600_000).default(10_000),
     SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
@@ -98,6 +123,7 @@ export interface AppConfig {
   port: number;
   logLevel: Env['LOG_LEVEL'];
   corsOrigins: string[];
+  /** Fastify's `trustProxy`: every hop, none, or the proxies' addresses. */
   trustProxy: boolean | string;
   bodyLimitBytes: number;
   requestTimeoutMs: number;
@@ -144,12 +170,6 @@ export class ConfigValidationError extends Error {
   override name = 'ConfigValidationError';
 }
 
-function parseTrustProxy(value: string): AppConfig['trustProxy'] {
-  if (value === 'true') return true;
-  if (value === 'false' || value === '') return false;
-  return value;
-}
-
 /**
  * A secret for dev/test that survives restarts (so sessions and ciphertexts stay valid):
  * generated once under `<DATA_DIR>/secrets/`, readable by the owner only. Staging and prod
@@ -192,7 +212,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.en
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
     corsOrigins: e.CORS_ORIGINS,
-    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,

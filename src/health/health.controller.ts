@@ -5,6 +5,16 @@ import { Public } from '../auth/auth.decorators';
 import { ApiProblem } from '../docs/problem-response';
 import { NoRateLimit } from '../rate-limit/rate-limit.decorators';
 
+const READINESS_SCHEMA = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['ok'] },
+    info: { type: 'object', additionalProperties: true },
+    error: { type: 'object', additionalProperties: true },
+    details: { type: 'object', additionalProperties: true, example: { database: { status: 'up' } } },
+  },
+};
+
 /** Liveness (the process answers) and readiness (it can reach its database). Probes are neither authenticated nor rate limited. */
 @ApiTags('health')
 @Controller('health')
@@ -25,7 +35,9 @@ export class HealthController {
 
   /** Ready to serve: the database answers a ping within 1.5 s. */
   @Get('ready')
-  @HealthCheck()
+  // Terminus would document its 503 as a JSON health report; the filter answers it as problem+json.
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOkResponse({ description: 'Ready: the database answered.', schema: READINESS_SCHEMA })
   @ApiProblem(503, 'The database is unreachable.')
   getReadiness(): Promise<HealthCheckResult> {
     return this.health.check([() => this.database.pingCheck('database', { timeout: 1_500 })]);

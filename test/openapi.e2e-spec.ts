@@ -1,0 +1,147 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ModulesContainer } from '@nestjs/core';
+import { generatePluginMetadata, METADATA_FILE, OPENAPI_FILE, renderOpenApi } from '../scripts/openapi';
+import { startTestApp, TestApp } from './support/app';
+
+const PROBLEM = 'application/problem+json';
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+interface Operation {
+  operationId?: string;
+  security?: Record<string, string[]>[];
+  responses: Record<string, { content?: Record<string, unknown> }>;
+}
+
+const committed = readFileSync(OPENAPI_FILE, 'utf8');
+const document = JSON.parse(committed) as { paths: Record<string, Record<string, Operation>> };
+const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+  Object.entries(item)
+    .filter(([method]) => METHODS.includes(method))
+    .map(([method, operation]) => ({ name: `${method.toUpperCase()} ${path}`, path, operation })),
+);
+
+/** Where two texts first differ, with a little context, for a readable failure. */
+function firstDifference(generated: string, committed: string): string {
+  let at = 0;
+  while (at < generated.length && generated[at] === committed[at]) at++;
+  const line = generated.slice(0, at).split('\n').length;
+  const around = (text: string) => JSON.stringify(text.slice(Math.max(0, at - 60), at + 60));
+  return `first difference on line ${line}: committed ${around(committed)}, generated ${around(generated)}`;
+}
+
+describe('OpenAPI document', () => {
+  it('the committed openapi.json is the document the app generates now', async () => {
+    const fresh = await renderOpenApi();
+    if (fresh !== committed) {
+      throw new Error(`openapi.json is stale: run \`npm run openapi\` and commit the result (${firstDifference(fresh, committed)})`);
+    }
+  }, 120_000);
+
+  it('the committed src/metadata.ts is what the Swagger CLI plugin generates now', () => {
+    // A scratch name of its own: the real file is not touched, and parallel runs do not collide.
+    const scratch = `metadata.check-${process.pid}.ts`;
+    let fresh: string;
+    try {
+      fresh = generatePluginMetadata(scratch);
+    } finally {
+      rmSync(join(__dirname, '..', 'src', scratch), { force: true });
+    }
+    const current = readFileSync(METADATA_FILE, 'utf8');
+    if (fresh !== current) {
+      throw new Error(`src/metadata.ts is stale: run \`npm run openapi\` and commit the result (${firstDifference(fresh, current)})`);
+    }
+  }, 120_000);
+
+  it('documents operations', () => {
+    expect(operations.length).toBeGreaterThan(10);
+  });
+
+  it('names every operation after its method: camelCase, unique', () => {
+    const ids = operations.map((o) => o.operation.operationId);
+    for (const { name, operation } of operations) {
+      expect({ name, operationId: operation.operationId }).toEqual({ name, operationId: expect.stringMatching(/^[a-z][a-zA-Z0-9]*$/) });
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('marks every /api/v1 operation but auth as needing the bearer token', () => {
+    const unprotected = operations
+      .filter((o) => o.path.startsWith('/api/v1/') && !o.path.startsWith('/api/v1/auth/'))
+      .filter((o) => !o.operation.security?.some((s) => 'bearer' in s))
+      .map((o) => o.name);
+    expect(unprotected).toEqual([]);
+    const auth = operations.filter((o) => o.path.startsWith('/api/v1/auth/'));
+    expect(auth.length).toBeGreaterThan(0);
+    for (const { operation } of auth) expect(operation.security ?? []).toEqual([]);
+  });
+
+  it('marks /metrics as needing the metrics token', () => {
+    expect(document.paths['/metrics'].get.security).toEqual([{ 'metrics-token': [] }]);
+  });
+
+  it('documents at least one client error for every API operation', () => {
+    // The root probes (/health/*) have no client errors to document.
+    const without = operations
+      .filter((o) => !o.path.startsWith('/health/'))
+      .filter((o) => !Object.keys(o.operation.responses).some((status) => status.startsWith('4')))
+      .map((o) => o.name);
+    expect(without).toEqual([]);
+  });
+
+  it('documents every error response as problem+json, and nothing else', () => {
+    const wrong = operations.flatMap(({ name, operation }) =>
+      Object.entries(operation.responses)
+        .filter(([status]) => Number(status) >= 400)
+        .filter(([, response]) => JSON.stringify(Object.keys(response.content ?? {})) !== JSON.stringify([PROBLEM]))
+        .map(([status, response]) => `${name} ${status}: ${Object.keys(response.content ?? {}).join(', ') || 'no content'}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('Swagger UI and /docs-json', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startTestApp()));
+  afterAll(() => t.close());
+
+  it('operation ids are the controllers’ method names', () => {
+    const methods = new Set<string>();
+    for (const module of t.app.get(ModulesContainer).values()) {
+      for (const controller of module.controllers.values()) {
+        for (let proto = controller.metatype?.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+          for (const name of Object.getOwnPropertyNames(proto)) methods.add(name);
+        }
+      }
+    }
+    const strangers = operations.map((o) => o.operation.operationId).filter((id) => !methods.has(id!));
+    expect(strangers).toEqual([]);
+  });
+
+  it('/docs-json serves the committed document', async () => {
+    const res = await t.http().get('/docs-json').expect(200);
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
+    expect(res.body).toEqual(document);
+  });
+
+  it('/docs serves Swagger UI that loads under the Content-Security-Policy, with persisted authorization', async () => {
+    const html = await t.http().get('/docs').expect(200);
+    expect(html.headers['content-type']).toMatch(/^text\/html/);
+    expect(html.text).toContain('<div id="swagger-ui">');
+    // script-src 'self': every script must be a file, none inline.
+    const scripts = [...html.text.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attributes, body] of scripts) {
+      expect(attributes).toMatch(/src="[^"]+"/);
+      expect(body.trim()).toBe('');
+    }
+    const assets = [...html.text.matchAll(/(?:src|href)="(\.\/docs\/[^"]+)"/g)].map((m) => m[1].slice(1));
+    expect(assets).toEqual(expect.arrayContaining(['/docs/swagger-ui-init.js', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css']));
+    for (const asset of assets) await t.http().get(asset).expect(200);
+
+    const init = await t.http().get('/docs/swagger-ui-init.js').expect(200);
+    const options = init.text.match(/"customOptions":\s*(\{[^}]*\})/);
+    expect(options).not.toBeNull();
+    expect(JSON.parse(options![1])).toMatchObject({ persistAuthorization: true });
+  });
+});

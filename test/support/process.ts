@@ -1,0 +1,161 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const REPO_ROOT = join(__dirname, '..', '..');
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** The real entry point (`node scripts/run.cjs src/main.ts`) running as a child process. */
+export interface AppProcess {
+  child: ChildProcess;
+  readonly stdout: string;
+  readonly stderr: string;
+  exited: Promise<Exit>;
+  /** Resolves with the exit, or rejects when the process is still running after `ms`. */
+  exit(ms: number): Promise<Exit>;
+  /** Stops it if still running (SIGTERM, then SIGKILL) and removes its scratch directory. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Starts the service as production starts it, with only `env` (plus PATH and HOME): nothing
+ * leaks in from the test run's environment. Its working directory and DATA_DIR are a fresh
+ * scratch directory, so no `.env` or `.data/` of the checkout is read.
+ */
+export function spawnApp(env: Record<string, string>): AppProcess {
+  const cwd = mkdtempSync(join(tmpdir(), 'fyntrix-app-'));
+  // An embedded PostgreSQL started by root runs as the `postgres` user, which must reach DATA_DIR.
+  chmodSync(cwd, 0o755);
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'run.cjs'), 'src/main.ts'], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, DATA_DIR: join(cwd, '.data'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exit = (ms: number) =>
+    new Promise<Exit>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`still running after ${ms} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`)), ms);
+      void exited.then((e) => {
+        clearTimeout(timer);
+        resolve(e);
+      });
+    });
+  return {
+    child,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    exited,
+    exit,
+    async dispose() {
+      if (child.exitCode === null && child.signalCode === null) {
+        // Gracefully first, so that an embedded PostgreSQL it started is stopped with it.
+        child.kill('SIGTERM');
+        await exit(20_000).catch(() => child.kill('SIGKILL'));
+        await exited;
+      }
+      rmSync(cwd, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A TCP port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `url` until it answers 200; fails with the process's output when it exits or `ms` pass. */
+export async function waitUntilServing(app: AppProcess, url: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  let exited = false;
+  void app.exited.then(() => (exited = true));
+  while (Date.now() < deadline && !exited) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer (${exited ? 'the process exited' : `${ms} ms`})\nstdout:\n${app.stdout}\nstderr:\n${app.stderr}`);
+}
+
+export interface Entry {
+  child: ChildProcess;
+  /** Every stdout line so far. */
+  lines: string[];
+  /** Resolves with the first line from now on matching `pattern`; rejects if the process exits first. */
+  waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
+}
+
+/** Runs one of the repo's TypeScript entry points as a child process (see scripts/run.cjs). */
+export function runEntry(entry: string, args: string[], env: NodeJS.ProcessEnv): Entry {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'run.cjs'), entry, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const events = new EventEmitter();
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    lines.push(line);
+    events.emit('line', line);
+  });
+  child.stderr!.resume();
+  const waitForLine = (pattern: RegExp, timeoutMs = 60_000) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => finish(new Error(`no line matching ${pattern} within ${timeoutMs} ms`)), timeoutMs);
+      const onExit = (code: number | null) => finish(new Error(`process exited (${code}) before printing ${pattern}`));
+      const onLine = (line: string) => pattern.test(line) && finish(null, line);
+      function finish(error: Error | null, line?: string) {
+        clearTimeout(timer);
+        events.off('line', onLine);
+        child.off('exit', onExit);
+        if (error) reject(error);
+        else resolve(line!);
+      }
+      events.on('line', onLine);
+      child.once('exit', onExit);
+    });
+  return { child, lines, waitForLine };
+}
+
+/** The embedded PostgreSQL of test/support/pg-controller.ts, which a test can stop and start. */
+export async function startControllablePostgres(dataDir: string) {
+  const port = await freePort();
+  const controller = runEntry('test/support/pg-controller.ts', [String(port), dataDir], { LOG_LEVEL: 'silent' });
+  const url = (await controller.waitForLine(/^ready /, 120_000)).slice('ready '.length);
+  const command = async (verb: 'stop' | 'start' | 'exit', ack: RegExp) => {
+    const acknowledged = controller.waitForLine(ack);
+    controller.child.stdin!.write(`${verb}\n`);
+    await acknowledged;
+  };
+  return {
+    url,
+    stop: () => command('stop', /^stopped$/),
+    start: () => command('start', /^started$/),
+    exit: () => command('exit', /^exited$/),
+  };
+}
