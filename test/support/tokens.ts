@@ -41,7 +41,7 @@ export function localClaims(sub: string, overrides: Claims = {}): Claims {
 
 /** Signs exactly `claims` (no claim added), with the given key and algorithm. */
 export function signJwt(claims: Claims, key: Parameters<typeof sign>[1], algorithm: Algorithm = 'HS256', keyid?: string): string {
-  return sign(claims, key, { algorithm, keyid, noTimestamp: true });
+  return sign(claims, key, { algorithm, noTimestamp: true, ...(keyid ? { keyid } : {}) });
 }
 
 /** An `alg: none` token: no signature at all. */
