@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Algorithm, sign } from 'jsonwebtoken';
+import { type Algorithm, type Secret, sign } from 'jsonwebtoken';
 
 /** The HS256 key of apps started with `startTestApp({ JWT_SIGNING_KEY: TEST_SIGNING_KEY })`. */
 export const TEST_SIGNING_KEY = 'e2e-signing-key-only-for-tests-7c1f9a2d4b6e';
@@ -40,7 +40,7 @@ export function localClaims(sub: string, overrides: Claims = {}): Claims {
 }
 
 /** Signs exactly `claims` (no claim added), with the given key and algorithm. */
-export function signJwt(claims: Claims, key: Parameters<typeof sign>[1], algorithm: Algorithm = 'HS256', keyid?: string): string {
+export function signJwt(claims: Claims, key: Secret, algorithm: Algorithm = 'HS256', keyid?: string): string {
   return sign(claims, key, { algorithm, noTimestamp: true, ...(keyid ? { keyid } : {}) });
 }
 
