@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { Response } from 'supertest';
+import { loadAppConfig } from '../src/config/app-config';
 import { createOpenApiDocument } from '../src/docs/openapi';
 import { startTestApp, TestApp } from './support/app';
 import { expectProblem } from './support/problems';
@@ -153,3 +156,58 @@ describe('access tokens', () => {
 });
 
 const nowSeconds = () => Math.floor(Date.now() / 1_000);
+
+describe('access tokens: key, issuer, audience and lifetime from configuration', () => {
+  it('keeps sessions valid across restarts in dev/test: the generated key is kept under DATA_DIR', async () => {
+    const first = await startTestApp({ JWT_SIGNING_KEY: undefined });
+    const user = await registerUser(first);
+    await first.close();
+
+    const keyFile = join(process.cwd(), '.data/secrets/jwt-signing-key');
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const restarted = await startTestApp({ JWT_SIGNING_KEY: undefined });
+    try {
+      await restarted.http().get('/api/v1/users/me').set('authorization', user.auth).expect(200);
+      // That file is the key: a token forged with it is accepted, one with a test key is not.
+      const key = readFileSync(keyFile, 'utf8').trim();
+      await restarted.http().get('/api/v1/users/me').set('authorization', `Bearer ${signJwt(localClaims(user.id), key)}`).expect(200);
+      const other = await restarted.http().get('/api/v1/users/me').set('authorization', `Bearer ${signJwt(localClaims(user.id), TEST_SIGNING_KEY)}`);
+      expectProblem(other, 401);
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it('takes the lifetime, issuer and audience from JWT_ACCESS_TTL_SECONDS, JWT_LOCAL_ISSUER and JWT_LOCAL_AUDIENCE', async () => {
+    const t = await startTestApp({
+      JWT_SIGNING_KEY: TEST_SIGNING_KEY,
+      JWT_ACCESS_TTL_SECONDS: '120',
+      JWT_LOCAL_ISSUER: 'fyntrix-api-staging',
+      JWT_LOCAL_AUDIENCE: 'fyntrix-web',
+    });
+    try {
+      const user = await registerUser(t);
+      const session = await t.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200);
+      expect(session.body.expiresIn).toBe(120);
+      const { payload } = decodeJwt(session.body.accessToken);
+      expect(payload).toMatchObject({ iss: 'fyntrix-api-staging', aud: 'fyntrix-web', exp: (payload.iat as number) + 120 });
+      await t.http().get('/api/v1/users/me').set('authorization', `Bearer ${session.body.accessToken}`).expect(200);
+      // The defaults are now somebody else's issuer and audience.
+      expectProblem(await t.http().get('/api/v1/users/me').set('authorization', `Bearer ${signJwt(localClaims(user.id), TEST_SIGNING_KEY)}`), 401);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it.each(['staging', 'prod'])('refuses to start %s without JWT_SIGNING_KEY, and accepts no short key', (stage) => {
+    const deployed = {
+      APP_STAGE: stage,
+      DATABASE_URL: 'postgres://u:p@db.example.test:5432/fyntrix',
+      METRICS_TOKEN: 'metrics-token-0123456789',
+      TOKEN_ENCRYPTION_KEYS: 'v1:key',
+    };
+    expect(() => loadAppConfig(deployed)).toThrow(/JWT_SIGNING_KEY: is required/);
+    expect(() => loadAppConfig({ ...deployed, JWT_SIGNING_KEY: 'too-short' })).toThrow(/JWT_SIGNING_KEY: must be at least 32 characters/);
+    expect(loadAppConfig({ ...deployed, JWT_SIGNING_KEY: TEST_SIGNING_KEY }).auth.signingKey).toBe(TEST_SIGNING_KEY);
+  });
+});
