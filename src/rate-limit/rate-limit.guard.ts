@@ -5,14 +5,15 @@ import type { AuthUser } from '../auth/auth-user';
 
 /**
  * Rate limits per caller: the user id when the JWT guard (which runs first) identified one,
- * otherwise the client IP (behind TRUST_PROXY's proxies, the forwarded one). One bucket per
- * caller and limit across all routes, and every 429 carries `Retry-After` and the headers of
- * the limit that was hit.
+ * otherwise the client IP (behind TRUST_PROXY's proxies, the forwarded one; IPv6 by its /64).
+ * One bucket per caller and limit across all routes, and every 429 carries `Retry-After` and
+ * the headers of the limit that was hit.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
   protected override async getTracker(request: { user?: AuthUser; ip: string }): Promise<string> {
-    return request.user ? `user:${request.user.id}` : `ip:${request.ip}`;
+    // The throttler's own tracker counts an IPv6 client by its /64, which it can rotate within freely.
+    return request.user ? `user:${request.user.id}` : `ip:${await super.getTracker(request)}`;
   }
 
   protected override generateKey(_context: ExecutionContext, tracker: string, throttlerName: string): string {
