@@ -100,6 +100,16 @@ describe('rate limits (in memory)', () => {
       await t.http().post('/api/v1/auth/login').set('x-forwarded-for', `${exhausted}, 192.0.2.1`).send({ email: uniqueEmail(), password: 'x' }).expect(429);
     });
 
+    it('counts an IPv6 client by its /64: rotating addresses inside it gives no fresh bucket', async () => {
+      const prefix = `2001:db8:${(++lastOctets).toString(16)}:1`;
+      for (const address of [`${prefix}::1`, `${prefix}::2`, `${prefix}:abcd:ef01:2345:6789`]) {
+        await login(address, uniqueEmail('nobody'), STRONG_PASSWORD).expect(401);
+      }
+      expectRateLimited(await login(`${prefix}:ffff:ffff:ffff:ffff`, uniqueEmail('nobody'), STRONG_PASSWORD), '-auth');
+      // The neighbouring /64 is another client.
+      await login(`2001:db8:${lastOctets.toString(16)}:2::1`, uniqueEmail('nobody'), STRONG_PASSWORD).expect(401);
+    });
+
     it('does not apply the auth limit to other routes: a signed-in user is counted by user id', async () => {
       const ip = nextIp();
       const account = await registerFrom(t, ip);
