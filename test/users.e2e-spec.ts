@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createOpenApiDocument } from '../src/docs/openapi';
 import { startTestApp, TestApp } from './support/app';
 import { withDatabase } from './support/database';
 import { expectProblem } from './support/problems';
@@ -60,10 +61,14 @@ describe('users: /users/me, roles and user:promote', () => {
       expect(Object.keys((await getMe(user).expect(200)).body).sort()).toEqual(USER_FIELDS);
     });
 
-    it('answers 404 when the account was deleted since the token was issued', async () => {
+    it('answers 404 (documented) when the account was deleted since the token was issued', async () => {
       const user = await registerUser(t);
       await withDatabase((c) => c.query('UPDATE users SET deleted_at = now() WHERE id = $1', [user.id]));
       expectProblem(await getMe(user), 404);
+      expectProblem(await patchMe(user, { name: 'Ghost' }), 404);
+      // Both routes document it.
+      const path = createOpenApiDocument(t.app).paths['/api/v1/users/me'];
+      expect([path.get?.responses['404'], path.patch?.responses['404']]).toEqual([expect.anything(), expect.anything()]);
     });
   });
 
