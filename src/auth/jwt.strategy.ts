@@ -59,6 +59,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   async validate(payload: JwtPayload): Promise<AuthUser | false> {
     const { auth } = this.config;
     if (typeof payload.sub !== 'string' || !payload.sub) return false;
+    // jsonwebtoken checks `exp` only when present; a token without one would never expire.
+    if (typeof payload.exp !== 'number') return false;
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     if (payload.iss === auth.issuer) {
       // The issuer matched ours, so the audience must be ours too (not the provider's).

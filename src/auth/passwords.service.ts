@@ -37,7 +37,7 @@ export class PasswordsService implements OnModuleInit {
     return verify(passwordHash, password).catch(() => false);
   }
 
-  /** The password policy: 10–128 characters, not the email (or its local part), not common. */
+  /** The password policy: 10–128 characters, not the email (or its local part), not common (nor a common one plus digits). */
   check(password: string, email: string): FieldError[] {
     const errors: string[] = [];
     const length = [...password].length;
@@ -46,7 +46,11 @@ export class PasswordsService implements OnModuleInit {
     const lowered = password.trim().toLowerCase();
     const address = email.trim().toLowerCase();
     if (lowered === address || lowered === address.split('@')[0]) errors.push('must not be your email address');
-    if (COMMON_PASSWORDS.has(lowered)) errors.push('is too common; choose one that is not on breach lists');
+    // "password123456", "sunshine2024!": a listed password with digits or symbols appended is no stronger.
+    const stem = lowered.replace(/[\d\W_]+$/, '');
+    if (COMMON_PASSWORDS.has(lowered) || COMMON_PASSWORDS.has(stem)) {
+      errors.push('is too common; choose one that is not on breach lists');
+    }
     return errors.map((message) => ({ field: 'password', message: `password ${message}` }));
   }
 }

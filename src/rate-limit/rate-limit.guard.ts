@@ -5,13 +5,15 @@ import type { AuthUser } from '../auth/auth-user';
 
 /**
  * Rate limits per caller: the user id when the JWT guard (which runs first) identified one,
- * otherwise the client IP (behind TRUST_PROXY's proxies, the forwarded one). One bucket per
- * caller and limit across all routes, and every 429 carries `Retry-After`.
+ * otherwise the client IP (behind TRUST_PROXY's proxies, the forwarded one; IPv6 by its /64).
+ * One bucket per caller and limit across all routes, and every 429 carries `Retry-After` and
+ * the headers of the limit that was hit.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
   protected override async getTracker(request: { user?: AuthUser; ip: string }): Promise<string> {
-    return request.user ? `user:${request.user.id}` : `ip:${request.ip}`;
+    // The throttler's own tracker counts an IPv6 client by its /64, which it can rotate within freely.
+    return request.user ? `user:${request.user.id}` : `ip:${await super.getTracker(request)}`;
   }
 
   protected override generateKey(_context: ExecutionContext, tracker: string, throttlerName: string): string {
@@ -19,9 +21,19 @@ export class RateLimitGuard extends ThrottlerGuard {
   }
 
   protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+    const retryAfter = String(Math.max(1, detail.timeToBlockExpire));
+    // The throttler sets a limit's X-RateLimit-* headers only when it lets the request through;
+    // its name is the second part of the key above. Header names follow the throttler's own.
+    const name = detail.key.split(':')[1];
+    const suffix = name === 'default' ? '' : `-${name}`;
     throw new ProblemException(HttpStatus.TOO_MANY_REQUESTS, 'Too many requests. Retry after the time given in Retry-After.', {
       type: problemTypes.rateLimited,
-      headers: { 'Retry-After': String(Math.max(1, detail.timeToBlockExpire)) },
+      headers: {
+        'Retry-After': retryAfter,
+        [`X-RateLimit-Limit${suffix}`]: String(detail.limit),
+        [`X-RateLimit-Remaining${suffix}`]: '0',
+        [`X-RateLimit-Reset${suffix}`]: retryAfter,
+      },
     });
   }
 }

@@ -4,7 +4,7 @@ import { Audited } from '../audit/audited.decorator';
 import type { AuthUser } from '../auth/auth-user';
 import { Authenticated } from '../auth/auth.decorators';
 import { CurrentUser } from '../common/current-user.decorator';
-import { ApiInvalidRequest } from '../docs/problem-response';
+import { ApiInvalidRequest, ApiProblem } from '../docs/problem-response';
 import { UpdateProfileDto } from './dto/update-profile.dto';
 import { toUserResponse, UserResponseDto } from './dto/user-response.dto';
 import { UsersService } from './users.service';
@@ -12,6 +12,7 @@ import { UsersService } from './users.service';
 @ApiTags('users')
 @Controller('users/me')
 @Authenticated()
+@ApiProblem(404, 'The account was deleted after the access token was issued.')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 

@@ -104,20 +104,21 @@ export class UsersService {
   /**
    * Counts a failed password for the account: the count restarts when the window since the
    * first failure has passed, and reaching `maxAttempts` locks the account for one window.
-   * One statement, so concurrent failures from many IPs all count.
+   * One statement whose every value comes from the row it updates: concurrent failures (from
+   * many IPs) queue on the row lock and each one counts. (A subquery would read a snapshot
+   * taken before the wait, and two first failures would both write 1.)
    */
   async recordFailedLogin(id: string, windowMs: number, maxAttempts: number): Promise<Date | null> {
+    const inWindow = `first_failed_login_at > now() - $2 * interval '1 millisecond'`;
     const [updated] = await this.transactions.rows<{ lockedUntil: Date | null }>(
       `UPDATE users SET
-         failed_login_count = CASE WHEN in_window THEN failed_login_count + 1 ELSE 1 END,
-         first_failed_login_at = CASE WHEN in_window THEN first_failed_login_at ELSE now() END,
-         locked_until = CASE WHEN in_window AND failed_login_count + 1 >= $3 OR NOT in_window AND 1 >= $3
+         failed_login_count = CASE WHEN ${inWindow} THEN failed_login_count + 1 ELSE 1 END,
+         first_failed_login_at = CASE WHEN ${inWindow} THEN first_failed_login_at ELSE now() END,
+         locked_until = CASE WHEN (CASE WHEN ${inWindow} THEN failed_login_count + 1 ELSE 1 END) >= $3
                         THEN now() + $2 * interval '1 millisecond' ELSE locked_until END,
          updated_at = now()
-       FROM (SELECT COALESCE(first_failed_login_at > now() - $2 * interval '1 millisecond', false) AS in_window
-             FROM users WHERE id = $1) AS w
-       WHERE users.id = $1
-       RETURNING users.locked_until AS "lockedUntil"`,
+       WHERE id = $1
+       RETURNING locked_until AS "lockedUntil"`,
       [id, windowMs, maxAttempts],
     );
     return updated?.lockedUntil ?? null;
