@@ -13,14 +13,11 @@
  * service instead; it must allow the load through its rate limits), BENCH_JSON=1 (also print
  * the results as JSON).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { scenarios } from './scenarios';
-import type { BenchContext, BenchUser } from './scenario';
+import type { BenchContext } from './scenario';
+import { registerUsers, startService, waitUntilReady } from './service';
 
-const root = join(__dirname, '..', '..');
 const users = Number(process.env.BENCH_USERS ?? 1_000);
 const duration = Number(process.env.BENCH_DURATION ?? 10);
 const connectionCounts = (process.env.BENCH_CONNECTIONS ?? '16,64').split(',').map(Number);
@@ -35,58 +32,6 @@ interface Row {
   non2xx: number;
   errors: number;
   timeouts: number;
-}
-
-async function waitUntilReady(baseUrl: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ready = await fetch(`${baseUrl}/health/ready`).then((r) => r.ok, () => false);
-    if (ready) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`the service at ${baseUrl} did not become ready`);
-}
-
-function startService(port: number): ChildProcess {
-  return spawn(process.execPath, [join(root, 'dist', 'src', 'main.js')], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      ...process.env,
-      APP_STAGE: 'dev',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: join(root, '.data', 'bench'),
-      EMBEDDED_PG_PORT: process.env.BENCH_PG_PORT ?? '54340',
-      LOG_LEVEL: 'warn',
-      DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '20',
-      RATE_LIMIT_MAX: '1000000',
-      RATE_LIMIT_BURST_MAX: '100000',
-      AUTH_RATE_LIMIT_MAX: '100000',
-    },
-  });
-}
-
-/** Registers users a few at a time (argon2 is deliberately slow), keeping their tokens. */
-async function registerUsers(baseUrl: string, count: number): Promise<BenchUser[]> {
-  const registered: BenchUser[] = [];
-  const run = `${Date.now()}`;
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      const res = await fetch(`${baseUrl}/api/v1/auth/register`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: `bench-${run}-${i}-${randomUUID()}@example.test`, password: `bench password ${i} ${run}`, name: `Bench ${i}` }),
-      });
-      if (res.status !== 201) throw new Error(`register answered ${res.status}: ${await res.text()}`);
-      const body = (await res.json()) as { accessToken: string; user: { id: string } };
-      registered.push({ id: body.user.id, authorization: `Bearer ${body.accessToken}` });
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, worker));
-  return registered;
 }
 
 async function measure(ctx: BenchContext, scenario: (typeof scenarios)[number], connections: number): Promise<Row> {

@@ -1,6 +1,9 @@
 /** A benchmarked user: registered once, its access token reused for every request. */
 export interface BenchUser {
   id: string;
+  email: string;
+  password: string;
+  refreshToken: string;
   authorization: string;
 }
 

@@ -56,20 +56,27 @@ export class AuditService {
     return { result, change: slot.change };
   }
 
-  /** Writes one event on the current transaction (or alone, outside one). */
+  /**
+   * Writes one event on the current transaction (or alone, outside one). Plain SQL: it is on
+   * every write's path, and the repository's insert costs more than the statement.
+   */
   async append(entity: AuditEntity, change: AuditChange, origin: AuditOrigin): Promise<void> {
-    await this.transactions.manager.getRepository(AuditEvent).insert({
-      entity,
-      action: change.action,
-      before: change.before,
-      after: change.after,
-      changedFields: changedFields(change.before, change.after),
-      actorUserId: origin.actorUserId,
-      subjectUserId: change.subjectUserId ?? origin.subjectUserId,
-      requestId: origin.requestId ?? null,
-      ip: origin.ip ?? null,
-      userAgent: origin.userAgent?.slice(0, 512) ?? null,
-    });
+    await this.transactions.manager.query(
+      `INSERT INTO audit_events (entity, action, before, after, changed_fields, actor_user_id, subject_user_id, request_id, ip, user_agent)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        entity,
+        change.action,
+        change.before === null ? null : JSON.stringify(change.before),
+        change.after === null ? null : JSON.stringify(change.after),
+        changedFields(change.before, change.after),
+        origin.actorUserId,
+        change.subjectUserId ?? origin.subjectUserId,
+        origin.requestId ?? null,
+        origin.ip ?? null,
+        origin.userAgent?.slice(0, 512) ?? null,
+      ],
+    );
   }
 
   /** Events newest first, by subject and/or entity, a page at a time. */
