@@ -165,6 +165,14 @@ describe('audit trail', () => {
       const [own] = await myEvents(user);
       expect(own).toEqual({ id: event.id, occurredAt: event.occurredAt, entity: event.entity, action: event.action, before: event.before, after: event.after, changedFields: event.changedFields, requestId: event.requestId });
     });
+
+    it('keeps the first 512 characters of a long user agent', async () => {
+      const user = await registerUser(t);
+      const userAgent = `fyntrix-e2e/${'x'.repeat(600)}`;
+      await t.http().patch(PREFERENCES).set('authorization', user.auth).set('user-agent', userAgent).send({ riskProfile: 'Aggressive' }).expect(200);
+      const [event] = (await listAsAdmin(`?userId=${user.id}`).expect(200)).body.items as AuditEvent[];
+      expect(event.userAgent).toBe(userAgent.slice(0, 512));
+    });
   });
 
   describe('atomicity: no change without its event, no event without its change', () => {
@@ -400,9 +408,19 @@ describe('audit trail', () => {
       expect(await (await listAsAdmin(`?userId=${bob.id}&entity=profile`).expect(200)).body.items).toEqual([]);
 
       // Without a user filter: every user's events, newest first, the entity filter still applies.
-      const profiles = (await listAsAdmin('?entity=profile&limit=100').expect(200)).body.items as AuditEvent[];
+      // (Specs running in parallel add events too: read on until Alice's event is passed.)
+      const profiles: AuditEvent[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { items: AuditEvent[]; nextCursor: string | null } = (
+          await listAsAdmin(`?entity=profile&limit=100${cursor ? `&cursor=${cursor}` : ''}`).expect(200)
+        ).body;
+        profiles.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor && Date.parse(profiles.at(-1)!.occurredAt) >= Date.parse(aliceProfile[0].occurredAt));
       expect(profiles.every((e) => e.entity === 'profile')).toBe(true);
       expect(profiles.map((e) => e.id)).toContain(aliceProfile[0].id);
+      expect(new Set(profiles.map((e) => e.subjectUserId)).size).toBeGreaterThan(1);
 
       const { items, sizes } = await readAllPages((q) => listAsAdmin(q), 2, `&userId=${alice.id}`);
       expect(sizes).toEqual([2, 1]);
