@@ -114,7 +114,7 @@ describe('preferences under concurrent writes', () => {
       // Several rounds, fresh users each time: different interleavings, same guarantees.
       for (let round = 0; round < 3; round++) {
         const user = await registerUser(t);
-        if (saved) await write('put', user, { ...DEFAULT_VALUES, disclosureAcceptedAt: undefined }).expect(200);
+        if (saved) await write('put', user, DEFAULT_VALUES).expect(200);
         const base = saved ? 1 : 0;
 
         const responses = await all(PATCHES.map((body) => write('patch', user, body)));
@@ -159,7 +159,7 @@ describe('preferences under concurrent writes', () => {
   });
 
   describe('10 PUTs with the same If-Match at once', () => {
-    const bodies = OTHER_PAIRS.slice(0, 10).map((pair) => ({ ...DEFAULT_VALUES, disclosureAcceptedAt: undefined, ...pair }));
+    const bodies = OTHER_PAIRS.slice(0, 10).map((pair) => ({ ...DEFAULT_VALUES, ...pair }));
 
     it.each([
       ['"1" on a saved row', true, '"1"'],
@@ -167,7 +167,7 @@ describe('preferences under concurrent writes', () => {
     ])('%s: exactly one answers 200 and nine answer 412 with the new ETag', async (_name, saved, ifMatch) => {
       for (let round = 0; round < 3; round++) {
         const user = await registerUser(t);
-        if (saved) await write('put', user, { ...DEFAULT_VALUES, disclosureAcceptedAt: undefined }).expect(200);
+        if (saved) await write('put', user, DEFAULT_VALUES).expect(200);
         const expectedVersion = saved ? 2 : 1;
 
         const responses = await all(bodies.map((body) => write('put', user, body, ifMatch)));
