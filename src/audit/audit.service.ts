@@ -90,8 +90,11 @@ export class AuditService {
     if (filter.subjectUserId) query.andWhere('e.subject_user_id = :subject', { subject: filter.subjectUserId });
     if (filter.entity) query.andWhere('e.entity = :entity', { entity: filter.entity });
     if (filter.cursor) {
-      const { at, id } = decodeCursor(filter.cursor);
-      query.andWhere('(e.occurred_at, e.id) < (:at, :id)', { at, id });
+      // Continue after the cursor row's stored time, not the cursor's: a JS Date keeps
+      // milliseconds, the column microseconds, and events of the same millisecond would be
+      // skipped. The row is always there: audit_events is append-only.
+      const { id } = decodeCursor(filter.cursor);
+      query.andWhere('(e.occurred_at, e.id) < ((SELECT c.occurred_at FROM audit_events c WHERE c.id = :id), :id)', { id });
     }
     const rows = await query.getMany();
     return toPage(rows, filter.limit, (e) => ({ at: e.occurredAt, id: e.id }), (e) => e);

@@ -68,6 +68,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status >= 500) {
       this.logger.error({ err: loggableError(exception), requestId: request.id }, `request failed: ${problem.title}`);
     }
+    // A header the handler set for a success it then did not have (the ETag of a version that
+    // was rolled back) must not ride on the error; a problem sets its own (412's current ETag).
+    reply.removeHeader('etag');
     if (exception instanceof ProblemException) {
       for (const [name, value] of Object.entries(exception.problem.headers ?? {})) reply.header(name, value);
     }

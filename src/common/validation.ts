@@ -1,6 +1,6 @@
 import { applyDecorators, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, ValidateBy } from 'class-validator';
+import { IsIn, ValidateBy, ValidateIf } from 'class-validator';
 import { badRequest, FieldError } from './problem';
 
 /** Flattens class-validator's nested errors into `{field: "items.3.symbol", message}` pairs. */
@@ -48,3 +48,10 @@ export function IsPresent() {
     },
   });
 }
+
+/**
+ * The field may be left out (a partial update keeps it), but when sent it must be valid, null
+ * included. `@IsOptional()` would skip validation for null as well and let it through to a
+ * column that cannot hold it.
+ */
+export const IsOptionalNonNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TestApp } from './app';
+import { withDatabase } from './database';
 
 export interface TestUser {
   id: string;
@@ -32,4 +33,19 @@ export async function registerUser(t: TestApp, overrides: { email?: string; pass
     refreshToken: res.body.refreshToken,
     auth: `Bearer ${res.body.accessToken}`,
   };
+}
+
+/** Signs `user` in again, e.g. to get a token that carries a role given since registration. */
+export async function signIn(t: TestApp, user: TestUser): Promise<TestUser> {
+  const res = await t.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200);
+  return { ...user, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken, auth: `Bearer ${res.body.accessToken}` };
+}
+
+/** A fresh administrator: registered, given the role in the database, signed in again. */
+export async function registerAdmin(t: TestApp): Promise<TestUser> {
+  const user = await registerUser(t, { name: 'Test Admin' });
+  await withDatabase((db) => db.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [user.id]));
+  const admin = await signIn(t, user);
+  expect(JSON.parse(Buffer.from(admin.accessToken.split('.')[1], 'base64url').toString()).role).toBe('admin');
+  return admin;
 }

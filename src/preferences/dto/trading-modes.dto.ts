@@ -1,4 +1,5 @@
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean } from 'class-validator';
+import { IsOptionalNonNull } from '../../common/validation';
 
 /** Every trading mode, on or off. */
 export class TradingModesDto {
@@ -14,16 +15,16 @@ export class TradingModesDto {
 
 /** Only the modes to switch; the others keep their state. */
 export class PartialTradingModesDto {
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsBoolean()
   Intraday?: boolean;
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsBoolean()
   Swing?: boolean;
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsBoolean()
   Options?: boolean;
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsBoolean()
   Futures?: boolean;
 }

@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, ValidateIf, ValidateNested } from 'class-validator';
 import { TRADING_MODES, type TradingMode } from '../../common/market';
-import { IsEnumValue } from '../../common/validation';
+import { IsEnumValue, IsOptionalNonNull } from '../../common/validation';
 import {
   MARKET_REGIONS,
   type MarketRegion,
@@ -16,23 +16,23 @@ import { PartialTradingModesDto } from './trading-modes.dto';
 
 /** `PATCH /preferences`: only the fields sent change; `tradingModes` may name some modes only. */
 export class UpdatePreferencesDto extends ReadOnlyPreferenceFields {
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsBoolean()
   disclosureAccepted?: boolean;
 
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsEnumValue(UNIVERSES, 'Universe')
   universe?: Universe;
 
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsEnumValue(MARKET_REGIONS, 'MarketRegion')
   marketRegion?: MarketRegion;
 
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsEnumValue(RISK_PROFILES, 'RiskProfile')
   riskProfile?: RiskProfile;
 
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsObject()
   @ValidateNested()
   @Type(() => PartialTradingModesDto)
@@ -44,7 +44,7 @@ export class UpdatePreferencesDto extends ReadOnlyPreferenceFields {
   @IsIn(TRADING_MODES)
   primaryMode?: TradingMode | null;
 
-  @IsOptional()
+  @IsOptionalNonNull()
   @IsArray()
   @ArrayMaxSize(TRADING_MODES.length)
   @IsEnumValue(TRADING_MODES, 'TradingMode', { isArray: true })
