@@ -6,7 +6,7 @@ import type { Response } from 'supertest';
 import { loadAppConfig } from '../src/config/app-config';
 import { createOpenApiDocument } from '../src/docs/openapi';
 import { startTestApp, TestApp } from './support/app';
-import { expectProblem } from './support/problems';
+import { expectProblem } from './support/problem';
 import { decodeJwt, LOCAL_AUDIENCE, LOCAL_ISSUER, localClaims, signJwt, tamperJwt, TEST_SIGNING_KEY, unsignedJwt } from './support/tokens';
 import { registerUser, TestUser } from './support/users';
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { startTestApp, TestApp } from './support/app';
 import { withDatabase } from './support/database';
-import { expectProblem, stableProblem } from './support/problems';
+import { expectProblem, stableProblem } from './support/problem';
 import { registerUser, STRONG_PASSWORD, TestUser, uniqueEmail } from './support/users';
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest();

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Algorithm } from 'jsonwebtoken';
 import { startTestApp, TestApp } from './support/app';
 import { withDatabase } from './support/database';
-import { expectProblem } from './support/problems';
+import { expectProblem } from './support/problem';
 import { type Claims, LOCAL_AUDIENCE, LOCAL_ISSUER, signJwt, TEST_SIGNING_KEY, unsignedJwt } from './support/tokens';
 import { registerUser } from './support/users';
 

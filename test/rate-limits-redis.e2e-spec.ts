@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { startTestApp, TestApp } from './support/app';
 import { withDatabase } from './support/database';
-import { expectProblem } from './support/problems';
+import { expectProblem } from './support/problem';
 import { findRedisServer, RedisServer, startRedisServer } from './support/redis';
 import { STRONG_PASSWORD, uniqueEmail } from './support/users';
 

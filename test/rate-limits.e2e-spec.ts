@@ -1,7 +1,7 @@
 import type { Response } from 'supertest';
 import { startTestApp, TestApp } from './support/app';
 import { withDatabase } from './support/database';
-import { expectProblem } from './support/problems';
+import { expectProblem } from './support/problem';
 import { STRONG_PASSWORD, uniqueEmail } from './support/users';
 
 const RATE_LIMITED = 'urn:fyntrix:problem:rate-limited';

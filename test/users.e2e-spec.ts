@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { createOpenApiDocument } from '../src/docs/openapi';
 import { startTestApp, TestApp } from './support/app';
 import { withDatabase } from './support/database';
-import { expectProblem } from './support/problems';
+import { expectProblem } from './support/problem';
 import { decodeJwt } from './support/tokens';
 import { registerUser, TestUser, uniqueEmail } from './support/users';
 
