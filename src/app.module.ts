@@ -15,6 +15,7 @@ import { PreferencesModule } from './preferences/preferences.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { UsersModule } from './users/users.module';
+import { WatchlistModule } from './watchlist/watchlist.module';
 
 @Module({
   imports: [
@@ -28,6 +29,7 @@ import { UsersModule } from './users/users.module';
     AuthModule,
     UsersModule,
     PreferencesModule,
+    WatchlistModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },
