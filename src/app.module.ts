@@ -10,6 +10,7 @@ import { createValidationPipe } from './common/validation';
 import { appConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { InsightsModule } from './insights/insights.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PreferencesModule } from './preferences/preferences.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
@@ -30,6 +31,7 @@ import { WatchlistModule } from './watchlist/watchlist.module';
     UsersModule,
     PreferencesModule,
     WatchlistModule,
+    InsightsModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },
