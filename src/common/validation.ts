@@ -1,6 +1,8 @@
 import { applyDecorators, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, ValidateBy, ValidateIf } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsString, Matches, ValidateBy, ValidateIf } from 'class-validator';
+import { normalizeSymbol, SYMBOL_PATTERN } from './market';
 import { badRequest, FieldError } from './problem';
 
 /** Flattens class-validator's nested errors into `{field: "items.3.symbol", message}` pairs. */
@@ -55,3 +57,21 @@ export function IsPresent() {
  * column that cannot hold it.
  */
 export const IsOptionalNonNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+/**
+ * A market symbol (body field or path parameter): trimmed and upper-cased first, so ` m&m `
+ * becomes `M&M`, then checked against `SYMBOL_PATTERN`. The pattern is not put in the OpenAPI
+ * schema on purpose: clients may send lower-case or padded symbols.
+ */
+export function IsSymbol() {
+  return applyDecorators(
+    Transform(({ value }) => (typeof value === 'string' ? normalizeSymbol(value) : value)),
+    IsString(),
+    Matches(SYMBOL_PATTERN, { message: '$property must be 1 to 32 of A-Z 0-9 & - . _ (after trimming and upper-casing)' }),
+    ApiProperty({
+      type: String,
+      example: 'M&M',
+      description: 'Trimmed and upper-cased, then 1 to 32 of `A-Z 0-9 & - . _` (`M&M`, `BAJAJ-AUTO`).',
+    }),
+  );
+}

@@ -1,6 +1,7 @@
 import { AuditEvent } from '../audit/audit-event.entity';
 import { RefreshToken } from '../auth/refresh-token.entity';
 import { LocalStorageImport } from '../local-storage-import/local-storage-import.entity';
+import { DismissedInsight } from '../insights/dismissed-insight.entity';
 import { UserPreferences } from '../preferences/preferences.entity';
 import { BrokerConnection } from '../trading/broker-connections/broker-connection.entity';
 import { BrokerToken } from '../trading/broker-connections/broker-token.entity';
@@ -8,6 +9,7 @@ import { BrokerOrder } from '../trading/orders/broker-order.entity';
 import { PortfolioSnapshot } from '../trading/portfolio/portfolio-snapshot.entity';
 import { TradeIntent } from '../trading/trade-intents/trade-intent.entity';
 import { User } from '../users/user.entity';
+import { WatchlistItem } from '../watchlist/watchlist.entity';
 
 /**
  * Every entity, in one list shared by the app and the migration CLI, so the drift check
@@ -22,6 +24,8 @@ export const ENTITIES = [
   BrokerOrder,
   PortfolioSnapshot,
   UserPreferences,
+  WatchlistItem,
+  DismissedInsight,
   AuditEvent,
   LocalStorageImport,
 ];

@@ -1,0 +1,18 @@
+import type { Transactions } from './transactions';
+
+/** One advisory-lock class per per-user list (the first key of the two-key lock). */
+const LIST_LOCK_CLASSES = { watchlist: 5_001, insights: 5_002 } as const;
+export type UserList = keyof typeof LIST_LOCK_CLASSES;
+
+/**
+ * Serialises the writers of one user's list until the current transaction ends: the
+ * watchlist's dense positions and its 500 limit, and the dismissed insights' cap, are decided
+ * from the list's current count, which two concurrent writers would both read before either
+ * commits. A transaction-scoped advisory lock rather than `SELECT … FROM users … FOR UPDATE`:
+ * it does not block logins, profile changes or the foreign-key checks of other tables on the
+ * user's row. The second key is a hash of the user id; a collision only makes two users'
+ * writes wait for each other. Must run inside `transactions.run()`.
+ */
+export async function lockUserList(transactions: Transactions, list: UserList, userId: string): Promise<void> {
+  await transactions.rows('SELECT pg_advisory_xact_lock($1::int, hashtext($2::text))', [LIST_LOCK_CLASSES[list], userId]);
+}

@@ -1,0 +1,22 @@
+/** An insight the caller dismissed. */
+export class DismissedInsightResponseDto {
+  /** @example "insight:momentum:TCS:2026-11-20" */
+  insightId: string;
+  /** When it was first dismissed; a repeated dismissal does not change it. */
+  dismissedAt: Date;
+}
+
+/** Every insight the caller dismissed, newest first. */
+export class DismissedInsightsResponseDto {
+  items: DismissedInsightResponseDto[];
+}
+
+/** A stored dismissal as `SELECT insight_id, dismissed_at` answers it. */
+export interface DismissedInsightRow {
+  insight_id: string;
+  dismissed_at: Date;
+}
+
+export function toDismissedInsightResponse(row: DismissedInsightRow): DismissedInsightResponseDto {
+  return { insightId: row.insight_id, dismissedAt: row.dismissed_at };
+}

@@ -1,0 +1,22 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { EXCHANGES, type Exchange } from '../../common/market';
+import { IsEnumValue, IsSymbol } from '../../common/validation';
+
+/** A symbol to watch: the body of `POST /watchlist` and each item of `PUT /watchlist`. */
+export class WatchlistItemInputDto {
+  @IsSymbol()
+  symbol: string;
+
+  /** Where the symbol trades; `NSE` when absent or null. */
+  @IsOptional()
+  @IsEnumValue(EXCHANGES, 'Exchange')
+  @ApiPropertyOptional({ default: 'NSE' })
+  exchange?: Exchange | null;
+
+  /** Free text, at most 500 characters; absent or null for none. @example "Breakout above 3,000?" */
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  notes?: string | null;
+}
