@@ -10,6 +10,7 @@ import { join } from 'node:path';
 
 const root = join(__dirname, '..');
 process.chdir(root); // the Nest CLI helpers resolve tsconfig paths from the working directory
+process.env.LOG_LEVEL ??= 'error'; // the app's start-up lines would bury the result
 export const METADATA_FILE = join(root, 'src', 'metadata.ts');
 export const OPENAPI_FILE = join(root, 'openapi.json');
 

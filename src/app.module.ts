@@ -13,6 +13,7 @@ import { DatabaseModule } from './database/database.module';
 import { FeaturesModule } from './features/features.module';
 import { HealthModule } from './health/health.module';
 import { InsightsModule } from './insights/insights.module';
+import { LocalStorageImportModule } from './local-storage-import/local-storage-import.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PreferencesModule } from './preferences/preferences.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
@@ -35,6 +36,7 @@ import { WatchlistModule } from './watchlist/watchlist.module';
     FeaturesModule,
     WatchlistModule,
     InsightsModule,
+    LocalStorageImportModule,
   ],
   providers: [
     GracefulShutdown,

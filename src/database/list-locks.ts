@@ -1,7 +1,7 @@
 import type { Transactions } from './transactions';
 
 /** One advisory-lock class per per-user list (the first key of the two-key lock). */
-const LIST_LOCK_CLASSES = { watchlist: 5_001, insights: 5_002 } as const;
+const LIST_LOCK_CLASSES = { watchlist: 5_001, insights: 5_002, import: 5_003 } as const;
 export type UserList = keyof typeof LIST_LOCK_CLASSES;
 
 /**

@@ -1,0 +1,213 @@
+import { createHash } from 'node:crypto';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectMetric } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { AuditService } from '../audit/audit.service';
+import { conflict, ProblemException } from '../common/problem';
+import { FeaturesService } from '../features/features.service';
+import { lockUserList } from '../database/list-locks';
+import { Transactions } from '../database/transactions';
+import { InsightsService } from '../insights/insights.service';
+import { PreferencesService } from '../preferences/preferences.service';
+import { UsersService } from '../users/users.service';
+import { WatchlistService } from '../watchlist/watchlist.service';
+import type { ImportHistoryDto } from './dto/import-history.dto';
+import type { ImportLocalStorageDto } from './dto/import-local-storage.dto';
+import type { ImportResultDto } from './dto/import-result.dto';
+import type { ImportStatsDto } from './dto/import-stats.dto';
+import { IMPORT_STATUSES, type ImportStatus, type ImportSummary, LocalStorageImport } from './local-storage-import.entity';
+import { IMPORT_OUTCOMES, type ImportPlan, planChangesSomething, planImport, type ServerState } from './local-storage.merge';
+import { parseLocalStorage } from './local-storage.parser';
+
+export const IMPORTS_METRIC = 'local_storage_imports_total';
+export const IMPORT_KEYS_METRIC = 'local_storage_import_keys_total';
+
+/** SHA-256 of the entries in key order: the same browser data gives the same hash. */
+function payloadHash(entries: Record<string, string>): Buffer {
+  const canonical = JSON.stringify(Object.keys(entries).sort().map((key) => [key, entries[key]]));
+  return createHash('sha256').update(canonical).digest();
+}
+
+function statusOf(plan: ImportPlan): ImportStatus {
+  if (plan.results.some((r) => r.outcome === 'invalid')) return 'partial';
+  return planChangesSomething(plan) ? 'imported' : 'unchanged';
+}
+
+function countOutcomes(plan: ImportPlan): ImportSummary['counts'] {
+  const counts = Object.fromEntries(IMPORT_OUTCOMES.map((o) => [o, 0])) as ImportSummary['counts'];
+  for (const result of plan.results) counts[result.outcome]++;
+  return counts;
+}
+
+/** The server's saved versions the plan was made from, to detect a concurrent change. */
+interface Snapshot {
+  state: ServerState;
+  preferencesVersion: number;
+}
+
+/**
+ * The one-time import of a browser's localStorage (the seed's "data migration script, run on
+ * first login"): parse leniently, plan against what the server holds (the server wins,
+ * lists are unions), apply, record the attempt, and report one audit event — all in the
+ * caller's single transaction (the route is `@Audited('import')`).
+ */
+@Injectable()
+export class LocalStorageImportService {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly audit: AuditService,
+    private readonly preferences: PreferencesService,
+    private readonly watchlist: WatchlistService,
+    private readonly insights: InsightsService,
+    private readonly users: UsersService,
+    private readonly features: FeaturesService,
+    @InjectMetric(IMPORTS_METRIC) private readonly importsTotal: Counter<'status'>,
+    @InjectMetric(IMPORT_KEYS_METRIC) private readonly keysTotal: Counter<'outcome'>,
+  ) {}
+
+  async import(userId: string, dto: ImportLocalStorageDto): Promise<ImportResultDto> {
+    if (!this.features.isEnabled('localStorageImport', userId)) {
+      throw new ProblemException(HttpStatus.FORBIDDEN, 'The localStorage import is not enabled for this account yet.', {
+        type: 'urn:fyntrix:problem:feature-disabled',
+      });
+    }
+    // One import per user at a time: two devices' imports plan from each other's results.
+    await lockUserList(this.transactions, 'import', userId);
+    const hash = payloadHash(dto.entries);
+    const keysCount = Object.keys(dto.entries).length;
+    const records = this.transactions.manager.getRepository(LocalStorageImport);
+
+    const first = await records.findOne({ where: { userId, payloadHash: hash }, order: { receivedAt: 'ASC' } });
+    if (first) {
+      await records.insert({ userId, deviceId: dto.deviceId ?? null, keysCount, status: 'replayed', payloadHash: hash, summary: first.summary });
+      this.count('replayed', first.summary.counts, false);
+      return { status: 'replayed', results: first.summary.results, importedAt: first.receivedAt };
+    }
+
+    const parsed = parseLocalStorage(dto.entries);
+    const before = await this.snapshot(userId);
+    const plan = planImport(parsed, before.state);
+    await this.apply(userId, plan, before);
+    const status = statusOf(plan);
+    const summary: ImportSummary = { results: plan.results, counts: countOutcomes(plan) };
+    const [record] = (await records.insert({ userId, deviceId: dto.deviceId ?? null, keysCount, status, payloadHash: hash, summary }))
+      .generatedMaps as Pick<LocalStorageImport, 'receivedAt'>[];
+
+    if (planChangesSomething(plan)) {
+      const after = await this.snapshot(userId);
+      this.audit.record({ action: 'import', before: this.audited(before, plan, false), after: this.audited(after, plan, true) });
+    }
+    this.count(status, summary.counts, true);
+    return { status, results: plan.results, importedAt: record.receivedAt };
+  }
+
+  private async snapshot(userId: string): Promise<Snapshot> {
+    const [preferences, watchlist, insights, user] = [
+      await this.preferences.get(userId),
+      await this.watchlist.list(userId),
+      await this.insights.listDismissed(userId),
+      await this.users.getById(userId),
+    ];
+    const { disclosureAcceptedAt: _a, version, updatedAt: _u, ...values } = preferences;
+    return {
+      preferencesVersion: version,
+      state: {
+        preferences: version > 0 ? values : null,
+        watchlist: watchlist.items.map(({ symbol, exchange }) => ({ symbol, exchange })),
+        dismissedInsightIds: insights.items.map((item) => item.insightId),
+        profileName: user.name,
+      },
+    };
+  }
+
+  /**
+   * Writes the plan. The preferences are written only if they are still the version the plan
+   * was made from (else a concurrent save won, which is the server's value: 409, retry).
+   */
+  private async apply(userId: string, plan: ImportPlan, before: Snapshot): Promise<void> {
+    if (plan.preferences) {
+      try {
+        await this.preferences.save(userId, plan.preferences, [before.preferencesVersion]);
+      } catch (error) {
+        if (!(error instanceof ProblemException) || error.getStatus() !== 412) throw error;
+        throw conflict('The preferences changed during the import; send it again.');
+      }
+    }
+    if (plan.watchlistToAdd.length > 0) await this.watchlist.mergeSymbols(userId, plan.watchlistToAdd);
+    if (plan.insightIdsToAdd.length > 0) await this.insights.dismissMany(userId, plan.insightIdsToAdd);
+    if (plan.profileName !== null) await this.users.rename(userId, plan.profileName);
+  }
+
+  /** The audit event's view: the user's data before or after, plus (after) what the import added. */
+  private audited({ state }: Snapshot, plan: ImportPlan, after: boolean): object {
+    const view = {
+      preferences: state.preferences,
+      profileName: state.profileName,
+      watchlistCount: state.watchlist.length,
+      dismissedInsightsCount: state.dismissedInsightIds.length,
+    };
+    if (!after) return view;
+    return {
+      ...view,
+      watchlistAdded: plan.watchlistToAdd.map((entry) => entry.symbol),
+      insightsAdded: plan.insightIdsToAdd,
+    };
+  }
+
+  /** Prometheus counters, once the import has committed. */
+  private count(status: ImportStatus, counts: ImportSummary['counts'], keys: boolean): void {
+    this.transactions.afterCommit(() => {
+      this.importsTotal.inc({ status });
+      if (keys) for (const outcome of IMPORT_OUTCOMES) if (counts[outcome]) this.keysTotal.inc({ outcome }, counts[outcome]);
+    });
+  }
+
+  /** `GET /migrations/local-storage`: the caller's imports, per device. */
+  async history(userId: string): Promise<ImportHistoryDto> {
+    const devices = await this.transactions.rows<{
+      deviceId: string | null;
+      firstImportedAt: Date;
+      lastImportedAt: Date;
+      lastStatus: ImportStatus;
+      attempts: number;
+    }>(
+      `SELECT device_id AS "deviceId", min(received_at) AS "firstImportedAt", max(received_at) AS "lastImportedAt",
+              (array_agg(status ORDER BY received_at DESC))[1] AS "lastStatus", count(*)::int AS attempts
+       FROM local_storage_imports WHERE user_id = $1
+       GROUP BY device_id ORDER BY max(received_at) DESC`,
+      [userId],
+    );
+    const times = devices.flatMap((d) => [d.firstImportedAt, d.lastImportedAt]).map((t) => t.getTime());
+    return {
+      imported: devices.length > 0,
+      firstImportedAt: times.length ? new Date(Math.min(...times)) : null,
+      lastImportedAt: times.length ? new Date(Math.max(...times)) : null,
+      devices,
+    };
+  }
+
+  /** `GET /admin/migrations/stats`: the rollout across all users. */
+  async stats(): Promise<ImportStatsDto> {
+    const [totals] = await this.transactions.rows<{ attempts: number; usersImported: number; withInvalid: number }>(
+      `SELECT count(*)::int AS attempts,
+              count(DISTINCT user_id) FILTER (WHERE status <> 'replayed')::int AS "usersImported",
+              count(*) FILTER (WHERE status = 'partial')::int AS "withInvalid"
+       FROM local_storage_imports`,
+    );
+    const statuses = await this.transactions.rows<{ status: ImportStatus; count: number }>(
+      `SELECT status, count(*)::int AS count FROM local_storage_imports GROUP BY status`,
+    );
+    const outcomes = await this.transactions.rows<{ outcome: string; count: number }>(
+      `SELECT c.key AS outcome, sum(c.value::int)::int AS count
+       FROM local_storage_imports, jsonb_each_text(summary->'counts') AS c
+       WHERE status <> 'replayed' GROUP BY c.key`,
+    );
+    return {
+      attempts: totals.attempts,
+      usersImported: totals.usersImported,
+      successRate: totals.attempts === 0 ? 1 : (totals.attempts - totals.withInvalid) / totals.attempts,
+      byStatus: Object.fromEntries(IMPORT_STATUSES.map((s) => [s, statuses.find((r) => r.status === s)?.count ?? 0])),
+      byOutcome: Object.fromEntries(IMPORT_OUTCOMES.map((o) => [o, outcomes.find((r) => r.outcome === o)?.count ?? 0])),
+    };
+  }
+}
