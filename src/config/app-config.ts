@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
+import { KEY_RING_FORMAT, TokenKeyRing } from '../trading/crypto/token-cipher';
 
 /**
  * Every setting the service reads, validated once at start. Stages differ only by
@@ -22,6 +23,15 @@ const list = z.string().transform((v) =>
     .filter(Boolean),
 );
 const percent = int(0, 100);
+/** Parsed here, so a malformed key ring stops the start with a clear message (never quoting a key). */
+const keyRing = z.string().transform((spec, ctx) => {
+  try {
+    return TokenKeyRing.parse(spec);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
 
 const envSchema = z
   .object({
@@ -65,7 +75,8 @@ const envSchema = z
     LOGIN_LOCKOUT_ATTEMPTS: int(1, 1_000).default(10),
     LOGIN_LOCKOUT_WINDOW_MS: int(1_000, 86_400_000).default(15 * 60_000),
 
-    TOKEN_ENCRYPTION_KEYS: z.string().optional(),
+    /** Broker-token keys, `1:<base64 32 bytes>,2:<…>`; see KEY_RING_FORMAT. Generated under DATA_DIR in dev/test. */
+    TOKEN_ENCRYPTION_KEYS: keyRing.optional(),
 
     FEATURE_SERVER_PREFERENCES_PERCENT: percent.default(100),
     FEATURE_LOCAL_STORAGE_IMPORT_PERCENT: percent.default(100),
@@ -75,7 +86,8 @@ const envSchema = z
     const required = ['DATABASE_URL', 'JWT_SIGNING_KEY', 'METRICS_TOKEN', 'TOKEN_ENCRYPTION_KEYS'] as const;
     for (const key of required) {
       if (!env[key]) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `is required when APP_STAGE=${env.APP_STAGE}` });
+        const format = key === 'TOKEN_ENCRYPTION_KEYS' ? ` (${KEY_RING_FORMAT})` : '';
+        ctx.addIssue({ code: 'custom', path: [key], message: `is required when APP_STAGE=${env.APP_STAGE}${format}` });
       }
     }
   })
@@ -136,7 +148,8 @@ export interface AppConfig {
     authTtlMs: number;
     authMax: number;
   };
-  tokenEncryptionKeys?: string;
+  /** Keys of the broker tokens at rest; dev/test generate version 1 under `<DATA_DIR>/secrets/`. */
+  tokenKeys: TokenKeyRing;
   features: { serverPreferences: number; localStorageImport: number };
 }
 
@@ -230,7 +243,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.en
       authTtlMs: e.AUTH_RATE_LIMIT_TTL_MS,
       authMax: e.AUTH_RATE_LIMIT_MAX,
     },
-    tokenEncryptionKeys: e.TOKEN_ENCRYPTION_KEYS,
+    tokenKeys: e.TOKEN_ENCRYPTION_KEYS ?? TokenKeyRing.parse(`1:${devSecret(dataDir, 'token-encryption-key')}`),
     features: {
       serverPreferences: e.FEATURE_SERVER_PREFERENCES_PERCENT,
       localStorageImport: e.FEATURE_LOCAL_STORAGE_IMPORT_PERCENT,
