@@ -1,4 +1,4 @@
-import { applyDecorators, ValidationError, ValidationPipe } from '@nestjs/common';
+import { applyDecorators, Param, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, ValidateBy } from 'class-validator';
 import { badRequest, FieldError } from './problem';
@@ -47,4 +47,12 @@ export function IsPresent() {
       defaultMessage: (args) => `${args?.property} must be present (null is allowed)`,
     },
   });
+}
+
+/** A UUID path parameter (`/{id}`): a malformed one is a 400 problem naming the parameter. */
+export function UuidParam(name = 'id') {
+  return Param(
+    name,
+    new ParseUUIDPipe({ exceptionFactory: () => badRequest(`The ${name} is not a valid UUID.`, [{ field: name, message: `${name} must be a UUID` }]) }),
+  );
 }
