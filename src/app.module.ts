@@ -14,6 +14,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { PreferencesModule } from './preferences/preferences.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { TradingModule } from './trading/trading.module';
 import { UsersModule } from './users/users.module';
 
 @Module({
@@ -28,6 +29,7 @@ import { UsersModule } from './users/users.module';
     AuthModule,
     UsersModule,
     PreferencesModule,
+    TradingModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },
