@@ -6,7 +6,6 @@ import { BrokerConnectionsService } from './broker-connections/broker-connection
 import { BrokerTokensService } from './broker-connections/broker-tokens.service';
 import { BrokerRegistry } from './brokers/broker-registry';
 import { PaperBrokerAdapter } from './brokers/paper-broker.adapter';
-import { SimulationStageGuard } from './brokers/simulation-stage.guard';
 import { TokenCipher } from './crypto/token-cipher';
 import { OrdersController } from './orders/orders.controller';
 import { OrdersService } from './orders/orders.service';
@@ -26,11 +25,9 @@ import { TradeIntentsService } from './trade-intents/trade-intents.service';
     BrokerConnectionsService,
     PaperBrokerAdapter,
     BrokerRegistry,
-    SimulationStageGuard,
     OrdersService,
     TradeIntentsService,
     PortfolioService,
   ],
-  exports: [BrokerTokensService],
 })
 export class TradingModule {}
