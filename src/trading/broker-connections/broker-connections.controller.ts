@@ -38,6 +38,7 @@ export class BrokerConnectionsController {
     return this.connections.list(user.id, { limit: query.limit!, cursor: query.cursor });
   }
 
+  /** One of the caller's live connections. */
   @Get(':id')
   @ApiOkResponse({ type: BrokerConnectionResponseDto })
   @ApiInvalidRequest()

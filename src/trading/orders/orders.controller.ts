@@ -29,6 +29,7 @@ export class OrdersController {
     return this.orders.list(user.id, { ...query, limit: query.limit! });
   }
 
+  /** One of the caller's orders. */
   @Get(':id')
   @ApiOkResponse({ type: OrderResponseDto })
   @ApiInvalidRequest()

@@ -44,6 +44,7 @@ export class PortfolioController {
     return this.portfolio.latest(user.id);
   }
 
+  /** One of the caller's snapshots. */
   @Get(':id')
   @ApiOkResponse({ type: PortfolioSnapshotResponseDto })
   @ApiInvalidRequest()

@@ -43,6 +43,7 @@ export class TradeIntentsController {
     return this.intents.list(user.id, { ...query, limit: query.limit! });
   }
 
+  /** One of the caller's intents. */
   @Get(':id')
   @ApiOkResponse({ type: TradeIntentResponseDto })
   @ApiInvalidRequest()
@@ -54,8 +55,9 @@ export class TradeIntentsController {
   /**
    * Places the draft's order through one of the caller's connections. The answer is the intent
    * after the broker's reply: `open`, or `rejected` with `statusReason` (the paper broker
-   * rejects CNC on NFO and MCX). Of concurrent submits and cancels of one draft exactly one
-   * wins; the others get 409.
+   * rejects CNC on NFO and MCX). Of concurrent submits of one draft exactly one wins, the
+   * others get 409; a cancel racing a submit either takes the draft first (the submit gets
+   * 409) or waits for the order to be placed and then cancels it.
    */
   @Post(':id/submit')
   @HttpCode(200)

@@ -35,8 +35,9 @@ const auditedIntent = ({ createdAt: _c, updatedAt: _u, submittedAt: _s, ...inten
 
 /**
  * The caller's trade intents and their status machine (`intent-status.ts`). Every move is one
- * statement that locks the intent, checks its status and updates it, so of two concurrent
- * moves exactly one sees the status it needs; the other gets 409, never a lost update.
+ * statement that locks the intent, checks its status and updates it: concurrent moves run one
+ * after the other, each sees the status the one before left, and a move that is illegal by
+ * then gets 409 (two submits of one draft: exactly one wins). Never a lost update.
  */
 @Injectable()
 export class TradeIntentsService {
