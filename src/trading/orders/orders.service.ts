@@ -181,6 +181,6 @@ export class OrdersService {
   }
 }
 
-export function orderNotFound() {
+function orderNotFound() {
   return notFound('No such order.');
 }

@@ -149,6 +149,6 @@ export class TradeIntentsService {
   }
 }
 
-export function intentNotFound() {
+function intentNotFound() {
   return notFound('No such trade intent.');
 }
