@@ -18,6 +18,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { PreferencesModule } from './preferences/preferences.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { TradingModule } from './trading/trading.module';
 import { UsersModule } from './users/users.module';
 import { WatchlistModule } from './watchlist/watchlist.module';
 
@@ -37,6 +38,7 @@ import { WatchlistModule } from './watchlist/watchlist.module';
     WatchlistModule,
     InsightsModule,
     LocalStorageImportModule,
+    TradingModule,
   ],
   providers: [
     GracefulShutdown,

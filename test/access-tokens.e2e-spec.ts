@@ -204,7 +204,7 @@ describe('access tokens: key, issuer, audience and lifetime from configuration',
       APP_STAGE: stage,
       DATABASE_URL: 'postgres://u:p@db.example.test:5432/fyntrix',
       METRICS_TOKEN: 'metrics-token-0123456789',
-      TOKEN_ENCRYPTION_KEYS: 'v1:key',
+      TOKEN_ENCRYPTION_KEYS: `1:${Buffer.alloc(32, 1).toString('base64')}`,
     };
     expect(() => loadAppConfig(deployed)).toThrow(/JWT_SIGNING_KEY: is required/);
     expect(() => loadAppConfig({ ...deployed, JWT_SIGNING_KEY: 'too-short' })).toThrow(/JWT_SIGNING_KEY: must be at least 32 characters/);

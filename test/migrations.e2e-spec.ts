@@ -2,13 +2,12 @@ import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadAppConfig } from '../src/config/app-config';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
-import { adminUrl, withDatabase } from './support/database';
+import { createScratchDatabase, withDatabase } from './support/database';
 
 /**
  * The real migrations on a database of their own: all up, all down one by one back to an empty
  * schema, all up again, and then the entities must match what the migrations built.
  */
-const DATABASE = `fyntrix_migrations_${process.pid}`;
 const MIGRATIONS_TABLE = 'typeorm_migrations';
 
 /** Everything in the database that is not PostgreSQL's own nor TypeORM's migrations table. */
@@ -48,23 +47,19 @@ async function appliedCount(client: Client): Promise<number> {
 }
 
 describe('migrations', () => {
-  const serverUrl = adminUrl(process.env.DATABASE_URL!);
-  const url = Object.assign(new URL(serverUrl), { pathname: `/${DATABASE}` }).toString();
-  const inDatabase = <T>(fn: (client: Client) => Promise<T>) => withDatabase(fn, url);
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  const inDatabase = <T>(fn: (client: Client) => Promise<T>) => withDatabase(fn, scratch.url);
   let dataSource: DataSource;
 
   beforeAll(async () => {
-    await withDatabase(async (admin) => {
-      await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-      await admin.query(`CREATE DATABASE ${DATABASE}`);
-    }, serverUrl);
-    const options = { ...buildDataSourceOptions(loadAppConfig(), url), logging: false, logger: 'advanced-console', migrationsRun: false } as const;
+    scratch = await createScratchDatabase('migrations');
+    const options = { ...buildDataSourceOptions(loadAppConfig(), scratch.url), logging: false, logger: 'advanced-console', migrationsRun: false } as const;
     dataSource = await new DataSource(options).initialize();
   });
 
   afterAll(async () => {
     if (dataSource?.isInitialized) await dataSource.destroy();
-    await withDatabase((admin) => admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`), serverUrl);
+    await scratch?.drop();
   });
 
   it('go up, all the way down one by one to an empty schema, up again, and match the entities', async () => {

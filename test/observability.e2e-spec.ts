@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from './support/app';
-import { adminUrl, withDatabase } from './support/database';
+import { adminUrl, createScratchDatabase, withDatabase } from './support/database';
 import { AppProcess, freePort, spawnApp, waitUntilServing } from './support/process';
 import { registerUser } from './support/users';
 
@@ -28,27 +28,24 @@ describe('health', () => {
 });
 
 describe('readiness when the database refuses connections', () => {
-  const database = `fyntrix_ready_${process.pid}`;
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  const database = () => new URL(scratch.url).pathname.slice(1);
   const serverUrl = adminUrl(process.env.DATABASE_URL!);
   let t: TestApp | undefined;
   beforeAll(async () => {
-    await withDatabase((admin) => admin.query(`CREATE DATABASE ${database}`), serverUrl);
-    const url = Object.assign(new URL(serverUrl), { pathname: `/${database}` }).toString();
-    t = await startTestApp({ DATABASE_URL: url });
+    scratch = await createScratchDatabase('ready');
+    t = await startTestApp({ DATABASE_URL: scratch.url });
   });
   afterAll(async () => {
     await t?.close().catch(() => undefined);
-    await withDatabase(async (admin) => {
-      await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    }, serverUrl);
+    await scratch?.drop();
   });
 
   it('answers 503 problem+json, while liveness stays 200', async () => {
     await t!.http().get('/health/ready').expect(200);
     await withDatabase(async (admin) => {
-      await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS false`);
-      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [database]);
+      await admin.query(`ALTER DATABASE ${database()} ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [database()]);
     }, serverUrl);
     const res = await t!.http().get('/health/ready');
     expect(res.status).toBe(503);

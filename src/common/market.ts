@@ -11,8 +11,6 @@ export const SYMBOL_PATTERN = /^[A-Z0-9&._-]{1,32}$/;
 /** A user's watchlist holds at most this many symbols (a 501st is refused). */
 export const WATCHLIST_MAX_ITEMS = 500;
 
-/** Insight ids, as the client names them: 1 to 128 of A-Z a-z 0-9 _ . : - (`insight:momentum:TCS:2026-11-20`). */
-export const INSIGHT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 export const TRADING_MODES = ['Intraday', 'Swing', 'Options', 'Futures'] as const;
 export type TradingMode = (typeof TRADING_MODES)[number];

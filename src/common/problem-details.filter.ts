@@ -66,7 +66,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const problem = this.toProblem(exception, request);
     if (problem.status >= 500) {
-      this.logger.error({ err: loggableError(exception), requestId: request.id }, `request failed: ${problem.title}`);
+      this.logger.error({ error: loggableError(exception), requestId: request.id }, `request failed: ${problem.title}`);
     }
     // A header the handler set for a success it then did not have (the ETag of a version that
     // was rolled back) must not ride on the error; a problem sets its own (412's current ETag).

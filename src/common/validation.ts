@@ -1,4 +1,4 @@
-import { applyDecorators, ValidationError, ValidationPipe } from '@nestjs/common';
+import { applyDecorators, Param, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsString, Matches, ValidateBy, ValidateIf } from 'class-validator';
@@ -73,5 +73,13 @@ export function IsSymbol() {
       example: 'M&M',
       description: 'Trimmed and upper-cased, then 1 to 32 of `A-Z 0-9 & - . _` (`M&M`, `BAJAJ-AUTO`).',
     }),
+  );
+}
+
+/** A UUID path parameter (`/{id}`): a malformed one is a 400 problem naming the parameter. */
+export function UuidParam(name = 'id') {
+  return Param(
+    name,
+    new ParseUUIDPipe({ exceptionFactory: () => badRequest(`The ${name} is not a valid UUID.`, [{ field: name, message: `${name} must be a UUID` }]) }),
   );
 }

@@ -7,7 +7,7 @@ const SECRETS = {
   DATABASE_URL: 'postgres://app:secret@db.internal.example:5432/fyntrix',
   JWT_SIGNING_KEY: 'k'.repeat(32),
   METRICS_TOKEN: 'm'.repeat(16),
-  TOKEN_ENCRYPTION_KEYS: 'v1:' + 'a'.repeat(43),
+  TOKEN_ENCRYPTION_KEYS: `1:${Buffer.alloc(32, 7).toString('base64')}`,
 };
 const REQUIRED = Object.keys(SECRETS);
 
@@ -62,7 +62,7 @@ describe('loadAppConfig', () => {
       expect(config.database).toMatchObject({ url: SECRETS.DATABASE_URL, ssl: 'verify-full', migrateOnStart: false });
       expect(config.auth.signingKey).toBe(SECRETS.JWT_SIGNING_KEY);
       expect(config.metricsToken).toBe(SECRETS.METRICS_TOKEN);
-      expect(config.tokenEncryptionKeys).toBe(SECRETS.TOKEN_ENCRYPTION_KEYS);
+      expect(config.tokenKeys.newestVersion).toBe(1);
       // Nothing generated: deployed stages never invent a secret.
       expect(() => statSync(join(dataDir, 'secrets'))).toThrow();
     });

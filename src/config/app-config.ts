@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
+import { KEY_RING_FORMAT, TokenKeyRing } from '../trading/crypto/token-cipher';
 
 /**
  * Every setting the service reads, validated once at start. Stages differ only by
@@ -23,6 +24,17 @@ const list = z.string().transform((v) =>
     .filter(Boolean),
 );
 const percent = int(0, 100);
+/** An optional variable set to the empty string counts as not set (`KEY=` in an env file). */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+/** Parsed here, so a malformed key ring stops the start with a clear message (never quoting a key). */
+const keyRing = z.string().transform((spec, ctx) => {
+  try {
+    return TokenKeyRing.parse(spec);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
 
 /** proxy-addr's names for address ranges, accepted by Fastify beside addresses and CIDRs. */
 const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -62,25 +74,25 @@ const envSchema = z
     SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
     DATA_DIR: z.string().default('.data'),
 
-    DATABASE_URL: z.string().url().optional(),
+    DATABASE_URL: optional(z.string().url()),
     DATABASE_SSL: z.enum(['disable', 'require', 'verify-full']).optional(),
-    DATABASE_SSL_CA_FILE: z.string().optional(),
+    DATABASE_SSL_CA_FILE: optional(z.string()),
     DATABASE_POOL_SIZE: int(1, 200).default(20),
     DATABASE_CONNECT_TIMEOUT_MS: int(100, 120_000).default(3_000),
     DATABASE_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(5_000),
     EMBEDDED_PG_PORT: int(1024, 65535).optional(),
 
-    JWT_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    JWT_SIGNING_KEY: optional(z.string().min(32, 'must be at least 32 characters')),
     JWT_ACCESS_TTL_SECONDS: int(30, 86_400).default(900),
     JWT_REFRESH_TTL_SECONDS: int(300, 365 * 86_400).default(30 * 86_400),
     JWT_LOCAL_ISSUER: z.string().default('fyntrix-api'),
     JWT_LOCAL_AUDIENCE: z.string().default('fyntrix-app'),
-    JWKS_URI: z.string().url().optional(),
-    JWT_ISSUER: z.string().optional(),
-    JWT_AUDIENCE: z.string().optional(),
+    JWKS_URI: optional(z.string().url()),
+    JWT_ISSUER: optional(z.string()),
+    JWT_AUDIENCE: optional(z.string()),
 
-    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
-    REDIS_URL: z.string().url().optional(),
+    METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+    REDIS_URL: optional(z.string().url()),
     RATE_LIMIT_TTL_MS: int(1_000, 3_600_000).default(60_000),
     RATE_LIMIT_MAX: int(1, 1_000_000).default(600),
     RATE_LIMIT_BURST_TTL_MS: int(100, 60_000).default(1_000),
@@ -90,7 +102,8 @@ const envSchema = z
     LOGIN_LOCKOUT_ATTEMPTS: int(1, 1_000).default(10),
     LOGIN_LOCKOUT_WINDOW_MS: int(1_000, 86_400_000).default(15 * 60_000),
 
-    TOKEN_ENCRYPTION_KEYS: z.string().optional(),
+    /** Broker-token keys, `1:<base64 32 bytes>,2:<…>`; see KEY_RING_FORMAT. Generated under DATA_DIR in dev/test. */
+    TOKEN_ENCRYPTION_KEYS: optional(keyRing),
 
     FEATURE_SERVER_PREFERENCES_PERCENT: percent.default(100),
     FEATURE_LOCAL_STORAGE_IMPORT_PERCENT: percent.default(100),
@@ -100,7 +113,8 @@ const envSchema = z
     const required = ['DATABASE_URL', 'JWT_SIGNING_KEY', 'METRICS_TOKEN', 'TOKEN_ENCRYPTION_KEYS'] as const;
     for (const key of required) {
       if (!env[key]) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `is required when APP_STAGE=${env.APP_STAGE}` });
+        const format = key === 'TOKEN_ENCRYPTION_KEYS' ? ` (${KEY_RING_FORMAT})` : '';
+        ctx.addIssue({ code: 'custom', path: [key], message: `is required when APP_STAGE=${env.APP_STAGE}${format}` });
       }
     }
   })
@@ -162,7 +176,8 @@ export interface AppConfig {
     authTtlMs: number;
     authMax: number;
   };
-  tokenEncryptionKeys?: string;
+  /** Keys of the broker tokens at rest; dev/test generate version 1 under `<DATA_DIR>/secrets/`. */
+  tokenKeys: TokenKeyRing;
   features: { serverPreferences: number; localStorageImport: number };
 }
 
@@ -250,7 +265,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.en
       authTtlMs: e.AUTH_RATE_LIMIT_TTL_MS,
       authMax: e.AUTH_RATE_LIMIT_MAX,
     },
-    tokenEncryptionKeys: e.TOKEN_ENCRYPTION_KEYS,
+    tokenKeys: e.TOKEN_ENCRYPTION_KEYS ?? TokenKeyRing.parse(`1:${devSecret(dataDir, 'token-encryption-key')}`),
     features: {
       serverPreferences: e.FEATURE_SERVER_PREFERENCES_PERCENT,
       localStorageImport: e.FEATURE_LOCAL_STORAGE_IMPORT_PERCENT,

@@ -38,6 +38,8 @@ const UNAVAILABLE_CODES = new Set([
   '53300', // too_many_connections
 ]);
 
+const RELEASED_CONNECTION_ERRORS = new Set(['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError']);
+
 const UNAVAILABLE_MESSAGES = [
   'Connection terminated',
   'timeout exceeded when trying to connect',
@@ -51,8 +53,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const e = driverError(error);
   if (!e) return false;
   // TypeORM releases a transaction's connection when the server drops it; the rest of that
-  // transaction's statements then fail with this error.
-  if ((error as Error).name === 'QueryRunnerAlreadyReleasedError') return true;
+  // transaction's statements then fail with one of these.
+  if (RELEASED_CONNECTION_ERRORS.has((error as Error).name)) return true;
   if (e.code && (UNAVAILABLE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
   const message = e.message ?? '';
   return UNAVAILABLE_MESSAGES.some((m) => message.includes(m));

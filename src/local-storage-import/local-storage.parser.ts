@@ -44,12 +44,12 @@
 import {
   EXCHANGES,
   type Exchange,
-  INSIGHT_ID_PATTERN,
   normalizeSymbol,
   SYMBOL_PATTERN,
   TRADING_MODES,
   type TradingMode,
 } from '../common/market';
+import { INSIGHT_ID_PATTERN } from '../insights/insight-id';
 import { MARKET_REGIONS, RISK_PROFILES, type TradingModes, UNIVERSES } from '../preferences/preferences.entity';
 import type { PreferenceValues } from '../preferences/preferences.rules';
 import {

@@ -1,8 +1,5 @@
-import { type Exchange, normalizeSymbol } from '../common/market';
+import { type Exchange, normalizeSymbol, WATCHLIST_MAX_ITEMS } from '../common/market';
 import type { FieldError } from '../common/problem';
-
-/** At most this many symbols per watchlist (the contract's limit). */
-export const WATCHLIST_MAX_ITEMS = 500;
 
 /** A symbol to add, as the routes and the localStorage import hand it over. */
 export interface WatchlistItemInput {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { WATCHLIST_MAX_ITEMS } from '../common/market';
 import { notFound, ruleViolation } from '../common/problem';
 import { lockUserList } from '../database/list-locks';
 import { Transactions } from '../database/transactions';
@@ -17,7 +18,6 @@ import {
   isSameList,
   listChange,
   toEntry,
-  WATCHLIST_MAX_ITEMS,
   type WatchlistEntry,
   type WatchlistItemInput,
 } from './watchlist.rules';

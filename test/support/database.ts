@@ -1,4 +1,7 @@
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { loadAppConfig } from '../../src/config/app-config';
+import { buildDataSourceOptions } from '../../src/database/data-source-options';
 
 /** The database every e2e spec of one run shares; recreated by the global setup. */
 export const TEST_DATABASE = 'fyntrix_e2e';
@@ -9,10 +12,37 @@ export function adminUrl(serverUrl: string): string {
   return url.toString();
 }
 
-export function testDatabaseUrl(serverUrl: string): string {
+export function testDatabaseUrl(serverUrl: string, database = TEST_DATABASE): string {
   const url = new URL(serverUrl);
-  url.pathname = `/${TEST_DATABASE}`;
+  url.pathname = `/${database}`;
   return url.toString();
+}
+
+/**
+ * Creates `database` afresh on the server of `serverUrl` (any database URL of it) and applies
+ * the real migrations; answers its URL. The global setup makes the run's database this way;
+ * a spec that must own every row (e.g. one running a CLI over a whole table) makes its own.
+ */
+export async function createMigratedDatabase(serverUrl: string, database: string): Promise<string> {
+  await withDatabase(async (admin) => {
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${database}`);
+  }, adminUrl(serverUrl));
+  const url = testDatabaseUrl(serverUrl, database);
+  const options = { ...buildDataSourceOptions(loadAppConfig(), url), migrationsRun: false, logger: 'advanced-console', logging: false } as const;
+  const dataSource = await new DataSource(options).initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } finally {
+    await dataSource.destroy();
+  }
+  return url;
+}
+
+export function dropDatabase(serverUrl: string, database: string): Promise<void> {
+  return withDatabase(async (admin) => {
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  }, adminUrl(serverUrl));
 }
 
 /** A plain pg client on the test database, for assertions on what was really stored. */
@@ -31,13 +61,8 @@ export async function withDatabase<T>(fn: (client: Client) => Promise<T>, url = 
  * (migration round trips, schema verification). Drop it with the returned function.
  */
 export async function createScratchDatabase(label: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const server = process.env.DATABASE_URL!;
   const name = `fyntrix_${label}_${process.pid}_${Date.now()}`.toLowerCase();
-  const admin = adminUrl(process.env.DATABASE_URL!);
-  await withDatabase((c) => c.query(`CREATE DATABASE ${name}`), admin);
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: () => withDatabase((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`), admin).then(() => undefined),
-  };
+  await withDatabase((c) => c.query(`CREATE DATABASE ${name}`), adminUrl(server));
+  return { url: testDatabaseUrl(server, name), drop: () => dropDatabase(server, name) };
 }

@@ -1,9 +1,6 @@
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
 import { loadAppConfig } from '../../src/config/app-config';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
-import { TEST_DATABASE, adminUrl, testDatabaseUrl } from './database';
+import { createMigratedDatabase, TEST_DATABASE } from './database';
 
 /**
  * Once per `npm test`: start the embedded PostgreSQL, give the run a brand-new database,
@@ -24,16 +21,5 @@ export default async function globalSetup(): Promise<void> {
   });
   (globalThis as { __EMBEDDED_PG__?: unknown }).__EMBEDDED_PG__ = server;
 
-  const admin = new Client({ connectionString: adminUrl(server.url) });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${TEST_DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${TEST_DATABASE}`);
-  await admin.end();
-
-  const url = testDatabaseUrl(server.url);
-  const options = { ...buildDataSourceOptions(config, url), migrationsRun: false, logger: 'advanced-console', logging: false } as const;
-  const dataSource = await new DataSource(options).initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
-  await dataSource.destroy();
-  process.env.DATABASE_URL = url;
+  process.env.DATABASE_URL = await createMigratedDatabase(server.url, TEST_DATABASE);
 }

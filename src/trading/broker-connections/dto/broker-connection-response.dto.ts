@@ -1,0 +1,42 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { BROKERS, type Broker, CONNECTION_STATUSES, type ConnectionStatus } from '../broker-connection.entity';
+
+/** A broker connection as the API shows it: metadata only, never a token. */
+export class BrokerConnectionResponseDto {
+  id: string;
+  @ApiProperty({ enum: BROKERS, enumName: 'Broker' })
+  broker: Broker;
+  /** @example "ZX4821" */
+  accountRef: string;
+  @ApiProperty({ enum: CONNECTION_STATUSES, enumName: 'ConnectionStatus' })
+  status: ConnectionStatus;
+  createdAt: Date;
+  hasAccessToken: boolean;
+  hasRefreshToken: boolean;
+  tokenExpiresAt: Date | null;
+  /** The version of the encryption key the tokens are stored under (rises after a key rotation). @example 1 */
+  keyVersion: number | null;
+}
+
+export class BrokerConnectionPageDto {
+  items: BrokerConnectionResponseDto[];
+  nextCursor: string | null;
+}
+
+/** The columns every connection query selects (see `CONNECTION_VIEW`). */
+export type BrokerConnectionRow = BrokerConnectionResponseDto;
+
+/** Copies the named fields only: a token or ciphertext column can never slip into a response. */
+export function toBrokerConnectionResponse(row: BrokerConnectionRow): BrokerConnectionResponseDto {
+  return {
+    id: row.id,
+    broker: row.broker,
+    accountRef: row.accountRef,
+    status: row.status,
+    createdAt: row.createdAt,
+    hasAccessToken: row.hasAccessToken,
+    hasRefreshToken: row.hasRefreshToken,
+    tokenExpiresAt: row.tokenExpiresAt,
+    keyVersion: row.keyVersion,
+  };
+}

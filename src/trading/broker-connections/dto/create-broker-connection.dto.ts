@@ -1,0 +1,40 @@
+import { PickType } from '@nestjs/swagger';
+import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { Trim } from '../../../common/strings';
+import { IsEnumValue } from '../../../common/validation';
+import { BROKERS, type Broker } from '../broker-connection.entity';
+
+export class CreateBrokerConnectionDto {
+  /** The broker. Orders can be placed through `paper` (simulated) for now; the others store credentials only. */
+  @IsEnumValue(BROKERS, 'Broker')
+  broker: Broker;
+
+  /**
+   * The account at the broker (its client id): 1 to 64 of `A-Z a-z 0-9 . _ - @ :` after trimming.
+   * One live connection per broker account.
+   * @example "ZX4821"
+   */
+  @Trim()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._@:-]{1,64}$/, { message: '$property must be 1 to 64 of A-Z a-z 0-9 . _ - @ :' })
+  accountRef: string;
+
+  /** The broker's access token, 1 to 4096 characters. Stored encrypted; no response ever contains it. */
+  @IsString()
+  @Length(1, 4096)
+  accessToken: string;
+
+  /** The broker's refresh token, if it issues one. Stored encrypted; no response ever contains it. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 4096)
+  refreshToken?: string;
+
+  /** When the access token expires, if the broker says (ISO 8601). @example "2025-01-31T23:59:59Z" */
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  tokenExpiresAt?: string;
+}
+
+/** `PUT /broker-connections/{id}/tokens`: new tokens replace the old ones entirely. */
+export class ReplaceBrokerTokensDto extends PickType(CreateBrokerConnectionDto, ['accessToken', 'refreshToken', 'tokenExpiresAt'] as const) {}

@@ -1,0 +1,15 @@
+import { IsOptional, IsUUID } from 'class-validator';
+import { PageQueryDto } from '../../../common/pagination';
+import { IsEnumValue } from '../../../common/validation';
+import { ORDER_STATUSES, type OrderStatus } from '../broker-order.entity';
+
+export class ListOrdersQueryDto extends PageQueryDto {
+  /** Only the orders of this trade intent. */
+  @IsOptional()
+  @IsUUID()
+  intentId?: string;
+
+  @IsOptional()
+  @IsEnumValue(ORDER_STATUSES, 'OrderStatus')
+  status?: OrderStatus;
+}

@@ -1,0 +1,45 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ORDER_STATUSES, type OrderStatus } from '../broker-order.entity';
+
+/** An order as its broker knows it, placed for one trade intent. */
+export class OrderResponseDto {
+  id: string;
+  intentId: string;
+  connectionId: string;
+  /** The broker's id of the order (`PAPER-…` for the paper broker). */
+  brokerOrderId: string;
+  @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus' })
+  status: OrderStatus;
+  /** @example 10 */
+  quantity: number;
+  /** @example 4 */
+  filledQuantity: number;
+  /** Volume-weighted price of the fills so far, 4 decimals; null before the first fill. @example "2499.7500" */
+  averagePrice: string | null;
+  placedAt: Date;
+  updatedAt: Date;
+}
+
+export class OrderPageDto {
+  items: OrderResponseDto[];
+  nextCursor: string | null;
+}
+
+/** A `broker_orders` row as the service selects it (numeric columns arrive as strings). */
+export type OrderRow = Omit<OrderResponseDto, 'quantity' | 'filledQuantity'> & { quantity: string; filledQuantity: string };
+
+/** Copies the named fields only: the broker's raw payload stays inside the service. */
+export function toOrderResponse(row: OrderRow): OrderResponseDto {
+  return {
+    id: row.id,
+    intentId: row.intentId,
+    connectionId: row.connectionId,
+    brokerOrderId: row.brokerOrderId,
+    status: row.status,
+    quantity: Number(row.quantity),
+    filledQuantity: Number(row.filledQuantity),
+    averagePrice: row.averagePrice,
+    placedAt: row.placedAt,
+    updatedAt: row.updatedAt,
+  };
+}

@@ -1,0 +1,73 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { EXCHANGES, type Exchange, TRADING_MODES, type TradingMode } from '../../../common/market';
+import {
+  INTENT_STATUSES,
+  type IntentStatus,
+  ORDER_SIDES,
+  ORDER_TYPES,
+  type OrderSide,
+  type OrderType,
+  PRODUCTS,
+  type Product,
+} from '../trade-intent.entity';
+
+/** A trade intent. Prices are decimal strings with 4 decimals, as stored (`"2500.5000"`). */
+export class TradeIntentResponseDto {
+  id: string;
+  /** @example "RELIANCE" */
+  symbol: string;
+  @ApiProperty({ enum: EXCHANGES, enumName: 'Exchange' })
+  exchange: Exchange;
+  @ApiProperty({ enum: ORDER_SIDES, enumName: 'OrderSide' })
+  side: OrderSide;
+  /** @example 10 */
+  quantity: number;
+  @ApiProperty({ enum: ORDER_TYPES, enumName: 'OrderType' })
+  orderType: OrderType;
+  /** @example "2500.5000" */
+  limitPrice: string | null;
+  /** @example null */
+  triggerPrice: string | null;
+  @ApiProperty({ enum: PRODUCTS, enumName: 'Product' })
+  product: Product;
+  @ApiProperty({ enum: TRADING_MODES, enumName: 'TradingMode' })
+  mode: TradingMode;
+  @ApiProperty({ enum: INTENT_STATUSES, enumName: 'IntentStatus' })
+  status: IntentStatus;
+  /** Why the broker rejected the order, when it did. */
+  statusReason: string | null;
+  /** The connection it was submitted through; null while a draft. */
+  connectionId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  submittedAt: Date | null;
+}
+
+export class TradeIntentPageDto {
+  items: TradeIntentResponseDto[];
+  nextCursor: string | null;
+}
+
+/** A `trade_intents` row as the service selects it (numeric columns arrive as strings). */
+export type TradeIntentRow = Omit<TradeIntentResponseDto, 'quantity'> & { quantity: string };
+
+export function toTradeIntentResponse(row: TradeIntentRow): TradeIntentResponseDto {
+  return {
+    id: row.id,
+    symbol: row.symbol,
+    exchange: row.exchange,
+    side: row.side,
+    quantity: Number(row.quantity),
+    orderType: row.orderType,
+    limitPrice: row.limitPrice,
+    triggerPrice: row.triggerPrice,
+    product: row.product,
+    mode: row.mode,
+    status: row.status,
+    statusReason: row.statusReason,
+    connectionId: row.connectionId,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    submittedAt: row.submittedAt,
+  };
+}

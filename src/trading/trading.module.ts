@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { type AppConfig, appConfig } from '../config/app-config';
+import { BrokerConnectionsController } from './broker-connections/broker-connections.controller';
+import { BrokerConnectionsService } from './broker-connections/broker-connections.service';
+import { BrokerTokensService } from './broker-connections/broker-tokens.service';
+import { BrokerRegistry } from './brokers/broker-registry';
+import { PaperBrokerAdapter } from './brokers/paper-broker.adapter';
+import { TokenCipher } from './crypto/token-cipher';
+import { OrdersController } from './orders/orders.controller';
+import { OrdersService } from './orders/orders.service';
+import { PortfolioController } from './portfolio/portfolio.controller';
+import { PortfolioService } from './portfolio/portfolio.service';
+import { TradeIntentsController } from './trade-intents/trade-intents.controller';
+import { TradeIntentsService } from './trade-intents/trade-intents.service';
+
+/** Broker connections (encrypted tokens), trade intents, orders through broker adapters, portfolio snapshots. */
+@Module({
+  imports: [AuditModule],
+  controllers: [BrokerConnectionsController, TradeIntentsController, OrdersController, PortfolioController],
+  providers: [
+    // The key ring is parsed and checked once, with the configuration.
+    { provide: TokenCipher, inject: [appConfig.KEY], useFactory: (config: AppConfig) => new TokenCipher(config.tokenKeys) },
+    BrokerTokensService,
+    BrokerConnectionsService,
+    PaperBrokerAdapter,
+    BrokerRegistry,
+    OrdersService,
+    TradeIntentsService,
+    PortfolioService,
+  ],
+})
+export class TradingModule {}
