@@ -28,8 +28,8 @@ const POWER_USER_PREFERENCES = {
 };
 const POWER_USER_WATCHLIST = ['RELIANCE', 'TCS', 'HDFCBANK', 'INFY', 'M&M', 'BAJAJ-AUTO', 'NIFTYBEES', 'TATAMOTORS'];
 const POWER_USER_DISMISSED = ['insight:momentum:TCS:2026-11-20', 'insight:breakout:INFY:2026-11-21', 'welcome-tour'];
-/** Every flag on for every user, so that the import runs. */
-const ROLLOUT_ENV: Record<string, string> = {};
+/** Every flag on for every user, whatever the defaults, so that the import runs. */
+const ROLLOUT_ENV = { FEATURE_SERVER_PREFERENCES_PERCENT: '100', FEATURE_LOCAL_STORAGE_IMPORT_PERCENT: '100' };
 
 /** Calls a method of the page's `window.testApp` (page/main.ts) inside the browser. */
 function call<K extends keyof TestApp>(page: Page, method: K, ...args: Parameters<TestApp[K]>): Promise<Awaited<ReturnType<TestApp[K]>>> {
