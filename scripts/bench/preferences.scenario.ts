@@ -1,4 +1,4 @@
-import { RISK_PROFILES, UNIVERSES } from '../../src/preferences/preferences.entity';
+import { RISK_PROFILES, UNIVERSES } from '../../src/preferences/preferences.enums';
 import type { Scenario } from './scenario';
 
 const pick = <T>(values: readonly T[]): T => values[Math.floor(Math.random() * values.length)];

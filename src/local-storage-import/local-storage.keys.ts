@@ -1,7 +1,8 @@
 /**
  * The web client's `localStorage` keys, as the one-time import knows them. The frontend's
- * migration helper uses the same lists: it sends every key it holds and, once the import
- * answered, clears the persistent ones (the session caches expire on their own).
+ * migration helper (`client/`) uses the same lists: it sends the persistent keys it holds and,
+ * once the import answered, removes those whose data the server now holds (the session caches
+ * are neither sent nor removed: they expire on their own).
  */
 import type { PreferenceValues } from '../preferences/preferences.rules';
 

@@ -50,7 +50,7 @@ import {
   type TradingMode,
 } from '../common/market';
 import { INSIGHT_ID_PATTERN } from '../insights/insight-id';
-import { MARKET_REGIONS, RISK_PROFILES, type TradingModes, UNIVERSES } from '../preferences/preferences.entity';
+import { MARKET_REGIONS, RISK_PROFILES, type TradingModes, UNIVERSES } from '../preferences/preferences.enums';
 import type { PreferenceValues } from '../preferences/preferences.rules';
 import {
   ACCOUNT_PROFILE_KEY,

@@ -1,24 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { TradingMode } from '../common/market';
 import { User } from '../users/user.entity';
-
-export const UNIVERSES = [
-  'NIFTY50',
-  'NIFTY100',
-  'NIFTY200',
-  'NIFTY500',
-  'NIFTYMIDCAP150',
-  'NIFTYSMALLCAP250',
-  'NIFTYBANK',
-] as const;
-export type Universe = (typeof UNIVERSES)[number];
-export const MARKET_REGIONS = ['India', 'Global'] as const;
-export type MarketRegion = (typeof MARKET_REGIONS)[number];
-export const RISK_PROFILES = ['Aggressive', 'Moderate', 'Conservative'] as const;
-export type RiskProfile = (typeof RISK_PROFILES)[number];
-
-/** Which trading modes are on: `{Intraday, Swing, Options, Futures}`. */
-export type TradingModes = Record<TradingMode, boolean>;
+import type { MarketRegion, RiskProfile, TradingModes, Universe } from './preferences.enums';
 
 /** Mirrors migration 0003: one row per user; `version` is the ETag. */
 @Entity({ name: 'user_preferences' })

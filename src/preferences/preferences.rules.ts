@@ -1,6 +1,6 @@
 import type { FieldError } from '../common/problem';
 import { TRADING_MODES, type TradingMode } from '../common/market';
-import type { MarketRegion, RiskProfile, TradingModes, Universe } from './preferences.entity';
+import type { MarketRegion, RiskProfile, TradingModes, Universe } from './preferences.enums';
 
 /** The writable part of a user's preferences. */
 export interface PreferenceValues {

@@ -5,7 +5,7 @@ import type { TradingMode } from '../common/market';
 import { ProblemException, problemTypes, ruleViolation } from '../common/problem';
 import { Transactions } from '../database/transactions';
 import type { PreferencesResponseDto } from './dto/preferences-response.dto';
-import type { TradingModes } from './preferences.entity';
+import type { TradingModes } from './preferences.enums';
 import { checkPreferenceRules, DEFAULT_PREFERENCES, type PreferenceValues } from './preferences.rules';
 
 /** The fields a write sets (absent = keep); `tradingModes` may name some modes only. */

@@ -7,7 +7,7 @@ import {
   type RiskProfile,
   UNIVERSES,
   type Universe,
-} from '../preferences.entity';
+} from '../preferences.enums';
 import { TradingModesDto } from './trading-modes.dto';
 
 /** A user's preferences: the saved row, or the documented defaults (version 0). */

@@ -10,7 +10,7 @@ import {
   type RiskProfile,
   UNIVERSES,
   type Universe,
-} from '../preferences.entity';
+} from '../preferences.enums';
 import { TradingModesDto } from './trading-modes.dto';
 
 /**

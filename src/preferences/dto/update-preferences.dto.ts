@@ -10,7 +10,7 @@ import {
   type RiskProfile,
   UNIVERSES,
   type Universe,
-} from '../preferences.entity';
+} from '../preferences.enums';
 import { ReadOnlyPreferenceFields } from './replace-preferences.dto';
 import { PartialTradingModesDto } from './trading-modes.dto';
 

@@ -1,0 +1,12 @@
+import type { components } from './schema';
+
+/** Named shapes of the generated OpenAPI types that the helpers and their callers use. */
+type Schemas = components['schemas'];
+export type ImportOutcome = Schemas['ImportOutcome'];
+export type LocalStorageImportRequest = Schemas['ImportLocalStorageDto'];
+export type LocalStorageImportResponse = Schemas['ImportResultDto'];
+export type LocalStorageImportsResponse = Schemas['ImportHistoryDto'];
+export type FeaturesResponse = Schemas['FeaturesResponseDto'];
+export type WatchlistItem = Schemas['WatchlistItemResponseDto'];
+export type WatchlistResponse = Schemas['WatchlistResponseDto'];
+export type DismissedInsightsResponse = Schemas['DismissedInsightsResponseDto'];
