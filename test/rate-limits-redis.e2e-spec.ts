@@ -15,7 +15,7 @@ if (!redisServer && !redisRequired) {
 let lastOctet = 0;
 const nextIp = () => `10.200.${(++lastOctet >> 8) & 255}.${lastOctet & 255}`;
 
-(redisServer || redisRequired ? describe : describe.skip)('rate limits in Redis, shared by two instances', () => {
+(redisServer || redisRequired ? describe : describe.skip)('two instances sharing one PostgreSQL and one Redis', () => {
   let redis: RedisServer | undefined;
   let a: TestApp;
   let b: TestApp;
@@ -108,6 +108,24 @@ const nextIp = () => `10.200.${(++lastOctet >> 8) & 255}.${lastOctet & 255}`;
     // The replay revoked the family: the newest token is dead on both instances.
     expectProblem(await refresh(b, rotated.body.refreshToken), 401);
     expectProblem(await refresh(a, rotated.body.refreshToken), 401);
+  });
+
+  it("honours one instance's ETag on the other (the version lives in the database)", async () => {
+    const user = await register(a);
+    const written = await a.http().patch('/api/v1/preferences').set('authorization', user.auth).send({ riskProfile: 'Aggressive' }).expect(200);
+    expect(written.headers.etag).toBe('"1"');
+    const replaced = await b
+      .http()
+      .patch('/api/v1/preferences')
+      .set('authorization', user.auth)
+      .set('if-match', written.headers.etag)
+      .send({ universe: 'NIFTYBANK' })
+      .expect(200);
+    expect(replaced.headers.etag).toBe('"2"');
+    // The first ETag is stale everywhere now.
+    const stale = await a.http().patch('/api/v1/preferences').set('authorization', user.auth).set('if-match', '"1"').send({ universe: 'NIFTY50' });
+    expectProblem(stale, 412);
+    expect(stale.headers.etag).toBe('"2"');
   });
 
   it('locks an account out on both instances, whichever one counted the failures', async () => {
