@@ -1,0 +1,220 @@
+/**
+ * `npm run soak`: a mixed workload over every route for a while, to see what a benchmark of
+ * one route cannot: errors that only appear under a mix, slow leaks, latency drifting.
+ *
+ * Starts the compiled service (as `npm run bench` does) unless SOAK_URL points at one,
+ * registers SOAK_USERS users, and lets each of them loop over realistic flows (preferences,
+ * watchlist, insights, the import, trading, audit, sessions) for SOAK_DURATION seconds. Prints
+ * per-route request counts, p50/p99/max latency and status classes, and the service's RSS and
+ * heap (from /metrics) at the start, every SOAK_SAMPLE seconds, and at the end. Exits 1 on any
+ * 5xx or network error.
+ *
+ * Environment: SOAK_DURATION (120), SOAK_USERS (40), SOAK_SAMPLE (15), SOAK_URL, SOAK_PORT (3901).
+ */
+import { randomUUID } from 'node:crypto';
+import type { BenchUser } from './bench/scenario';
+import { registerUsers, startService, waitUntilReady } from './bench/service';
+
+const duration = Number(process.env.SOAK_DURATION ?? 120) * 1_000;
+const userCount = Number(process.env.SOAK_USERS ?? 40);
+const sampleEvery = Number(process.env.SOAK_SAMPLE ?? 15) * 1_000;
+const METRICS_TOKEN = 'soak-metrics-token-0123456789';
+
+/** Latencies of one route; a bounded reservoir keeps memory flat over long runs. */
+class RouteStats {
+  count = 0;
+  byClass: Record<string, number> = {};
+  private readonly samples: number[] = [];
+  max = 0;
+
+  add(status: number | 'error', ms: number): void {
+    this.count++;
+    const key = status === 'error' ? 'error' : `${Math.floor(status / 100)}xx`;
+    this.byClass[key] = (this.byClass[key] ?? 0) + 1;
+    this.max = Math.max(this.max, ms);
+    if (this.samples.length < 20_000) this.samples.push(ms);
+    else this.samples[Math.floor(Math.random() * this.count) % 20_000] = ms;
+  }
+
+  percentile(p: number): number {
+    const sorted = [...this.samples].sort((a, b) => a - b);
+    return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
+  }
+}
+
+const stats = new Map<string, RouteStats>();
+let baseUrl = '';
+
+/** One request, timed and counted under its route template. */
+async function call(user: BenchUser, route: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const [method] = route.split(' ');
+  const started = performance.now();
+  let status: number | 'error' = 'error';
+  try {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: user.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    status = res.status;
+    const text = await res.text();
+    return { status, json: text ? JSON.parse(text) : undefined };
+  } catch {
+    return { status: 0, json: undefined };
+  } finally {
+    const entry = stats.get(route) ?? new RouteStats();
+    stats.set(route, entry);
+    entry.add(status, performance.now() - started);
+  }
+}
+
+const pick = <T>(values: readonly T[]): T => values[Math.floor(Math.random() * values.length)];
+const SYMBOLS = ['TCS', 'INFY', 'RELIANCE', 'HDFCBANK', 'ITC', 'SBIN', 'LT', 'M&M', 'BAJAJ-AUTO', 'AXISBANK', 'WIPRO', 'TATAMOTORS'];
+
+/** The flows a user of the app goes through, weighted roughly by how often the web app does them. */
+const flows: [number, (user: BenchUser) => Promise<void>][] = [
+  [20, async (u) => void (await call(u, 'GET /api/v1/preferences', '/api/v1/preferences'))],
+  [6, async (u) => void (await call(u, 'PATCH /api/v1/preferences', '/api/v1/preferences', { riskProfile: pick(['Aggressive', 'Moderate', 'Conservative']), universe: pick(['NIFTY50', 'NIFTY500', 'NIFTYBANK']) }))],
+  [2, async (u) => {
+    const current = await call(u, 'GET /api/v1/preferences', '/api/v1/preferences');
+    if (current.status === 200) await call(u, 'PUT /api/v1/preferences', '/api/v1/preferences', { ...current.json, marketRegion: pick(['India', 'Global']) });
+  }],
+  [15, async (u) => void (await call(u, 'GET /api/v1/watchlist', '/api/v1/watchlist'))],
+  [5, async (u) => {
+    const symbol = pick(SYMBOLS);
+    await call(u, 'POST /api/v1/watchlist', '/api/v1/watchlist', { symbol, notes: 'soak' });
+    if (Math.random() < 0.5) await call(u, 'DELETE /api/v1/watchlist/{symbol}', `/api/v1/watchlist/${encodeURIComponent(symbol)}`);
+  }],
+  [1, async (u) => void (await call(u, 'PUT /api/v1/watchlist', '/api/v1/watchlist', { items: SYMBOLS.slice(0, 6).map((symbol) => ({ symbol })) }))],
+  [6, async (u) => void (await call(u, 'GET /api/v1/insights/dismissed', '/api/v1/insights/dismissed'))],
+  [3, async (u) => {
+    const id = `insight:soak:${pick(SYMBOLS).replace('&', '-')}`;
+    await call(u, 'POST /api/v1/insights/{insightId}/dismiss', `/api/v1/insights/${encodeURIComponent(id)}/dismiss`);
+    if (Math.random() < 0.5) await call(u, 'DELETE /api/v1/insights/{insightId}/dismiss', `/api/v1/insights/${encodeURIComponent(id)}/dismiss`);
+  }],
+  [4, async (u) => void (await call(u, 'GET /api/v1/users/me', '/api/v1/users/me'))],
+  [1, async (u) => void (await call(u, 'PATCH /api/v1/users/me', '/api/v1/users/me', { name: `Soak ${randomUUID().slice(0, 8)}` }))],
+  [4, async (u) => void (await call(u, 'GET /api/v1/features', '/api/v1/features'))],
+  [3, async (u) => void (await call(u, 'GET /api/v1/audit/events', '/api/v1/audit/events?limit=20'))],
+  [1, async (u) => {
+    const entries = { arise_risk: pick(['Aggressive', 'Moderate']), arise_watchlist: JSON.stringify([pick(SYMBOLS), pick(SYMBOLS)]), arise_news: `[${randomUUID()}]` };
+    await call(u, 'POST /api/v1/migrations/local-storage', '/api/v1/migrations/local-storage', { entries, deviceId: 'soak' });
+    await call(u, 'GET /api/v1/migrations/local-storage', '/api/v1/migrations/local-storage');
+  }],
+  [2, async (u) => {
+    // A trading session: connect the paper broker, draft, submit, fill a little, cancel, disconnect.
+    const connection = await call(u, 'POST /api/v1/broker-connections', '/api/v1/broker-connections', {
+      broker: 'paper',
+      accountRef: `SOAK-${randomUUID().slice(0, 8)}`,
+      accessToken: `paper-${randomUUID()}`,
+    });
+    if (connection.status !== 201) return;
+    const id = connection.json.id as string;
+    await call(u, 'GET /api/v1/broker-connections', '/api/v1/broker-connections');
+    await call(u, 'PUT /api/v1/broker-connections/{id}/tokens', `/api/v1/broker-connections/${id}/tokens`, { accessToken: `paper-${randomUUID()}` });
+    const intent = await call(u, 'POST /api/v1/trade-intents', '/api/v1/trade-intents', {
+      symbol: pick(SYMBOLS), side: 'BUY', quantity: 10, orderType: 'LIMIT', limitPrice: '101.5000', product: 'CNC', mode: 'Swing',
+    });
+    if (intent.status === 201) {
+      const intentId = intent.json.id as string;
+      await call(u, 'POST /api/v1/trade-intents/{id}/submit', `/api/v1/trade-intents/${intentId}/submit`, { connectionId: id });
+      const orders = await call(u, 'GET /api/v1/orders', `/api/v1/orders?intentId=${intentId}`);
+      const order = orders.json?.items?.[0];
+      if (order) {
+        await call(u, 'POST /api/v1/orders/{id}/simulated-fills', `/api/v1/orders/${order.id}/simulated-fills`, { quantity: 4 });
+        await call(u, 'GET /api/v1/orders/{id}', `/api/v1/orders/${order.id}`);
+      }
+      await call(u, 'POST /api/v1/trade-intents/{id}/cancel', `/api/v1/trade-intents/${intentId}/cancel`);
+      await call(u, 'GET /api/v1/trade-intents', '/api/v1/trade-intents?limit=20');
+    }
+    await call(u, 'DELETE /api/v1/broker-connections/{id}', `/api/v1/broker-connections/${id}`);
+  }],
+  [2, async (u) => {
+    await call(u, 'POST /api/v1/portfolio/snapshots', '/api/v1/portfolio/snapshots', {
+      cash: '250000.5000',
+      holdings: [{ symbol: pick(SYMBOLS), exchange: 'NSE', quantity: '12', averagePrice: '1520.2500', lastPrice: '1544.1000' }],
+    });
+    await call(u, 'GET /api/v1/portfolio/snapshots/latest', '/api/v1/portfolio/snapshots/latest');
+    await call(u, 'GET /api/v1/portfolio/snapshots', '/api/v1/portfolio/snapshots?limit=10');
+  }],
+  [1, async (u) => {
+    // A session renewal: refresh tokens rotate, so the user keeps the new pair.
+    const res = await call(u, 'POST /api/v1/auth/refresh', '/api/v1/auth/refresh', { refreshToken: u.refreshToken });
+    if (res.status === 200) {
+      u.refreshToken = res.json.refreshToken;
+      u.authorization = `Bearer ${res.json.accessToken}`;
+    }
+  }],
+];
+const totalWeight = flows.reduce((sum, [weight]) => sum + weight, 0);
+
+function nextFlow(): (user: BenchUser) => Promise<void> {
+  let roll = Math.random() * totalWeight;
+  for (const [weight, flow] of flows) if ((roll -= weight) < 0) return flow;
+  return flows[0][1];
+}
+
+interface MemorySample {
+  atSeconds: number;
+  rssMb: number;
+  heapUsedMb: number;
+}
+
+async function memory(started: number): Promise<MemorySample> {
+  const text = await (await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 1024 / 1024;
+  return {
+    atSeconds: Math.round((Date.now() - started) / 1_000),
+    rssMb: Math.round(value('process_resident_memory_bytes')),
+    heapUsedMb: Math.round(value('nodejs_heap_size_used_bytes')),
+  };
+}
+
+function report(samples: MemorySample[]): number {
+  const rows = [...stats.entries()].sort(([a], [b]) => a.localeCompare(b));
+  const header = ['route', 'requests', 'p50 ms', 'p99 ms', 'max ms', '2xx', '4xx', '5xx', 'errors'];
+  const lines = rows.map(([route, s]) =>
+    [route, s.count, s.percentile(50).toFixed(1), s.percentile(99).toFixed(1), s.max.toFixed(0), s.byClass['2xx'] ?? 0, s.byClass['4xx'] ?? 0, s.byClass['5xx'] ?? 0, s.byClass.error ?? 0].map(String),
+  );
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(`\n${format(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const line of lines) console.log(format(line));
+  console.log('\nservice memory (from /metrics):');
+  for (const s of samples) console.log(`  t=${String(s.atSeconds).padStart(5)} s  rss ${s.rssMb} MB  heap used ${s.heapUsedMb} MB`);
+  const failures = rows.reduce((sum, [, s]) => sum + (s.byClass['5xx'] ?? 0) + (s.byClass.error ?? 0), 0);
+  const total = rows.reduce((sum, [, s]) => sum + s.count, 0);
+  console.log(`\n${total} requests in ${duration / 1_000} s by ${userCount} users: ${failures} 5xx or network errors`);
+  return failures;
+}
+
+async function main(): Promise<void> {
+  const port = Number(process.env.SOAK_PORT ?? 3901);
+  const service = process.env.SOAK_URL ? undefined : startService(port, { METRICS_TOKEN, FEATURE_LOCAL_STORAGE_IMPORT_PERCENT: '100' });
+  baseUrl = process.env.SOAK_URL ?? `http://127.0.0.1:${port}`;
+  let failures = 1;
+  try {
+    await waitUntilReady(baseUrl, 60_000);
+    const users = await registerUsers(baseUrl, userCount);
+    const started = Date.now();
+    const samples = [await memory(started)];
+    const sampler = setInterval(() => void memory(started).then((s) => samples.push(s)), sampleEvery);
+    console.log(`soaking with ${userCount} users for ${duration / 1_000} s…`);
+    await Promise.all(
+      users.map(async (user) => {
+        while (Date.now() - started < duration) await nextFlow()(user);
+      }),
+    );
+    clearInterval(sampler);
+    samples.push(await memory(started));
+    failures = report(samples);
+  } finally {
+    service?.kill('SIGTERM');
+  }
+  process.exitCode = failures === 0 ? 0 : 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
