@@ -4,7 +4,10 @@
 #
 #   docker build -t fyntrix-api .
 #   docker run -p 3000:3000 -e DATABASE_URL=… -e JWT_SIGNING_KEY=… -e METRICS_TOKEN=… \
-#     -e TOKEN_ENCRYPTION_KEYS=… [-e DATABASE_SSL_CA_FILE=/certs/rds.pem -v …:/certs:ro] fyntrix-api
+#     -e TOKEN_ENCRYPTION_KEYS=… fyntrix-api
+#
+# No Docker engine runs where this project is developed: this file is checked by reading and by
+# simulating its stages (see the commit that introduced it), not by a build.
 #
 # Migrations never run when the service starts in staging/prod. Run them from the same image,
 # with the stage's environment, before rolling out (scripts/run.cjs finds no sources and no dev
@@ -43,9 +46,13 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 
 # --- runtime ----------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
+# Amazon RDS's CA bundle, so that DATABASE_SSL=verify-full (the staging/prod default) can verify
+# the database's certificate; point DATABASE_SSL_CA_FILE elsewhere for another PostgreSQL.
+ADD --chmod=644 https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem /etc/ssl/rds/global-bundle.pem
 ENV APP_STAGE=prod \
     NODE_ENV=production \
-    PORT=3000
+    PORT=3000 \
+    DATABASE_SSL_CA_FILE=/etc/ssl/rds/global-bundle.pem
 WORKDIR /app
 # Owned by root and read-only to the service's user: the process cannot change its own code.
 COPY --from=deps /app/node_modules ./node_modules
