@@ -5,7 +5,6 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { GracefulShutdown } from './common/graceful-shutdown';
-import { LoggingModule } from './common/logging.module';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation';
 import { appConfig } from './config/app-config';
@@ -25,7 +24,6 @@ import { WatchlistModule } from './watchlist/watchlist.module';
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig] }),
-    LoggingModule,
     DatabaseModule,
     HealthModule,
     MetricsModule,
