@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import {
+  boundedProblem,
   PROBLEM_CONTENT_TYPE,
   ProblemDocument,
   ProblemException,
@@ -64,7 +65,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const problem = this.toProblem(exception, request);
+    const problem = boundedProblem(this.toProblem(exception, request));
     if (problem.status >= 500) {
       this.logger.error({ error: loggableError(exception), requestId: request.id }, `request failed: ${problem.title}`);
     }
