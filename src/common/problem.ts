@@ -24,7 +24,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 /**
  * The most a problem document holds. Some of it echoes the request — the path in `instance`
  * and `Cannot GET …`, unknown field names in `errors` — so it is cut to these bounds: an
- * error answer never grows with the input (a body of 50,000 unknown keys gets 100 errors).
+ * error answer never grows with the input (a body of 15,000 unknown keys gets 100 errors).
  */
 export const PROBLEM_BOUNDS = {
   type: 64,
