@@ -1,9 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import { AppModule } from './app.module';
+import { exceedsJsonDepth, JSON_TOO_DEEP } from './common/json-depth';
 import { AccessLogController, nestLogger, rootLogger } from './common/logger';
+import { boundedProblem, PROBLEM_CONTENT_TYPE, problemTypes, statusTitle } from './common/problem';
 import { requestIdFor } from './common/request-id';
 import { type AppConfig, loadAppConfig } from './config/app-config';
 import { createOpenApiDocument, ROOT_ROUTES, setupSwaggerUi } from './docs/openapi';
@@ -36,6 +41,56 @@ function securityHeaders() {
   });
 }
 
+/**
+ * Fastify's own answers to a URL it cannot route — a malformed percent-encoding (`%zz`, 400), a
+ * path parameter beyond maxParamLength (414) — as problem documents like every other error
+ * (Fastify's default is its own JSON, naming its error codes).
+ */
+function frameworkError(error: { statusCode?: number }, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode === 414 ? 414 : 400;
+  const detail = status === 414 ? 'A path parameter is longer than this API accepts.' : 'The URL is not valid: it has a malformed percent-encoding.';
+  void reply
+    .status(status)
+    .header('x-request-id', request.id)
+    .header('content-type', PROBLEM_CONTENT_TYPE)
+    .send(
+      boundedProblem({
+        type: problemTypes.validation,
+        title: statusTitle(status),
+        status,
+        detail,
+        instance: request.url.split('?')[0],
+        requestId: String(request.id),
+      }),
+    );
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Fastify sees them (headers or URL over 16 KB: 431;
+ * malformed HTTP: 400), answered as problem documents. There is no request to take an id from,
+ * so the answer gets a fresh one, logged with the error.
+ */
+function clientError(this: { log: { debug: (o: object, m: string) => void } }, error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const requestId = randomUUID();
+  this.log.debug({ requestId, code: error.code }, 'client error');
+  if (socket.writable) {
+    const body = JSON.stringify({
+      type: 'about:blank',
+      title: statusTitle(status),
+      status,
+      detail: status === 431 ? 'The request line or headers are larger than this API accepts.' : 'The request could not be read.',
+      requestId,
+    });
+    socket.write(
+      `HTTP/1.1 ${status} ${statusTitle(status)}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
 function createAdapter(config: AppConfig): FastifyAdapter {
   const adapter = new FastifyAdapter({
     loggerInstance: rootLogger(config),
@@ -46,6 +101,8 @@ function createAdapter(config: AppConfig): FastifyAdapter {
     // Path parameters this long reach validation (a 400 naming the field), longer ones are 414.
     // Fastify's default, 100, would answer 414 for valid insight ids (up to 128 characters).
     routerOptions: { maxParamLength: 256 },
+    frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
     trustProxy: config.trustProxy,
     genReqId: requestIdFor,
     requestIdHeader: false,
@@ -56,7 +113,19 @@ function createAdapter(config: AppConfig): FastifyAdapter {
   });
   // JSON only: with Nest's body parsers off (they add form bodies) and Fastify's text/plain one
   // removed, any other media type is a 415 instead of a body the DTOs misread.
-  adapter.getInstance().removeContentTypeParser('text/plain');
+  const fastify = adapter.getInstance();
+  fastify.removeContentTypeParser('text/plain');
+  // Fastify's own JSON parser (which refuses `__proto__` and `constructor.prototype` keys), then
+  // a bound on nesting: class-transformer walks bodies recursively and would exhaust the stack.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    parseJson(request, body as string, (error, value) => {
+      if (error) return done(error, undefined);
+      if (exceedsJsonDepth(value)) return done(Object.assign(new Error(JSON_TOO_DEEP.message), JSON_TOO_DEEP), undefined);
+      done(null, value);
+    }),
+  );
   return adapter;
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { Response } from 'supertest';
 import { loadAppConfig } from '../src/config/app-config';
-import { createOpenApiDocument } from '../src/docs/openapi';
+import { createOpenApiDocument, SECURITY_SCHEMES } from '../src/docs/openapi';
 import { startTestApp, TestApp } from './support/app';
 import { expectProblem } from './support/problem';
 import { decodeJwt, LOCAL_AUDIENCE, LOCAL_ISSUER, localClaims, signJwt, tamperJwt, TEST_SIGNING_KEY, unsignedJwt } from './support/tokens';
@@ -38,7 +38,8 @@ function operationsOf(document: OpenAPIObject): Operation[] {
         method,
         path: path.replace(/\{[^}]+\}/g, () => randomUUID()),
         name: `${method.toUpperCase()} ${path}`,
-        bearer: (item[method]!.security ?? []).some((requirement) => 'bearer' in requirement),
+        // Admin routes name their own scheme: the same access token, of an admin.
+        bearer: (item[method]!.security ?? []).some((requirement) => SECURITY_SCHEMES.bearer in requirement || SECURITY_SCHEMES.admin in requirement),
       })),
   );
 }

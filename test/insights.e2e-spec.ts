@@ -1,4 +1,5 @@
-import { DISMISSED_INSIGHTS_MAX, InsightsService } from '../src/insights/insights.service';
+import { DISMISSED_INSIGHTS_MAX } from '../src/insights/insight-id';
+import { InsightsService } from '../src/insights/insights.service';
 import { startTestApp, TestApp } from './support/app';
 import { withDatabase } from './support/database';
 import { registerUser, TestUser } from './support/users';

@@ -2,7 +2,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModulesContainer } from '@nestjs/core';
 import { generatePluginMetadata, METADATA_FILE, OPENAPI_FILE, renderOpenApi } from '../scripts/openapi';
+import { SECURITY_SCHEMES } from '../src/docs/openapi';
 import { startTestApp, TestApp } from './support/app';
+import { registerUser } from './support/users';
 
 const PROBLEM = 'application/problem+json';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -10,7 +12,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 interface Operation {
   operationId?: string;
   security?: Record<string, string[]>[];
-  responses: Record<string, { content?: Record<string, unknown> }>;
+  responses: Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }>;
 }
 
 const committed = readFileSync(OPENAPI_FILE, 'utf8');
@@ -65,12 +67,14 @@ describe('OpenAPI document', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('marks every /api/v1 operation but auth as needing the bearer token', () => {
-    const unprotected = operations
-      .filter((o) => o.path.startsWith('/api/v1/') && !o.path.startsWith('/api/v1/auth/'))
-      .filter((o) => !o.operation.security?.some((s) => 'bearer' in s))
-      .map((o) => o.name);
-    expect(unprotected).toEqual([]);
+  it('marks every /api/v1 operation but auth as needing the bearer token, admin ones the admin scheme', () => {
+    const scheme = (o: (typeof operations)[number]) => o.operation.security?.flatMap((s) => Object.keys(s));
+    const api = operations.filter((o) => o.path.startsWith('/api/v1/') && !o.path.startsWith('/api/v1/auth/'));
+    const admin = api.filter((o) => o.path.startsWith('/api/v1/admin/'));
+    expect(admin.length).toBeGreaterThan(0);
+    expect(admin.map((o) => [o.name, scheme(o)])).toEqual(admin.map((o) => [o.name, [SECURITY_SCHEMES.admin]]));
+    const others = api.filter((o) => !admin.includes(o));
+    expect(others.map((o) => [o.name, scheme(o)])).toEqual(others.map((o) => [o.name, [SECURITY_SCHEMES.bearer]]));
     const auth = operations.filter((o) => o.path.startsWith('/api/v1/auth/'));
     expect(auth.length).toBeGreaterThan(0);
     for (const { operation } of auth) expect(operation.security ?? []).toEqual([]);
@@ -87,6 +91,21 @@ describe('OpenAPI document', () => {
       .filter((o) => !Object.keys(o.operation.responses).some((status) => status.startsWith('4')))
       .map((o) => o.name);
     expect(without).toEqual([]);
+  });
+
+  it('documents the rate-limit headers on every 2xx and 4xx of rate-limited operations, Retry-After on 429', () => {
+    const names = (o: (typeof operations)[number], status: string) => Object.keys(o.operation.responses[status].headers ?? {}).sort();
+    const limits = (suffix: string) => ['Limit', 'Remaining', 'Reset'].map((part) => `X-RateLimit-${part}${suffix}`);
+    for (const o of operations) {
+      const exempt = o.path.startsWith('/health/') || o.path === '/metrics';
+      const expected = exempt ? [] : [...limits(''), ...limits('-burst'), ...(o.path.startsWith('/api/v1/auth/') ? limits('-auth') : [])];
+      for (const status of Object.keys(o.operation.responses).filter((s) => /^[24]/.test(s))) {
+        const retry = status === '429' ? ['Retry-After'] : [];
+        // A route's own headers (the preferences' ETag) come on top.
+        const rateLimitHeaders = names(o, status).filter((name) => name !== 'ETag');
+        expect({ route: `${o.name} ${status}`, headers: rateLimitHeaders }).toEqual({ route: `${o.name} ${status}`, headers: [...retry, ...expected].sort() });
+      }
+    }
   });
 
   it('documents every error response as problem+json, and nothing else', () => {
@@ -116,6 +135,22 @@ describe('Swagger UI and /docs-json', () => {
     }
     const strangers = operations.map((o) => o.operation.operationId).filter((id) => !methods.has(id!));
     expect(strangers).toEqual([]);
+  });
+
+  it('sends the rate-limit headers documented for a response', async () => {
+    const documented = (path: string, method: string, status: number) =>
+      Object.keys(document.paths[path][method].responses[String(status)].headers ?? {}).filter((h) => h.startsWith('X-RateLimit-'));
+    const user = await registerUser(t);
+    const me = await t.http().get('/api/v1/users/me').set('authorization', user.auth).expect(200);
+    const wrongPassword = await t.http().post('/api/v1/auth/login').send({ email: user.email, password: 'not the password' }).expect(401);
+    for (const [res, names] of [
+      [me, documented('/api/v1/users/me', 'get', 200)],
+      [wrongPassword, documented('/api/v1/auth/login', 'post', 401)],
+    ] as const) {
+      expect(names.length).toBeGreaterThan(0);
+      for (const name of names) expect({ name, value: res.headers[name.toLowerCase()] }).toEqual({ name, value: expect.stringMatching(/^\d+$/) });
+    }
+    expect(documented('/api/v1/auth/login', 'post', 401)).toContain('X-RateLimit-Limit-auth');
   });
 
   it('/docs-json serves the committed document', async () => {

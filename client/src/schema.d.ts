@@ -597,6 +597,7 @@ export interface components {
     schemas: {
         AdminAuditEventPageDto: {
             items: components["schemas"]["AdminAuditEventResponseDto"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
         AdminAuditEventResponseDto: {
@@ -605,7 +606,10 @@ export interface components {
              * @example update
              */
             action: string;
-            /** @description Null when the system acted (e.g. `npm run user:promote`). */
+            /**
+             * Format: uuid
+             * @description Null when the system acted (e.g. `npm run user:promote`).
+             */
             actorUserId: string | null;
             /** @description The entity after the change (null when it was removed). */
             after: {
@@ -623,11 +627,14 @@ export interface components {
              */
             changedFields: string[];
             entity: components["schemas"]["AuditEntity"];
+            /** Format: uuid */
             id: string;
+            /** @description IPv4 or IPv6. */
             ip: string | null;
             /** Format: date-time */
             occurredAt: string;
             requestId: string | null;
+            /** Format: uuid */
             subjectUserId: string;
             userAgent: string | null;
         };
@@ -635,6 +642,7 @@ export interface components {
         AuditEntity: "preferences" | "watchlist" | "insights" | "profile" | "broker_connection" | "trade_intent" | "import";
         AuditEventPageDto: {
             items: components["schemas"]["AuditEventResponseDto"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
         AuditEventResponseDto: {
@@ -659,6 +667,7 @@ export interface components {
              */
             changedFields: string[];
             entity: components["schemas"]["AuditEntity"];
+            /** Format: uuid */
             id: string;
             /** Format: date-time */
             occurredAt: string;
@@ -671,6 +680,7 @@ export interface components {
         Broker: "paper" | "zerodha" | "upstox" | "angelone" | "dhan" | "fyers";
         BrokerConnectionPageDto: {
             items: components["schemas"]["BrokerConnectionResponseDto"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
         BrokerConnectionResponseDto: {
@@ -681,6 +691,7 @@ export interface components {
             createdAt: string;
             hasAccessToken: boolean;
             hasRefreshToken: boolean;
+            /** Format: uuid */
             id: string;
             /**
              * @description The version of the encryption key the tokens are stored under (rises after a key rotation).
@@ -707,6 +718,7 @@ export interface components {
             /** @description The broker's refresh token, if it issues one. Stored encrypted; no response ever contains it. */
             refreshToken?: string;
             /**
+             * Format: date-time
              * @description When the access token expires, if the broker says (ISO 8601).
              * @example 2025-01-31T23:59:59Z
              */
@@ -725,7 +737,10 @@ export interface components {
             connectionId?: string;
             /** @description At most 1000, one per symbol and exchange (422 otherwise); may be empty. */
             holdings: components["schemas"]["HoldingDto"][];
-            /** @description When the portfolio stood like this (ISO 8601); default now; at most 5 minutes ahead of the server's clock. */
+            /**
+             * Format: date-time
+             * @description When the portfolio stood like this (ISO 8601); default now; at most 5 minutes ahead of the server's clock.
+             */
             takenAt?: string;
         };
         CreateTradeIntentDto: {
@@ -836,6 +851,7 @@ export interface components {
             lastStatus: components["schemas"]["ImportStatus"];
         };
         ImportHistoryDto: {
+            /** @description The devices imported from, the most recent first: at most 100 (the times above cover every device). */
             devices: components["schemas"]["ImportDeviceDto"][];
             /** Format: date-time */
             firstImportedAt: string | null;
@@ -930,6 +946,7 @@ export interface components {
         MarketRegion: "India" | "Global";
         OrderPageDto: {
             items: components["schemas"]["OrderResponseDto"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
         OrderResponseDto: {
@@ -940,10 +957,13 @@ export interface components {
             averagePrice: string | null;
             /** @description The broker's id of the order (`PAPER-…` for the paper broker). */
             brokerOrderId: string;
+            /** Format: uuid */
             connectionId: string;
             /** @example 4 */
             filledQuantity: number;
+            /** Format: uuid */
             id: string;
+            /** Format: uuid */
             intentId: string;
             /** Format: date-time */
             placedAt: string;
@@ -967,11 +987,13 @@ export interface components {
         };
         PortfolioSnapshotPageDto: {
             items: components["schemas"]["PortfolioSnapshotResponseDto"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
         PortfolioSnapshotResponseDto: {
             /** @example 125000.5000 */
             cash: string;
+            /** Format: uuid */
             connectionId: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -981,6 +1003,7 @@ export interface components {
              * @example 37570.0000
              */
             holdingsValue: string;
+            /** Format: uuid */
             id: string;
             /** Format: date-time */
             takenAt: string;
@@ -1014,13 +1037,19 @@ export interface components {
         ProblemResponse: {
             /** @example The request is not valid. */
             detail: string;
-            /** @description One entry per offending field (400 and 422). */
+            /** @description One entry per offending field (400 and 422), the first 100. */
             errors?: components["schemas"]["FieldErrorResponse"][];
-            /** @example /api/v1/preferences */
+            /**
+             * @description The request path (cut to 1024 characters).
+             * @example /api/v1/preferences
+             */
             instance: string;
             /** @example 6f1c1a8e-0d6b-4f57-9a57-0f9f2d1f8b51 */
             requestId: string;
-            /** @example 400 */
+            /**
+             * Format: int32
+             * @example 400
+             */
             status: number;
             /** @example Bad Request */
             title: string;
@@ -1066,6 +1095,7 @@ export interface components {
             /** @description The broker's refresh token, if it issues one. Stored encrypted; no response ever contains it. */
             refreshToken?: string;
             /**
+             * Format: date-time
              * @description When the access token expires, if the broker says (ISO 8601).
              * @example 2025-01-31T23:59:59Z
              */
@@ -1129,14 +1159,19 @@ export interface components {
         };
         TradeIntentPageDto: {
             items: components["schemas"]["TradeIntentResponseDto"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
         };
         TradeIntentResponseDto: {
-            /** @description The connection it was submitted through; null while a draft. */
+            /**
+             * Format: uuid
+             * @description The connection it was submitted through; null while a draft.
+             */
             connectionId: string | null;
             /** Format: date-time */
             createdAt: string;
             exchange: components["schemas"]["Exchange"];
+            /** Format: uuid */
             id: string;
             /** @example 2500.5000 */
             limitPrice: string | null;
@@ -1202,7 +1237,10 @@ export interface components {
              * @example priya@example.com
              */
             email: string | null;
-            /** @example 3f0c6d0e-8a0b-4c43-9a53-5f8f0a6f1b2c */
+            /**
+             * Format: uuid
+             * @example 3f0c6d0e-8a0b-4c43-9a53-5f8f0a6f1b2c
+             */
             id: string;
             /** @example Priya Raman */
             name: string;
@@ -1240,6 +1278,7 @@ export interface components {
              */
             notes: string | null;
             /**
+             * Format: int32
              * @description Place in the list, 0-based; positions are always 0..count-1.
              * @example 0
              */
@@ -1248,7 +1287,10 @@ export interface components {
             symbol: string;
         };
         WatchlistResponseDto: {
-            /** @example 8 */
+            /**
+             * Format: int32
+             * @example 8
+             */
             count: number;
             items: components["schemas"]["WatchlistItemResponseDto"][];
         };
@@ -1256,7 +1298,28 @@ export interface components {
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description Seconds until the request may be retried: the limit that was hit resets, or a locked sign-in unlocks. */
+        "Retry-After": number;
+        /** @description Requests allowed per window by the `default` limit (RATE_LIMIT_MAX requests per RATE_LIMIT_TTL_MS). Sent when the rate limiter ran: not on a 401 of the access-token check (it runs before the limiter), nor on a 400, 413 or 415 for a body that could not be read as JSON. */
+        "X-RateLimit-Limit": number;
+        /** @description Requests allowed per window by the per-IP `auth` limit of the auth routes (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_TTL_MS). Sent when the rate limiter ran: not on a 401 of the access-token check (it runs before the limiter), nor on a 400, 413 or 415 for a body that could not be read as JSON. */
+        "X-RateLimit-Limit-auth": number;
+        /** @description Requests allowed per window by the `burst` limit (RATE_LIMIT_BURST_MAX requests per RATE_LIMIT_BURST_TTL_MS). Sent when the rate limiter ran: not on a 401 of the access-token check (it runs before the limiter), nor on a 400, 413 or 415 for a body that could not be read as JSON. */
+        "X-RateLimit-Limit-burst": number;
+        /** @description Requests left in the current window of the `default` limit (RATE_LIMIT_MAX requests per RATE_LIMIT_TTL_MS). */
+        "X-RateLimit-Remaining": number;
+        /** @description Requests left in the current window of the per-IP `auth` limit of the auth routes (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_TTL_MS). */
+        "X-RateLimit-Remaining-auth": number;
+        /** @description Requests left in the current window of the `burst` limit (RATE_LIMIT_BURST_MAX requests per RATE_LIMIT_BURST_TTL_MS). */
+        "X-RateLimit-Remaining-burst": number;
+        /** @description Seconds until the current window of the `default` limit (RATE_LIMIT_MAX requests per RATE_LIMIT_TTL_MS) ends. */
+        "X-RateLimit-Reset": number;
+        /** @description Seconds until the current window of the per-IP `auth` limit of the auth routes (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_TTL_MS) ends. */
+        "X-RateLimit-Reset-auth": number;
+        /** @description Seconds until the current window of the `burst` limit (RATE_LIMIT_BURST_MAX requests per RATE_LIMIT_BURST_TTL_MS) ends. */
+        "X-RateLimit-Reset-burst": number;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1264,6 +1327,10 @@ export interface operations {
     listAuditEvents: {
         parameters: {
             query?: {
+                /** @description Items per page, 1 to 100. */
+                limit?: number;
+                /** @description `nextCursor` of the previous page; absent for the first page. */
+                cursor?: string;
                 entity?: components["schemas"]["AuditEntity"];
                 /** @description Only events about this user's data. */
                 userId?: string;
@@ -1276,6 +1343,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1285,6 +1358,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1294,6 +1373,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1303,6 +1388,12 @@ export interface operations {
             /** @description Requires role: admin. */
             403: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1312,6 +1403,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1331,6 +1429,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1340,6 +1444,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1349,6 +1459,12 @@ export interface operations {
             /** @description Requires role: admin. */
             403: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1358,6 +1474,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1369,6 +1492,10 @@ export interface operations {
     listMyAuditEvents: {
         parameters: {
             query?: {
+                /** @description Items per page, 1 to 100. */
+                limit?: number;
+                /** @description `nextCursor` of the previous page; absent for the first page. */
+                cursor?: string;
                 entity?: components["schemas"]["AuditEntity"];
             };
             header?: never;
@@ -1379,6 +1506,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1388,6 +1521,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1397,6 +1536,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1406,6 +1551,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1429,6 +1581,15 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1438,6 +1599,15 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1447,6 +1617,15 @@ export interface operations {
             /** @description The email or password is incorrect (one answer for both). */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1456,6 +1635,16 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1480,6 +1669,15 @@ export interface operations {
             /** @description Signed out (also when the token was unknown or already revoked). */
             204: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1487,6 +1685,15 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1496,6 +1703,16 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1519,6 +1736,15 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1528,6 +1754,15 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1537,6 +1772,15 @@ export interface operations {
             /** @description The refresh token is invalid, expired, revoked or was already used (which revokes its session). */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1546,6 +1790,16 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1569,6 +1823,15 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1578,6 +1841,15 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1587,6 +1859,15 @@ export interface operations {
             /** @description An account with this email already exists. */
             409: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1596,6 +1877,15 @@ export interface operations {
             /** @description The password breaks the policy: 10–128 characters, not the email, not a common password. */
             422: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1605,6 +1895,16 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1615,7 +1915,12 @@ export interface operations {
     };
     listBrokerConnections: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Items per page, 1 to 100. */
+                limit?: number;
+                /** @description `nextCursor` of the previous page; absent for the first page. */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1624,6 +1929,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1633,6 +1944,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1642,6 +1959,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1651,6 +1974,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1674,6 +2004,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1683,6 +2019,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1692,6 +2034,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1701,6 +2049,12 @@ export interface operations {
             /** @description This broker account is already connected (one live connection per broker and account). */
             409: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1710,6 +2064,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1731,6 +2092,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1740,6 +2107,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1749,6 +2122,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1758,6 +2137,12 @@ export interface operations {
             /** @description No live connection of the caller has this id (deleted ones are gone). */
             404: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1767,6 +2152,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1789,6 +2181,12 @@ export interface operations {
             /** @description Revoked; its tokens are deleted. */
             204: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1796,6 +2194,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1805,6 +2209,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1814,6 +2224,12 @@ export interface operations {
             /** @description No live connection of the caller has this id (deleted ones are gone). */
             404: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1823,6 +2239,12 @@ export interface operations {
             /** @description An order placed through this connection is still live (submitted, open or partially filled): cancel it first. */
             409: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1832,6 +2254,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1857,6 +2286,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1866,6 +2301,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1875,6 +2316,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1884,6 +2331,12 @@ export interface operations {
             /** @description No live connection of the caller has this id (deleted ones are gone). */
             404: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1893,6 +2346,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1912,6 +2372,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1921,6 +2387,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1930,6 +2402,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1949,6 +2428,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1958,6 +2443,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1967,6 +2458,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1990,6 +2488,12 @@ export interface operations {
             /** @description Already dismissed: unchanged. */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1999,6 +2503,12 @@ export interface operations {
             /** @description Dismissed now. */
             201: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2008,6 +2518,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2017,6 +2533,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2026,6 +2548,12 @@ export interface operations {
             /** @description The caller already has 5,000 dismissed insights. */
             422: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2035,6 +2563,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2058,6 +2593,12 @@ export interface operations {
             /** @description Un-dismissed. */
             204: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2065,6 +2606,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2074,6 +2621,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2083,6 +2636,12 @@ export interface operations {
             /** @description The insight is not dismissed. */
             404: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2092,6 +2651,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2111,6 +2677,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2120,6 +2692,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2129,6 +2707,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2152,6 +2737,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2161,6 +2752,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2170,6 +2767,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2179,6 +2782,12 @@ export interface operations {
             /** @description The import is not enabled for this account yet (feature flag `localStorageImport`). */
             403: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2188,6 +2797,12 @@ export interface operations {
             /** @description The preferences changed during the import; send it again. */
             409: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2197,6 +2812,12 @@ export interface operations {
             /** @description The payload is larger than the body limit (256 KB by default). */
             413: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2206,6 +2827,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2217,9 +2845,13 @@ export interface operations {
     listOrders: {
         parameters: {
             query?: {
-                status?: components["schemas"]["OrderStatus"];
+                /** @description Items per page, 1 to 100. */
+                limit?: number;
+                /** @description `nextCursor` of the previous page; absent for the first page. */
+                cursor?: string;
                 /** @description Only the orders of this trade intent. */
                 intentId?: string;
+                status?: components["schemas"]["OrderStatus"];
             };
             header?: never;
             path?: never;
@@ -2229,6 +2861,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2238,6 +2876,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2247,6 +2891,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2256,6 +2906,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2277,6 +2934,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2286,6 +2949,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2295,6 +2964,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2304,6 +2979,12 @@ export interface operations {
             /** @description The caller has no order with this id. */
             404: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2313,6 +2994,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2334,6 +3022,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2343,6 +3037,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2352,6 +3052,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2361,6 +3067,12 @@ export interface operations {
             /** @description The caller has no order with this id. */
             404: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2370,6 +3082,12 @@ export interface operations {
             /** @description The broker reports a state the intent cannot move to. */
             409: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2379,6 +3097,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2404,6 +3129,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2413,6 +3144,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2422,6 +3159,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2431,6 +3174,12 @@ export interface operations {
             /** @description The caller has no order with this id. In staging and prod: always (the route does not exist there). */
             404: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2440,6 +3189,12 @@ export interface operations {
             /** @description The order is filled, cancelled or rejected, or not a paper order. */
             409: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2449,6 +3204,12 @@ export interface operations {
             /** @description More than is open, no price for a MARKET/SL-M order, or a price worse than the limit. */
             422: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2458,6 +3219,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2469,6 +3237,10 @@ export interface operations {
     listPortfolioSnapshots: {
         parameters: {
             query?: {
+                /** @description Items per page, 1 to 100. */
+                limit?: number;
+                /** @description `nextCursor` of the previous page; absent for the first page. */
+                cursor?: string;
                 /** @description Only snapshots taken at or after this time (ISO 8601). */
                 from?: string;
                 /** @description Only snapshots taken before this time (ISO 8601). */
@@ -2482,6 +3254,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2491,6 +3269,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2500,6 +3284,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2509,6 +3299,12 @@ export interface operations {
             /** @description `from` is not before `to`. */
             422: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2518,6 +3314,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2541,6 +3344,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2550,6 +3359,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2559,6 +3374,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2568,6 +3389,12 @@ export interface operations {
             /** @description The caller has no live broker connection with `connectionId`. */
             404: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2577,6 +3404,12 @@ export interface operations {
             /** @description A symbol listed twice for one exchange, `takenAt` in the future, or totals of 10^24 or more. */
             422: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2586,6 +3419,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2605,6 +3445,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2614,6 +3460,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2623,6 +3475,12 @@ export interface operations {
             /** @description The caller has no snapshot yet. */
             404: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2632,6 +3490,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2653,6 +3518,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2662,6 +3533,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2671,6 +3548,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2680,6 +3563,12 @@ export interface operations {
             /** @description The caller has no snapshot with this id. */
             404: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2689,6 +3578,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2708,8 +3604,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
-                    /** @description The version, e.g. "3" */
-                    ETag?: unknown;
+                    /** @description The version, quoted: `"3"`. */
+                    ETag?: string;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2719,6 +3621,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2728,6 +3636,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2754,6 +3669,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version, quoted: `"3"`. */
+                    ETag?: string;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2763,6 +3686,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2772,6 +3701,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2781,6 +3716,14 @@ export interface operations {
             /** @description If-Match names a version that is no longer current; the response ETag is the current one. */
             412: {
                 headers: {
+                    /** @description The version, quoted: `"3"`. */
+                    ETag?: string;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2790,6 +3733,12 @@ export interface operations {
             /** @description A rule is broken: the primary mode must be enabled; auxiliary modes must be enabled and not the primary. */
             422: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2799,6 +3748,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2825,6 +3781,14 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version, quoted: `"3"`. */
+                    ETag?: string;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2834,6 +3798,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2843,6 +3813,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2852,6 +3828,14 @@ export interface operations {
             /** @description If-Match names a version that is no longer current; the response ETag is the current one. */
             412: {
                 headers: {
+                    /** @description The version, quoted: `"3"`. */
+                    ETag?: string;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2861,6 +3845,12 @@ export interface operations {
             /** @description A rule is broken: the primary mode must be enabled; auxiliary modes must be enabled and not the primary. */
             422: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2870,6 +3860,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2881,6 +3878,10 @@ export interface operations {
     listTradeIntents: {
         parameters: {
             query?: {
+                /** @description Items per page, 1 to 100. */
+                limit?: number;
+                /** @description `nextCursor` of the previous page; absent for the first page. */
+                cursor?: string;
                 status?: components["schemas"]["IntentStatus"];
             };
             header?: never;
@@ -2891,6 +3892,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2900,6 +3907,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2909,6 +3922,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2918,6 +3937,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2941,6 +3967,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2950,6 +3982,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2959,6 +3997,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2968,6 +4012,12 @@ export interface operations {
             /** @description The prices do not fit the order type (a price missing or not taken), or an SL trigger is on the wrong side of its limit. */
             422: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2977,6 +4027,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2998,6 +4055,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3007,6 +4070,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3016,6 +4085,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3025,6 +4100,12 @@ export interface operations {
             /** @description The caller has no trade intent with this id. */
             404: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3034,6 +4115,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3055,6 +4143,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3064,6 +4158,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3073,6 +4173,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3082,6 +4188,12 @@ export interface operations {
             /** @description The caller has no trade intent with this id. */
             404: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3091,6 +4203,12 @@ export interface operations {
             /** @description The intent is already filled, cancelled or rejected, or the broker could not cancel its order. */
             409: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3100,6 +4218,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3125,6 +4250,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3134,6 +4265,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3143,6 +4280,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3152,6 +4295,12 @@ export interface operations {
             /** @description The caller has no trade intent with this id. Or the caller has no live broker connection with `connectionId`. */
             404: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3161,6 +4310,12 @@ export interface operations {
             /** @description The intent is not a draft (already submitted, cancelled, …). */
             409: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3170,6 +4325,12 @@ export interface operations {
             /** @description The connection's broker does not support orders yet (only `paper` does). */
             422: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3179,6 +4340,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3198,6 +4366,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3207,6 +4381,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3216,6 +4396,12 @@ export interface operations {
             /** @description The account was deleted after the access token was issued. */
             404: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3225,6 +4411,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3248,6 +4441,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3257,6 +4456,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3266,6 +4471,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3275,6 +4486,12 @@ export interface operations {
             /** @description The account was deleted after the access token was issued. */
             404: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3284,6 +4501,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3303,6 +4527,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3312,6 +4542,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3321,6 +4557,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3344,6 +4587,12 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3353,6 +4602,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3362,6 +4617,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3371,6 +4632,12 @@ export interface operations {
             /** @description More than 500 items, or a symbol listed twice (after normalisation); nothing was changed. */
             422: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3380,6 +4647,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3404,6 +4678,12 @@ export interface operations {
             /** @description Already listed: the saved item, unchanged. */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3413,6 +4693,12 @@ export interface operations {
             /** @description Added at the end of the list. */
             201: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3422,6 +4708,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3431,6 +4723,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3440,6 +4738,12 @@ export interface operations {
             /** @description The watchlist already holds 500 symbols. */
             422: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3449,6 +4753,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3472,6 +4783,12 @@ export interface operations {
             /** @description Removed. */
             204: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3479,6 +4796,12 @@ export interface operations {
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3488,6 +4811,12 @@ export interface operations {
             /** @description Missing, expired or invalid access token. */
             401: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3497,6 +4826,12 @@ export interface operations {
             /** @description The symbol is not in the watchlist. */
             404: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3506,6 +4841,13 @@ export interface operations {
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {

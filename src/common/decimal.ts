@@ -21,6 +21,15 @@ export function decimalPattern(format: DecimalFormat): RegExp {
   return new RegExp(`^${minus}\\d{1,${format.integerDigits}}(\\.\\d{1,${format.fractionDigits}})?$`);
 }
 
+/** The longest string `decimalPattern(format)` accepts: sign, digits, point, decimals. */
+export function decimalMaxLength(format: DecimalFormat): number {
+  return (format.sign === 'any' ? 1 : 0) + format.integerDigits + 1 + format.fractionDigits;
+}
+
+/** A decimal string of a response, documented with its bound (the column's precision and scale). */
+export const ApiDecimal = (format: DecimalFormat, options: { nullable?: boolean } = {}) =>
+  ApiProperty({ type: String, maxLength: decimalMaxLength(format), ...options });
+
 const SIGN_WORDS = { positive: 'greater than 0', 'non-negative': 'not negative', any: 'with an optional leading -' };
 
 /** A body field holding a decimal string of the given shape (400 otherwise, numbers included). */
@@ -37,7 +46,7 @@ export function IsDecimalString(format: DecimalFormat, example: string) {
       },
     }),
     // The field's doc comment describes it; the pattern and example say the shape.
-    ApiProperty({ type: String, pattern: pattern.source, example }),
+    ApiProperty({ type: String, pattern: pattern.source, maxLength: decimalMaxLength(format), example }),
   );
 }
 

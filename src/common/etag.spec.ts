@@ -1,4 +1,4 @@
-import { etagOf, parseIfMatch } from './etag';
+import { etagOf, IF_MATCH_MAX_LENGTH, parseIfMatch } from './etag';
 
 describe('If-Match', () => {
   it.each([
@@ -13,5 +13,13 @@ describe('If-Match', () => {
 
   it.each(['3', 'W/"3"', '"abc"', '""', '"3", nope', '"1234567890"'])('%s is a 400', (header) => {
     expect(() => parseIfMatch(header)).toThrow(expect.objectContaining({ detail: expect.stringContaining('If-Match') }));
+  });
+
+  it('refuses a list longer than IF_MATCH_MAX_LENGTH unread, and accepts one that fits', () => {
+    const list = (count: number) => Array.from({ length: count }, (_, i) => etagOf(i)).join(',');
+    const fits = list(40);
+    expect(fits.length).toBeLessThanOrEqual(IF_MATCH_MAX_LENGTH);
+    expect(parseIfMatch(fits)).toHaveLength(40);
+    expect(() => parseIfMatch(list(100))).toThrow(expect.objectContaining({ detail: expect.stringContaining('If-Match') }));
   });
 });

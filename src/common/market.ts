@@ -7,6 +7,7 @@ export type Exchange = (typeof EXCHANGES)[number];
 
 /** 1 to 32 of A-Z 0-9 & - . _ after trimming and upper-casing (`M&M`, `BAJAJ-AUTO`). */
 export const SYMBOL_PATTERN = /^[A-Z0-9&._-]{1,32}$/;
+export const SYMBOL_MAX_LENGTH = 32;
 
 /** A user's watchlist holds at most this many symbols (a 501st is refused). */
 export const WATCHLIST_MAX_ITEMS = 500;

@@ -1,22 +1,31 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { SqlParams } from '../database/sql-params';
+import { ApiList, ApiText } from '../docs/schema-bounds';
 import { badRequest } from './problem';
 
-/** `?limit=&cursor=` of every list that pages by keyset (time, id), newest first. */
+export const PAGE_MAX_LIMIT = 100;
+/** A cursor is about 90 characters (base64url of a timestamp and a uuid); the bound leaves room. */
+export const CURSOR_MAX_LENGTH = 200;
+
+/**
+ * `?limit=&cursor=` of every list that pages by keyset (time, id), newest first. Documented by
+ * hand: the Swagger plugin reads `*.dto.ts` files only.
+ */
 export class PageQueryDto {
-  /** Items per page, 1 to 100. */
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: PAGE_MAX_LIMIT, default: 50, description: `Items per page, 1 to ${PAGE_MAX_LIMIT}.` })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(100)
+  @Max(PAGE_MAX_LIMIT)
   limit?: number = 50;
 
-  /** `nextCursor` of the previous page; absent for the first page. */
+  @ApiPropertyOptional({ maxLength: CURSOR_MAX_LENGTH, description: '`nextCursor` of the previous page; absent for the first page.' })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(CURSOR_MAX_LENGTH)
   cursor?: string;
 }
 
@@ -25,6 +34,11 @@ export interface Page<T> {
   /** Pass as `cursor` to get the next page; null on the last page. */
   nextCursor: string | null;
 }
+
+/** The `items` and `nextCursor` of a page response DTO, documented with their bounds. */
+export const ApiPageItems = (type: Function) => ApiList(type, PAGE_MAX_LIMIT);
+export const ApiNextCursor = () =>
+  ApiText(CURSOR_MAX_LENGTH, { nullable: true, description: 'Pass as `cursor` to get the next page; null on the last page.' });
 
 export interface Keyset {
   at: Date;

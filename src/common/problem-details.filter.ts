@@ -1,7 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../database/database-errors';
+import { JSON_TOO_DEEP } from './json-depth';
 import {
+  boundedProblem,
   PROBLEM_CONTENT_TYPE,
   ProblemDocument,
   ProblemException,
@@ -25,6 +27,7 @@ function fastifyClientError(error: unknown): { status: number; detail: string } 
   if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
     return { status: 415, detail: 'Send request bodies as application/json.' };
   }
+  if (e.code === JSON_TOO_DEEP.code) return { status: 400, detail: JSON_TOO_DEEP.message };
   if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
     return { status: 400, detail: 'The request body is empty but declared as JSON.' };
   }
@@ -64,7 +67,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const problem = this.toProblem(exception, request);
+    const problem = boundedProblem(this.toProblem(exception, request));
     if (problem.status >= 500) {
       this.logger.error({ error: loggableError(exception), requestId: request.id }, `request failed: ${problem.title}`);
     }

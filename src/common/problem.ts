@@ -22,6 +22,41 @@ export interface ProblemDocument {
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /**
+ * The most a problem document holds. Some of it echoes the request — the path in `instance`
+ * and `Cannot GET …`, unknown field names in `errors` — so it is cut to these bounds: an
+ * error answer never grows with the input (a body of 15,000 unknown keys gets 100 errors).
+ */
+export const PROBLEM_BOUNDS = {
+  type: 64,
+  title: 64,
+  detail: 1024,
+  instance: 1024,
+  errors: 100,
+  field: 256,
+  message: 512,
+} as const;
+
+const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** The document within PROBLEM_BOUNDS: long texts end in `…`, errors beyond the bound are left out. */
+export function boundedProblem(problem: ProblemDocument): ProblemDocument {
+  const bounded: ProblemDocument = {
+    ...problem,
+    type: cut(problem.type, PROBLEM_BOUNDS.type),
+    title: cut(problem.title, PROBLEM_BOUNDS.title),
+    detail: cut(problem.detail, PROBLEM_BOUNDS.detail),
+    instance: cut(problem.instance, PROBLEM_BOUNDS.instance),
+  };
+  if (problem.errors) {
+    bounded.errors = problem.errors.slice(0, PROBLEM_BOUNDS.errors).map(({ field, message }) => ({
+      field: cut(field, PROBLEM_BOUNDS.field),
+      message: cut(message, PROBLEM_BOUNDS.message),
+    }));
+  }
+  return bounded;
+}
+
+/**
  * An error the API answers on purpose, with a stable `type` for clients to branch on.
  * Services throw these (or Nest's HttpExceptions); the filter renders them.
  */

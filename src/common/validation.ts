@@ -1,8 +1,9 @@
 import { applyDecorators, Param, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiParam, ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsString, Matches, ValidateBy, ValidateIf } from 'class-validator';
-import { normalizeSymbol, SYMBOL_PATTERN } from './market';
+import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsString, IsUUID, Matches, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
+import { UUID_LENGTH } from '../docs/schema-bounds';
+import { normalizeSymbol, SYMBOL_MAX_LENGTH, SYMBOL_PATTERN } from './market';
 import { badRequest, FieldError } from './problem';
 
 /** Flattens class-validator's nested errors into `{field: "items.3.symbol", message}` pairs. */
@@ -33,10 +34,16 @@ export function createValidationPipe(): ValidationPipe {
  * An enumerated field: validated against the list and documented as a named enum, so the
  * generated client gets a union type (`Universe`, `Exchange`, …) instead of `string`.
  */
-export function IsEnumValue(values: readonly string[], enumName: string, options: { isArray?: boolean } = {}) {
+export function IsEnumValue(values: readonly string[], enumName: string): PropertyDecorator;
+/** A list of enumeration values, at most `maxItems` of them (validated and documented). */
+export function IsEnumValue(values: readonly string[], enumName: string, options: { isArray: true; maxItems: number }): PropertyDecorator;
+export function IsEnumValue(values: readonly string[], enumName: string, options?: { isArray: true; maxItems: number }) {
+  if (!options) return applyDecorators(IsIn(values as string[]), ApiProperty({ enum: values as string[], enumName }));
   return applyDecorators(
-    IsIn(values as string[], { each: options.isArray }),
-    ApiProperty({ enum: values as string[], enumName, isArray: options.isArray }),
+    IsArray(),
+    ArrayMaxSize(options.maxItems),
+    IsIn(values as string[], { each: true }),
+    ApiProperty({ enum: values as string[], enumName, isArray: true, maxItems: options.maxItems }),
   );
 }
 
@@ -70,16 +77,40 @@ export function IsSymbol() {
     Matches(SYMBOL_PATTERN, { message: '$property must be 1 to 32 of A-Z 0-9 & - . _ (after trimming and upper-casing)' }),
     ApiProperty({
       type: String,
+      maxLength: SYMBOL_MAX_LENGTH,
       example: 'M&M',
       description: 'Trimmed and upper-cased, then 1 to 32 of `A-Z 0-9 & - . _` (`M&M`, `BAJAJ-AUTO`).',
     }),
   );
 }
 
-/** A UUID path parameter (`/{id}`): a malformed one is a 400 problem naming the parameter. */
-export function UuidParam(name = 'id') {
-  return Param(
+/**
+ * A UUID path parameter (`/{id}`): a malformed one is a 400 problem naming the parameter.
+ * Documented as a uuid of 36 characters, which is what the pipe lets through.
+ */
+export function UuidParam(name = 'id'): ParameterDecorator {
+  const param = Param(
     name,
     new ParseUUIDPipe({ exceptionFactory: () => badRequest(`The ${name} is not a valid UUID.`, [{ field: name, message: `${name} must be a UUID` }]) }),
+  );
+  const doc = ApiParam({ name, schema: { type: 'string', format: 'uuid', maxLength: UUID_LENGTH } });
+  return (target, method, index) => {
+    param(target, method, index);
+    doc(target, method!, Object.getOwnPropertyDescriptor(target, method!)!);
+  };
+}
+
+/** A uuid body field or query parameter: 36 characters is all IsUUID lets through. */
+export const IsUuid = () => applyDecorators(IsUUID(), ApiProperty({ type: String, format: 'uuid', maxLength: UUID_LENGTH }));
+
+/** ISO 8601 timestamps sent by clients: `2025-01-31T23:59:59.123456789+05:30` is 35 characters. */
+export const TIMESTAMP_INPUT_MAX_LENGTH = 40;
+
+/** A timestamp field or query parameter (ISO 8601, strict), at most TIMESTAMP_INPUT_MAX_LENGTH characters. */
+export function IsTimestamp() {
+  return applyDecorators(
+    IsISO8601({ strict: true, strictSeparator: true }),
+    MaxLength(TIMESTAMP_INPUT_MAX_LENGTH),
+    ApiProperty({ type: String, format: 'date-time', maxLength: TIMESTAMP_INPUT_MAX_LENGTH }),
   );
 }

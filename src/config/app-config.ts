@@ -57,6 +57,19 @@ const trustProxy = z
   )
   .transform((v): boolean | string => (v === 'true' ? true : v === 'false' || v === '' ? false : v));
 
+/**
+ * Upper bounds of settings that clients can observe: the OpenAPI document states them as the
+ * limits of the rate-limit headers, the access token and the localStorage import's values.
+ */
+export const CONFIG_BOUNDS = {
+  bodyLimitBytes: 10 * 1024 * 1024,
+  rateLimitMax: 1_000_000,
+  rateLimitTtlMs: 3_600_000,
+  lockoutWindowMs: 86_400_000,
+  /** JWT_LOCAL_ISSUER and JWT_LOCAL_AUDIENCE, claims of every access token this service issues. */
+  jwtClaimLength: 255,
+} as const;
+
 const envSchema = z
   .object({
     APP_STAGE: z.enum(STAGES).default('dev'),
@@ -66,7 +79,7 @@ const envSchema = z
     CORS_ORIGINS: list.default([]),
     /** false, true (trust every hop), or a comma-separated list of proxy addresses/CIDRs */
     TRUST_PROXY: trustProxy.default(false),
-    BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(256 * 1024),
+    BODY_LIMIT_BYTES: int(1024, CONFIG_BOUNDS.bodyLimitBytes).default(256 * 1024),
     REQUEST_TIMEOUT_MS: int(100, 600_000).default(10_000),
     SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
     DATA_DIR: z.string().default('.data'),
@@ -82,22 +95,22 @@ const envSchema = z
     JWT_SIGNING_KEY: optional(z.string().min(32, 'must be at least 32 characters')),
     JWT_ACCESS_TTL_SECONDS: int(30, 86_400).default(900),
     JWT_REFRESH_TTL_SECONDS: int(300, 365 * 86_400).default(30 * 86_400),
-    JWT_LOCAL_ISSUER: z.string().default('fyntrix-api'),
-    JWT_LOCAL_AUDIENCE: z.string().default('fyntrix-app'),
+    JWT_LOCAL_ISSUER: z.string().max(CONFIG_BOUNDS.jwtClaimLength).default('fyntrix-api'),
+    JWT_LOCAL_AUDIENCE: z.string().max(CONFIG_BOUNDS.jwtClaimLength).default('fyntrix-app'),
     JWKS_URI: optional(z.string().url()),
     JWT_ISSUER: optional(z.string()),
     JWT_AUDIENCE: optional(z.string()),
 
     METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
     REDIS_URL: optional(z.string().url()),
-    RATE_LIMIT_TTL_MS: int(1_000, 3_600_000).default(60_000),
-    RATE_LIMIT_MAX: int(1, 1_000_000).default(600),
+    RATE_LIMIT_TTL_MS: int(1_000, CONFIG_BOUNDS.rateLimitTtlMs).default(60_000),
+    RATE_LIMIT_MAX: int(1, CONFIG_BOUNDS.rateLimitMax).default(600),
     RATE_LIMIT_BURST_TTL_MS: int(100, 60_000).default(1_000),
     RATE_LIMIT_BURST_MAX: int(1, 100_000).default(50),
-    AUTH_RATE_LIMIT_TTL_MS: int(1_000, 3_600_000).default(60_000),
+    AUTH_RATE_LIMIT_TTL_MS: int(1_000, CONFIG_BOUNDS.rateLimitTtlMs).default(60_000),
     AUTH_RATE_LIMIT_MAX: int(1, 100_000).default(20),
     LOGIN_LOCKOUT_ATTEMPTS: int(1, 1_000).default(10),
-    LOGIN_LOCKOUT_WINDOW_MS: int(1_000, 86_400_000).default(15 * 60_000),
+    LOGIN_LOCKOUT_WINDOW_MS: int(1_000, CONFIG_BOUNDS.lockoutWindowMs).default(15 * 60_000),
 
     /** Broker-token keys, `1:<base64 32 bytes>,2:<…>`; see KEY_RING_FORMAT. Generated under DATA_DIR in dev/test. */
     TOKEN_ENCRYPTION_KEYS: optional(keyRing),

@@ -4,3 +4,10 @@
  * database check of migration 0005.
  */
 export const INSIGHT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+export const INSIGHT_ID_MAX_LENGTH = 128;
+
+/**
+ * At most this many dismissed insights per user: far more than a person dismisses, and it
+ * bounds `GET /insights/dismissed`, which answers them all at once.
+ */
+export const DISMISSED_INSIGHTS_MAX = 5_000;

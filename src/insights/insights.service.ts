@@ -3,18 +3,13 @@ import { AuditService } from '../audit/audit.service';
 import { notFound, ruleViolation } from '../common/problem';
 import { lockUserList } from '../database/list-locks';
 import { Transactions } from '../database/transactions';
+import { DISMISSED_INSIGHTS_MAX } from './insight-id';
 import {
   type DismissedInsightResponseDto,
   type DismissedInsightRow,
   type DismissedInsightsResponseDto,
   toDismissedInsightResponse,
 } from './dto/dismissed-insight-response.dto';
-
-/**
- * At most this many dismissed insights per user: far more than a person dismisses, and it
- * bounds `GET /insights/dismissed`, which answers them all at once.
- */
-export const DISMISSED_INSIGHTS_MAX = 5_000;
 
 /**
  * Dismisses the input's ids in ONE statement: ids already dismissed are answered as they are

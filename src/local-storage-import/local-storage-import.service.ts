@@ -11,7 +11,7 @@ import { InsightsService } from '../insights/insights.service';
 import { PreferencesService } from '../preferences/preferences.service';
 import { UsersService } from '../users/users.service';
 import { WatchlistService } from '../watchlist/watchlist.service';
-import type { ImportHistoryDto } from './dto/import-history.dto';
+import { type ImportDeviceDto, type ImportHistoryDto, IMPORT_HISTORY_MAX_DEVICES } from './dto/import-history.dto';
 import type { ImportLocalStorageDto } from './dto/import-local-storage.dto';
 import type { ImportResultDto } from './dto/import-result.dto';
 import type { ImportStatsDto } from './dto/import-stats.dto';
@@ -164,25 +164,26 @@ export class LocalStorageImportService {
 
   /** `GET /migrations/local-storage`: the caller's imports, per device. */
   async history(userId: string): Promise<ImportHistoryDto> {
-    const devices = await this.transactions.rows<{
-      deviceId: string | null;
-      firstImportedAt: Date;
-      lastImportedAt: Date;
-      lastStatus: ImportStatus;
-      attempts: number;
-    }>(
+    // The window aggregates run before LIMIT: the first and last times span every device.
+    const rows = await this.transactions.rows<ImportDeviceDto & { firstEver: Date; lastEver: Date }>(
       `SELECT device_id AS "deviceId", min(received_at) AS "firstImportedAt", max(received_at) AS "lastImportedAt",
-              (array_agg(status ORDER BY received_at DESC))[1] AS "lastStatus", count(*)::int AS attempts
+              (array_agg(status ORDER BY received_at DESC))[1] AS "lastStatus", count(*)::int AS attempts,
+              min(min(received_at)) OVER () AS "firstEver", max(max(received_at)) OVER () AS "lastEver"
        FROM local_storage_imports WHERE user_id = $1
-       GROUP BY device_id ORDER BY max(received_at) DESC`,
-      [userId],
+       GROUP BY device_id ORDER BY max(received_at) DESC LIMIT $2`,
+      [userId, IMPORT_HISTORY_MAX_DEVICES],
     );
-    const times = devices.flatMap((d) => [d.firstImportedAt, d.lastImportedAt]).map((t) => t.getTime());
     return {
-      imported: devices.length > 0,
-      firstImportedAt: times.length ? new Date(Math.min(...times)) : null,
-      lastImportedAt: times.length ? new Date(Math.max(...times)) : null,
-      devices,
+      imported: rows.length > 0,
+      firstImportedAt: rows[0]?.firstEver ?? null,
+      lastImportedAt: rows[0]?.lastEver ?? null,
+      devices: rows.map(({ deviceId, firstImportedAt, lastImportedAt, lastStatus, attempts }) => ({
+        deviceId,
+        firstImportedAt,
+        lastImportedAt,
+        lastStatus,
+        attempts,
+      })),
     };
   }
 

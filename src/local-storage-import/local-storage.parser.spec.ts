@@ -324,6 +324,18 @@ describe('parseLocalStorage: account profile', () => {
   });
 });
 
+describe('parseLocalStorage: values nested deeper than any of the app', () => {
+  const deep = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+  it.each([
+    ['watchlist', 'arise_watchlist', deep(30_000)],
+    ['watchlist item', 'arise_watchlist', `[{"symbol": ${deep(30_000)}}]`],
+    ['dismissed insights', 'arise_dismissed_insights_v1', deep(30_000)],
+    ['JSON inside a JSON string', 'arise_watchlist', JSON.stringify(deep(40))],
+  ])('%s: invalid, not a stack overflow', (_name, key, raw) => {
+    expect(parseOne(key, raw)).toEqual({ key, kind: 'invalid', reason: expect.stringContaining('levels deep') });
+  });
+});
+
 describe('parseLocalStorage: keys it does not import', () => {
   it.each(SESSION_CACHE_KEYS.map((key) => [key]))('%s is a session cache, whatever its value', (key) => {
     expect(parseOne(key, '{broken')).toEqual({ key, kind: 'session' });

@@ -49,6 +49,7 @@ import {
   TRADING_MODES,
   type TradingMode,
 } from '../common/market';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../common/json-depth';
 import { INSIGHT_ID_PATTERN } from '../insights/insight-id';
 import { MARKET_REGIONS, RISK_PROFILES, type TradingModes, UNIVERSES } from '../preferences/preferences.enums';
 import type { PreferenceValues } from '../preferences/preferences.rules';
@@ -161,6 +162,8 @@ export function decodeStoredValue(raw: string): Result<unknown> {
       if (/^[[{"]/.test(text)) return fail('not valid JSON (truncated or malformed)');
       return ok(text);
     }
+    // No value of this app nests deeper; the parsers below (and showValue) walk values recursively.
+    if (exceedsJsonDepth(value)) return fail(`nested more than ${MAX_JSON_DEPTH} levels deep`);
   }
   return ok(value);
 }

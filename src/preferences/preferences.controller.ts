@@ -5,7 +5,7 @@ import { Audited } from '../audit/audited.decorator';
 import type { AuthUser } from '../auth/auth-user';
 import { Authenticated } from '../auth/auth.decorators';
 import { CurrentUser } from '../common/current-user.decorator';
-import { etagOf, parseIfMatch } from '../common/etag';
+import { ETAG_MAX_LENGTH, etagOf, IF_MATCH_MAX_LENGTH, parseIfMatch } from '../common/etag';
 import { ApiInvalidRequest, ApiProblem } from '../docs/problem-response';
 import { PreferencesResponseDto } from './dto/preferences-response.dto';
 import { ReplacePreferencesDto } from './dto/replace-preferences.dto';
@@ -16,7 +16,10 @@ const IF_MATCH = {
   name: 'If-Match',
   required: false,
   description: 'The ETag of the version you read (e.g. `"3"`); the write fails with 412 if it changed since. Without it the write is accepted.',
+  schema: { type: 'string', maxLength: IF_MATCH_MAX_LENGTH },
 };
+
+const ETAG_HEADER = { ETag: { description: 'The version, quoted: `"3"`.', schema: { type: 'string', maxLength: ETAG_MAX_LENGTH } } };
 
 const withETag = (reply: FastifyReply, preferences: PreferencesResponseDto) => {
   reply.header('ETag', etagOf(preferences.version));
@@ -32,7 +35,7 @@ export class PreferencesController {
 
   /** The saved preferences, or the defaults if none were saved (never 404). `ETag` carries the version. */
   @Get()
-  @ApiOkResponse({ type: PreferencesResponseDto, headers: { ETag: { description: 'The version, e.g. "3"' } } })
+  @ApiOkResponse({ type: PreferencesResponseDto, headers: ETAG_HEADER })
   async getPreferences(@CurrentUser() user: AuthUser, @Res({ passthrough: true }) reply: FastifyReply) {
     return withETag(reply, await this.preferences.get(user.id));
   }
@@ -41,9 +44,9 @@ export class PreferencesController {
   @Put()
   @Audited('preferences')
   @ApiHeader(IF_MATCH)
-  @ApiOkResponse({ type: PreferencesResponseDto })
+  @ApiOkResponse({ type: PreferencesResponseDto, headers: ETAG_HEADER })
   @ApiInvalidRequest()
-  @ApiProblem(412, 'If-Match names a version that is no longer current; the response ETag is the current one.')
+  @ApiProblem(412, 'If-Match names a version that is no longer current; the response ETag is the current one.', ETAG_HEADER)
   @ApiProblem(422, 'A rule is broken: the primary mode must be enabled; auxiliary modes must be enabled and not the primary.')
   async replacePreferences(
     @CurrentUser() user: AuthUser,
@@ -58,9 +61,9 @@ export class PreferencesController {
   @Patch()
   @Audited('preferences')
   @ApiHeader(IF_MATCH)
-  @ApiOkResponse({ type: PreferencesResponseDto })
+  @ApiOkResponse({ type: PreferencesResponseDto, headers: ETAG_HEADER })
   @ApiInvalidRequest()
-  @ApiProblem(412, 'If-Match names a version that is no longer current; the response ETag is the current one.')
+  @ApiProblem(412, 'If-Match names a version that is no longer current; the response ETag is the current one.', ETAG_HEADER)
   @ApiProblem(422, 'A rule is broken: the primary mode must be enabled; auxiliary modes must be enabled and not the primary.')
   async updatePreferences(
     @CurrentUser() user: AuthUser,

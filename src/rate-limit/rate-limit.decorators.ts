@@ -1,10 +1,24 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 
 export const AUTH_RATE_LIMITED = 'rateLimit:auth';
 
+/** The named limits of RateLimitModule; every route but the exempt ones has `default` and `burst`. */
+export type RateLimitName = 'default' | 'burst' | 'auth';
+export const ROUTE_RATE_LIMITS: readonly RateLimitName[] = ['default', 'burst'];
+
+/**
+ * Which limits a route has, for the OpenAPI document: `createOpenApiDocument` documents their
+ * `X-RateLimit-*` headers on the route's responses from this (routes without it have
+ * ROUTE_RATE_LIMITS), and removes the extension.
+ */
+export const RATE_LIMITS_EXTENSION = 'x-rate-limits';
+
 /** Adds the much stricter per-IP `auth` limit (AUTH_RATE_LIMIT_*) to a route or controller. */
-export const AuthRateLimit = () => SetMetadata(AUTH_RATE_LIMITED, true);
+export const AuthRateLimit = () =>
+  applyDecorators(SetMetadata(AUTH_RATE_LIMITED, true), ApiExtension(RATE_LIMITS_EXTENSION, [...ROUTE_RATE_LIMITS, 'auth']));
 
 /** For probes and scrapes only: exempt from every limit. */
-export const NoRateLimit = () => applyDecorators(SkipThrottle({ default: true, burst: true, auth: true }));
+export const NoRateLimit = () =>
+  applyDecorators(SkipThrottle({ default: true, burst: true, auth: true }), ApiExtension(RATE_LIMITS_EXTENSION, []));

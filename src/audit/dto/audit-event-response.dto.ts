@@ -1,13 +1,27 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { WATCHLIST_MAX_ITEMS } from '../../common/market';
+import { ApiNextCursor, ApiPageItems } from '../../common/pagination';
+import { ApiText, ApiTimestamp, ApiUuid } from '../../docs/schema-bounds';
 import { AUDIT_ENTITIES, type AuditEntity, type AuditEvent } from '../audit-event.entity';
+
+/**
+ * The most fields one change names: a watchlist replace that removes 500 symbols and adds 500
+ * others names `items.<symbol>` for each, and `symbols`. Field names are the entities' own, one
+ * level deep (`tradingModes.Swing`, `items.BAJAJ-AUTO`).
+ */
+const MAX_CHANGED_FIELDS = 2 * WATCHLIST_MAX_ITEMS + 1;
+const CHANGED_FIELD_MAX_LENGTH = 64;
 
 /** One change of the caller's data. */
 export class AuditEventResponseDto {
+  @ApiUuid()
   id: string;
+  @ApiTimestamp()
   occurredAt: Date;
   @ApiProperty({ enum: AUDIT_ENTITIES, enumName: 'AuditEntity' })
   entity: AuditEntity;
   /** What happened: `update`, `add`, `remove`, `replace`, `dismiss`, … @example "update" */
+  @ApiText(32)
   action: string;
   /** The entity before the change (null when it was created). */
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
@@ -16,26 +30,37 @@ export class AuditEventResponseDto {
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
   after: unknown;
   /** @example ["riskProfile", "tradingModes.Options"] */
+  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: CHANGED_FIELD_MAX_LENGTH }, maxItems: MAX_CHANGED_FIELDS })
   changedFields: string[];
+  @ApiText(128)
   requestId: string | null;
 }
 
 /** An event as administrators see it: also whose data it was, who acted and from where. */
 export class AdminAuditEventResponseDto extends AuditEventResponseDto {
+  @ApiUuid()
   subjectUserId: string;
   /** Null when the system acted (e.g. `npm run user:promote`). */
+  @ApiUuid()
   actorUserId: string | null;
+  /** IPv4 or IPv6. */
+  @ApiText(45)
   ip: string | null;
+  @ApiText(512)
   userAgent: string | null;
 }
 
 export class AuditEventPageDto {
+  @ApiPageItems(AuditEventResponseDto)
   items: AuditEventResponseDto[];
+  @ApiNextCursor()
   nextCursor: string | null;
 }
 
 export class AdminAuditEventPageDto {
+  @ApiPageItems(AdminAuditEventResponseDto)
   items: AdminAuditEventResponseDto[];
+  @ApiNextCursor()
   nextCursor: string | null;
 }
 

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
+import { IsUuid } from '../../common/validation';
 import { AUDIT_ENTITIES, type AuditEntity } from '../audit-event.entity';
 
 export class ListAuditEventsQueryDto extends PageQueryDto {
@@ -13,6 +14,6 @@ export class ListAuditEventsQueryDto extends PageQueryDto {
 export class ListAdminAuditEventsQueryDto extends ListAuditEventsQueryDto {
   /** Only events about this user's data. */
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   userId?: string;
 }

@@ -1,7 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { IMPORT_OUTCOMES } from '../local-storage.merge';
+import { IMPORT_STATUSES } from '../local-storage-import.entity';
 
-const counts = (description: string) =>
-  ({ type: 'object', additionalProperties: { type: 'integer' }, description }) as const;
+/** A count per name (a status or an outcome): PostgreSQL counts, read as safe integers. */
+const counts = (names: readonly string[], description: string) =>
+  ({
+    type: 'object',
+    additionalProperties: { type: 'integer', format: 'int64', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+    maxProperties: names.length,
+    description,
+  }) as const;
 
 /** How the rollout of the import goes, across all users. */
 export class ImportStatsDto {
@@ -11,8 +19,8 @@ export class ImportStatsDto {
   usersImported: number;
   /** Share of attempts without an invalid key (0 to 1; 1 when there was none). @example 0.97 */
   successRate: number;
-  @ApiProperty(counts('Attempts by status: imported, partial, unchanged, replayed.'))
+  @ApiProperty(counts(IMPORT_STATUSES, 'Attempts by status: imported, partial, unchanged, replayed.'))
   byStatus: Record<string, number>;
-  @ApiProperty(counts('Keys by outcome (imported, merged, kept-server, ignored, invalid), over every attempt but replays.'))
+  @ApiProperty(counts(IMPORT_OUTCOMES, 'Keys by outcome (imported, merged, kept-server, ignored, invalid), over every attempt but replays.'))
   byOutcome: Record<string, number>;
 }

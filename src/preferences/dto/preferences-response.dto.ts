@@ -8,12 +8,14 @@ import {
   UNIVERSES,
   type Universe,
 } from '../preferences.enums';
+import { ApiTimestamp } from '../../docs/schema-bounds';
 import { TradingModesDto } from './trading-modes.dto';
 
 /** A user's preferences: the saved row, or the documented defaults (version 0). */
 export class PreferencesResponseDto {
   disclosureAccepted: boolean;
   /** Set by the server when the disclosure became accepted; null while it is not. */
+  @ApiTimestamp()
   disclosureAcceptedAt: Date | null;
   @ApiProperty({ enum: UNIVERSES, enumName: 'Universe' })
   universe: Universe;
@@ -24,10 +26,11 @@ export class PreferencesResponseDto {
   tradingModes: TradingModesDto;
   @ApiProperty({ enum: TRADING_MODES, enumName: 'TradingMode', nullable: true })
   primaryMode: TradingMode | null;
-  @ApiProperty({ enum: TRADING_MODES, enumName: 'TradingMode', isArray: true })
+  @ApiProperty({ enum: TRADING_MODES, enumName: 'TradingMode', isArray: true, maxItems: TRADING_MODES.length })
   auxiliaryModes: TradingMode[];
   /** Increases with every change; also the `ETag`. 0 until the first save. */
   version: number;
   /** Null until the first save. */
+  @ApiTimestamp()
   updatedAt: Date | null;
 }

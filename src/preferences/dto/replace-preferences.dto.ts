@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, ValidateIf, ValidateNested } from 'class-validator';
+import { Allow, IsBoolean, IsIn, IsObject, ValidateIf, ValidateNested } from 'class-validator';
 import { TRADING_MODES, type TradingMode } from '../../common/market';
 import { IsEnumValue, IsPresent } from '../../common/validation';
 import {
@@ -11,6 +11,7 @@ import {
   UNIVERSES,
   type Universe,
 } from '../preferences.enums';
+import { ApiTimestamp } from '../../docs/schema-bounds';
 import { TradingModesDto } from './trading-modes.dto';
 
 /**
@@ -22,11 +23,11 @@ export class ReadOnlyPreferenceFields {
   @Allow()
   version?: unknown;
 
-  @ApiProperty({ readOnly: true, required: false, type: String, format: 'date-time', nullable: true })
+  @ApiTimestamp({ readOnly: true, required: false, nullable: true })
   @Allow()
   updatedAt?: unknown;
 
-  @ApiProperty({ readOnly: true, required: false, type: String, format: 'date-time', nullable: true })
+  @ApiTimestamp({ readOnly: true, required: false, nullable: true })
   @Allow()
   disclosureAcceptedAt?: unknown;
 }
@@ -58,8 +59,6 @@ export class ReplacePreferencesDto extends ReadOnlyPreferenceFields {
   primaryMode: TradingMode | null;
 
   /** Enabled modes other than the primary one, each once. */
-  @IsArray()
-  @ArrayMaxSize(TRADING_MODES.length)
-  @IsEnumValue(TRADING_MODES, 'TradingMode', { isArray: true })
+  @IsEnumValue(TRADING_MODES, 'TradingMode', { isArray: true, maxItems: TRADING_MODES.length })
   auxiliaryModes: TradingMode[];
 }

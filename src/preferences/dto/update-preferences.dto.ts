@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, ValidateIf, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, ValidateIf, ValidateNested } from 'class-validator';
 import { TRADING_MODES, type TradingMode } from '../../common/market';
 import { IsEnumValue, IsOptionalNonNull } from '../../common/validation';
 import {
@@ -45,8 +45,6 @@ export class UpdatePreferencesDto extends ReadOnlyPreferenceFields {
   primaryMode?: TradingMode | null;
 
   @IsOptionalNonNull()
-  @IsArray()
-  @ArrayMaxSize(TRADING_MODES.length)
-  @IsEnumValue(TRADING_MODES, 'TradingMode', { isArray: true })
+  @IsEnumValue(TRADING_MODES, 'TradingMode', { isArray: true, maxItems: TRADING_MODES.length })
   auxiliaryModes?: TradingMode[];
 }

@@ -1,18 +1,24 @@
-import { USER_ROLES, type User, type UserRole } from '../user.entity';
 import { ApiProperty } from '@nestjs/swagger';
+import { ApiText, ApiTimestamp, ApiUuid } from '../../docs/schema-bounds';
+import { USER_ROLES, type User, type UserRole } from '../user.entity';
 
 /** The caller's account as the API shows it (replaces `arise_account_profile_v1`). */
 export class UserResponseDto {
   /** @example "3f0c6d0e-8a0b-4c43-9a53-5f8f0a6f1b2c" */
+  @ApiUuid()
   id: string;
   /** Null for accounts of an identity provider that shared no email. @example "priya@example.com" */
+  @ApiText(254)
   email: string | null;
   /** @example "Priya Raman" */
+  @ApiText(100)
   name: string;
   /** Human-readable account number. @example "FY-7K2M9QXD" */
+  @ApiText(16)
   accountId: string;
   @ApiProperty({ enum: USER_ROLES, enumName: 'UserRole' })
   role: UserRole;
+  @ApiTimestamp()
   createdAt: Date;
 }
 

@@ -3,6 +3,8 @@ import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { EXCHANGES, type Exchange } from '../../common/market';
 import { IsEnumValue, IsSymbol } from '../../common/validation';
 
+export const WATCHLIST_NOTES_MAX_LENGTH = 500;
+
 /** A symbol to watch: the body of `POST /watchlist` and each item of `PUT /watchlist`. */
 export class WatchlistItemInputDto {
   @IsSymbol()
@@ -17,6 +19,7 @@ export class WatchlistItemInputDto {
   /** Free text, at most 500 characters; absent or null for none. @example "Breakout above 3,000?" */
   @IsOptional()
   @IsString()
-  @MaxLength(500)
+  @MaxLength(WATCHLIST_NOTES_MAX_LENGTH)
+  @ApiPropertyOptional({ type: String, maxLength: WATCHLIST_NOTES_MAX_LENGTH })
   notes?: string | null;
 }

@@ -1,25 +1,34 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ApiNextCursor, ApiPageItems } from '../../../common/pagination';
+import { ApiText, ApiTimestamp, ApiUuid } from '../../../docs/schema-bounds';
+import { ACCOUNT_REF_MAX_LENGTH } from './create-broker-connection.dto';
 import { BROKERS, type Broker, CONNECTION_STATUSES, type ConnectionStatus } from '../broker-connection.entity';
 
 /** A broker connection as the API shows it: metadata only, never a token. */
 export class BrokerConnectionResponseDto {
+  @ApiUuid()
   id: string;
   @ApiProperty({ enum: BROKERS, enumName: 'Broker' })
   broker: Broker;
   /** @example "ZX4821" */
+  @ApiText(ACCOUNT_REF_MAX_LENGTH)
   accountRef: string;
   @ApiProperty({ enum: CONNECTION_STATUSES, enumName: 'ConnectionStatus' })
   status: ConnectionStatus;
+  @ApiTimestamp()
   createdAt: Date;
   hasAccessToken: boolean;
   hasRefreshToken: boolean;
+  @ApiTimestamp()
   tokenExpiresAt: Date | null;
   /** The version of the encryption key the tokens are stored under (rises after a key rotation). @example 1 */
   keyVersion: number | null;
 }
 
 export class BrokerConnectionPageDto {
+  @ApiPageItems(BrokerConnectionResponseDto)
   items: BrokerConnectionResponseDto[];
+  @ApiNextCursor()
   nextCursor: string | null;
 }
 

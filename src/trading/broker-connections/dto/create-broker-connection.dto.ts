@@ -1,8 +1,10 @@
-import { PickType } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ApiProperty, PickType } from '@nestjs/swagger';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { Trim } from '../../../common/strings';
-import { IsEnumValue } from '../../../common/validation';
+import { IsEnumValue, IsTimestamp } from '../../../common/validation';
 import { BROKERS, type Broker } from '../broker-connection.entity';
+
+export const ACCOUNT_REF_MAX_LENGTH = 64;
 
 export class CreateBrokerConnectionDto {
   /** The broker. Orders can be placed through `paper` (simulated) for now; the others store credentials only. */
@@ -16,6 +18,7 @@ export class CreateBrokerConnectionDto {
    */
   @Trim()
   @IsString()
+  @ApiProperty({ maxLength: ACCOUNT_REF_MAX_LENGTH })
   @Matches(/^[A-Za-z0-9._@:-]{1,64}$/, { message: '$property must be 1 to 64 of A-Z a-z 0-9 . _ - @ :' })
   accountRef: string;
 
@@ -32,7 +35,7 @@ export class CreateBrokerConnectionDto {
 
   /** When the access token expires, if the broker says (ISO 8601). @example "2025-01-31T23:59:59Z" */
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsTimestamp()
   tokenExpiresAt?: string;
 }
 

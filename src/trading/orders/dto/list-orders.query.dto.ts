@@ -1,12 +1,12 @@
-import { IsOptional, IsUUID } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination';
-import { IsEnumValue } from '../../../common/validation';
+import { IsEnumValue, IsUuid } from '../../../common/validation';
 import { ORDER_STATUSES, type OrderStatus } from '../broker-order.entity';
 
 export class ListOrdersQueryDto extends PageQueryDto {
   /** Only the orders of this trade intent. */
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   intentId?: string;
 
   @IsOptional()

@@ -1,12 +1,20 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ApiDecimal } from '../../../common/decimal';
+import { ApiNextCursor, ApiPageItems } from '../../../common/pagination';
+import { ApiText, ApiTimestamp, ApiUuid } from '../../../docs/schema-bounds';
+import { PRICE_FORMAT } from '../../trade-intents/trade-intent.rules';
 import { ORDER_STATUSES, type OrderStatus } from '../broker-order.entity';
 
 /** An order as its broker knows it, placed for one trade intent. */
 export class OrderResponseDto {
+  @ApiUuid()
   id: string;
+  @ApiUuid()
   intentId: string;
+  @ApiUuid()
   connectionId: string;
   /** The broker's id of the order (`PAPER-…` for the paper broker). */
+  @ApiText(64)
   brokerOrderId: string;
   @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus' })
   status: OrderStatus;
@@ -15,13 +23,18 @@ export class OrderResponseDto {
   /** @example 4 */
   filledQuantity: number;
   /** Volume-weighted price of the fills so far, 4 decimals; null before the first fill. @example "2499.7500" */
+  @ApiDecimal(PRICE_FORMAT)
   averagePrice: string | null;
+  @ApiTimestamp()
   placedAt: Date;
+  @ApiTimestamp()
   updatedAt: Date;
 }
 
 export class OrderPageDto {
+  @ApiPageItems(OrderResponseDto)
   items: OrderResponseDto[];
+  @ApiNextCursor()
   nextCursor: string | null;
 }
 

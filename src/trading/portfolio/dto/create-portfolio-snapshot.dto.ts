@@ -1,15 +1,15 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsUUID, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
 import { type DecimalFormat, IsDecimalString } from '../../../common/decimal';
 import { EXCHANGES, type Exchange } from '../../../common/market';
-import { IsSymbol } from '../../../common/validation';
-import { IsEnumValue } from '../../../common/validation';
+import { IsEnumValue, IsSymbol, IsTimestamp, IsUuid } from '../../../common/validation';
+import { ApiList } from '../../../docs/schema-bounds';
 
 /** Holdings' quantities (fractional units allowed: funds, US shares) and prices: 12 digits, 4 decimals. */
-const QUANTITY_FORMAT: DecimalFormat = { integerDigits: 12, fractionDigits: 4, sign: 'positive' };
-const HOLDING_PRICE_FORMAT: DecimalFormat = { integerDigits: 12, fractionDigits: 4, sign: 'non-negative' };
+export const QUANTITY_FORMAT: DecimalFormat = { integerDigits: 12, fractionDigits: 4, sign: 'positive' };
+export const HOLDING_PRICE_FORMAT: DecimalFormat = { integerDigits: 12, fractionDigits: 4, sign: 'non-negative' };
 /** Cash may be negative (a margin debit). */
-const CASH_FORMAT: DecimalFormat = { integerDigits: 20, fractionDigits: 4, sign: 'any' };
+export const CASH_FORMAT: DecimalFormat = { integerDigits: 20, fractionDigits: 4, sign: 'any' };
 
 export const MAX_HOLDINGS = 1000;
 
@@ -44,12 +44,12 @@ export class HoldingDto {
 export class CreatePortfolioSnapshotDto {
   /** One of the caller's live broker connections this portfolio is held at, if any. */
   @IsOptional()
-  @IsUUID()
+  @IsUuid()
   connectionId?: string;
 
   /** When the portfolio stood like this (ISO 8601); default now; at most 5 minutes ahead of the server's clock. */
   @IsOptional()
-  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsTimestamp()
   takenAt?: string;
 
   /** A decimal string, negative for a margin debit: up to 20 digits and 4 decimals. */
@@ -59,6 +59,7 @@ export class CreatePortfolioSnapshotDto {
   /** At most 1000, one per symbol and exchange (422 otherwise); may be empty. */
   @IsArray()
   @ArrayMaxSize(MAX_HOLDINGS)
+  @ApiList(HoldingDto, MAX_HOLDINGS)
   @ValidateNested({ each: true })
   @Type(() => HoldingDto)
   holdings: HoldingDto[];

@@ -1,7 +1,7 @@
-import { IsUUID } from 'class-validator';
+import { IsUuid } from '../../../common/validation';
 
 export class SubmitTradeIntentDto {
   /** One of the caller's live broker connections; its broker must support orders (`paper` for now). */
-  @IsUUID()
+  @IsUuid()
   connectionId: string;
 }

@@ -1,5 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { EXCHANGES, type Exchange, TRADING_MODES, type TradingMode } from '../../../common/market';
+import { ApiDecimal } from '../../../common/decimal';
+import { EXCHANGES, type Exchange, SYMBOL_MAX_LENGTH, TRADING_MODES, type TradingMode } from '../../../common/market';
+import { ApiNextCursor, ApiPageItems } from '../../../common/pagination';
+import { ApiText, ApiTimestamp, ApiUuid } from '../../../docs/schema-bounds';
+import { PRICE_FORMAT } from '../trade-intent.rules';
 import {
   INTENT_STATUSES,
   type IntentStatus,
@@ -13,8 +17,10 @@ import {
 
 /** A trade intent. Prices are decimal strings with 4 decimals, as stored (`"2500.5000"`). */
 export class TradeIntentResponseDto {
+  @ApiUuid()
   id: string;
   /** @example "RELIANCE" */
+  @ApiText(SYMBOL_MAX_LENGTH)
   symbol: string;
   @ApiProperty({ enum: EXCHANGES, enumName: 'Exchange' })
   exchange: Exchange;
@@ -25,8 +31,10 @@ export class TradeIntentResponseDto {
   @ApiProperty({ enum: ORDER_TYPES, enumName: 'OrderType' })
   orderType: OrderType;
   /** @example "2500.5000" */
+  @ApiDecimal(PRICE_FORMAT)
   limitPrice: string | null;
   /** @example null */
+  @ApiDecimal(PRICE_FORMAT)
   triggerPrice: string | null;
   @ApiProperty({ enum: PRODUCTS, enumName: 'Product' })
   product: Product;
@@ -35,16 +43,23 @@ export class TradeIntentResponseDto {
   @ApiProperty({ enum: INTENT_STATUSES, enumName: 'IntentStatus' })
   status: IntentStatus;
   /** Why the broker rejected the order, when it did. */
+  @ApiText(500)
   statusReason: string | null;
   /** The connection it was submitted through; null while a draft. */
+  @ApiUuid()
   connectionId: string | null;
+  @ApiTimestamp()
   createdAt: Date;
+  @ApiTimestamp()
   updatedAt: Date;
+  @ApiTimestamp()
   submittedAt: Date | null;
 }
 
 export class TradeIntentPageDto {
+  @ApiPageItems(TradeIntentResponseDto)
   items: TradeIntentResponseDto[];
+  @ApiNextCursor()
   nextCursor: string | null;
 }
 
