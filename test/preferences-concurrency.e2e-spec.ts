@@ -1,20 +1,10 @@
 import type { Response } from 'supertest';
 import { startTestApp, TestApp } from './support/app';
 import { expectProblem } from './support/problem';
+import { DEFAULT_VALUES } from './support/preferences';
 import { registerUser, TestUser } from './support/users';
 
 const API = '/api/v1/preferences';
-
-const DEFAULT_VALUES = {
-  disclosureAccepted: false,
-  disclosureAcceptedAt: null,
-  universe: 'NIFTY50',
-  marketRegion: 'India',
-  riskProfile: 'Moderate',
-  tradingModes: { Intraday: false, Swing: true, Options: false, Futures: false },
-  primaryMode: 'Swing',
-  auxiliaryModes: [],
-};
 
 const UNIVERSES = ['NIFTY50', 'NIFTY100', 'NIFTY200', 'NIFTY500', 'NIFTYMIDCAP150', 'NIFTYSMALLCAP250', 'NIFTYBANK'];
 const RISK_PROFILES = ['Aggressive', 'Moderate', 'Conservative'];

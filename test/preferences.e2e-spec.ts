@@ -1,26 +1,13 @@
 import { startTestApp, TestApp } from './support/app';
 import { withDatabase } from './support/database';
 import { expectProblem, fieldsOf } from './support/problem';
+import { CONTRACT_DEFAULTS, DEFAULT_VALUES } from './support/preferences';
 import { registerUser, TestUser } from './support/users';
 
 const API = '/api/v1/preferences';
 
 /** The contract's defaults, exactly as `GET` answers them before anything was saved. */
-const DEFAULTS = {
-  disclosureAccepted: false,
-  disclosureAcceptedAt: null,
-  universe: 'NIFTY50',
-  marketRegion: 'India',
-  riskProfile: 'Moderate',
-  tradingModes: { Intraday: false, Swing: true, Options: false, Futures: false },
-  primaryMode: 'Swing',
-  auxiliaryModes: [],
-  version: 0,
-  updatedAt: null,
-};
-
-/** The defaults without the bookkeeping that a first save sets (version, updatedAt). */
-const { version: _version, updatedAt: _updatedAt, ...DEFAULT_VALUES } = DEFAULTS;
+const DEFAULTS = CONTRACT_DEFAULTS;
 
 /** A valid full document (every writable field), different from the defaults in each field. */
 const FULL = {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, Patch, Put, Res } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, Headers, Patch, Put, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Audited } from '../audit/audited.decorator';
@@ -21,6 +21,17 @@ const IF_MATCH = {
 
 const ETAG_HEADER = { ETag: { description: 'The version, quoted: `"3"`.', schema: { type: 'string', maxLength: ETAG_MAX_LENGTH } } };
 
+/** What PUT and PATCH share: the audit transaction, If-Match, and their documented answers. */
+const PreferencesWrite = () =>
+  applyDecorators(
+    Audited('preferences'),
+    ApiHeader(IF_MATCH),
+    ApiOkResponse({ type: PreferencesResponseDto, headers: ETAG_HEADER }),
+    ApiInvalidRequest(),
+    ApiProblem(412, 'If-Match names a version that is no longer current; the response ETag is the current one.', ETAG_HEADER),
+    ApiProblem(422, 'A rule is broken: the primary mode must be enabled; auxiliary modes must be enabled and not the primary.'),
+  );
+
 const withETag = (reply: FastifyReply, preferences: PreferencesResponseDto) => {
   reply.header('ETag', etagOf(preferences.version));
   return preferences;
@@ -42,12 +53,7 @@ export class PreferencesController {
 
   /** Replaces every writable field. Read-only fields sent back from a GET are ignored. */
   @Put()
-  @Audited('preferences')
-  @ApiHeader(IF_MATCH)
-  @ApiOkResponse({ type: PreferencesResponseDto, headers: ETAG_HEADER })
-  @ApiInvalidRequest()
-  @ApiProblem(412, 'If-Match names a version that is no longer current; the response ETag is the current one.', ETAG_HEADER)
-  @ApiProblem(422, 'A rule is broken: the primary mode must be enabled; auxiliary modes must be enabled and not the primary.')
+  @PreferencesWrite()
   async replacePreferences(
     @CurrentUser() user: AuthUser,
     @Body() dto: ReplacePreferencesDto,
@@ -59,12 +65,7 @@ export class PreferencesController {
 
   /** Changes only the fields sent; `tradingModes` may name some modes only. */
   @Patch()
-  @Audited('preferences')
-  @ApiHeader(IF_MATCH)
-  @ApiOkResponse({ type: PreferencesResponseDto, headers: ETAG_HEADER })
-  @ApiInvalidRequest()
-  @ApiProblem(412, 'If-Match names a version that is no longer current; the response ETag is the current one.', ETAG_HEADER)
-  @ApiProblem(422, 'A rule is broken: the primary mode must be enabled; auxiliary modes must be enabled and not the primary.')
+  @PreferencesWrite()
   async updatePreferences(
     @CurrentUser() user: AuthUser,
     @Body() dto: UpdatePreferencesDto,
