@@ -1,23 +1,39 @@
 import { ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
 import { ProblemException } from '../common/problem';
 import { IS_PUBLIC } from './auth.decorators';
 import type { AuthUser } from './auth-user';
+import { bearerToken, VerifiedTokens } from './verified-tokens';
 
 /**
  * The global guard: every route needs a valid bearer token unless it is marked `@Public()`.
- * It runs before the rate-limit guard, so limits are counted per user, not per IP.
+ * It runs before the rate-limit guard, so limits are counted per user, not per IP. A token is
+ * verified by the JWT strategy the first time this process sees it, and remembered until it
+ * expires.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
+  private readonly verified = new VerifiedTokens();
+
   constructor(private readonly reflector: Reflector) {
     super();
   }
 
-  override canActivate(context: ExecutionContext) {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    return isPublic || super.canActivate(context);
+    if (isPublic) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: AuthUser }>();
+    const token = bearerToken(request.headers.authorization);
+    const known = token && this.verified.get(token);
+    if (known) {
+      request.user = known;
+      return true;
+    }
+    const allowed = (await super.canActivate(context)) as boolean;
+    if (allowed && token && request.user) this.verified.remember(token, request.user);
+    return allowed;
   }
 
   override handleRequest<TUser = AuthUser>(error: unknown, user: TUser | false): TUser {

@@ -1,0 +1,36 @@
+import { decode, type JwtPayload } from 'jsonwebtoken';
+import type { AuthUser } from './auth-user';
+
+const MAX_ENTRIES = 10_000;
+
+/**
+ * Access tokens this process has already verified, with who they stand for, until they expire.
+ * A client sends the same token on every request for its 15 minutes; verifying it again each
+ * time (passport + jsonwebtoken) measured at a third of a simple read's CPU. A cached answer is
+ * exactly what verifying again would give: tokens are never revoked before they expire.
+ */
+export class VerifiedTokens {
+  private readonly entries = new Map<string, { user: AuthUser; expiresAt: number }>();
+
+  get(token: string): AuthUser | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (entry.expiresAt > Date.now()) return entry.user;
+    this.entries.delete(token);
+    return undefined;
+  }
+
+  remember(token: string, user: AuthUser): void {
+    const exp = (decode(token) as JwtPayload | null)?.exp;
+    if (typeof exp !== 'number') return;
+    // Oldest first out: Map keeps insertion order.
+    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(token, { user, expiresAt: exp * 1_000 });
+  }
+}
+
+/** The token of an `Authorization: Bearer <token>` header, if that is what was sent. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (!header || !/^bearer /i.test(header)) return undefined;
+  return header.slice(7).trim() || undefined;
+}
