@@ -1,7 +1,11 @@
 import { type Browser, chromium } from 'playwright-core';
 
-/** Debian's `chromium` package (`.ci/run` installs it); never a browser downloaded by Playwright. */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/**
+ * Debian's `chromium` package (`.ci/run` installs it) unless `CHROMIUM_PATH` names another
+ * installed Chromium or Chrome (GitHub's Ubuntu runners have Chrome); never a browser downloaded
+ * by Playwright.
+ */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 /**
  * Headless Chromium, with everything that would reach for the network switched off (the
