@@ -19,6 +19,7 @@ const duration = Number(process.env.SOAK_DURATION ?? 120) * 1_000;
 const userCount = Number(process.env.SOAK_USERS ?? 40);
 const sampleEvery = Number(process.env.SOAK_SAMPLE ?? 15) * 1_000;
 const METRICS_TOKEN = 'soak-metrics-token-0123456789';
+const SAMPLES_PER_ROUTE = 20_000;
 
 /** Latencies of one route; a bounded reservoir keeps memory flat over long runs. */
 class RouteStats {
@@ -32,8 +33,12 @@ class RouteStats {
     const key = status === 'error' ? 'error' : `${Math.floor(status / 100)}xx`;
     this.byClass[key] = (this.byClass[key] ?? 0) + 1;
     this.max = Math.max(this.max, ms);
-    if (this.samples.length < 20_000) this.samples.push(ms);
-    else this.samples[Math.floor(Math.random() * this.count) % 20_000] = ms;
+    // Reservoir sampling: every request of the run has the same chance to be among the samples.
+    if (this.samples.length < SAMPLES_PER_ROUTE) this.samples.push(ms);
+    else {
+      const slot = Math.floor(Math.random() * this.count);
+      if (slot < SAMPLES_PER_ROUTE) this.samples[slot] = ms;
+    }
   }
 
   percentile(p: number): number {
