@@ -81,6 +81,7 @@ export const problemTypes = {
   conflict: 'urn:fyntrix:problem:conflict',
   rateLimited: 'urn:fyntrix:problem:rate-limited',
   unavailable: 'urn:fyntrix:problem:service-unavailable',
+  featureDisabled: 'urn:fyntrix:problem:feature-disabled',
 } as const;
 
 /** 400: the request's shape is wrong (unknown field, wrong type, malformed header). */

@@ -3,12 +3,13 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { AuditService } from '../audit/audit.service';
-import { conflict, ProblemException } from '../common/problem';
+import { conflict, ProblemException, problemTypes } from '../common/problem';
 import { FeaturesService } from '../features/features.service';
 import { lockUserList } from '../database/list-locks';
 import { Transactions } from '../database/transactions';
 import { InsightsService } from '../insights/insights.service';
-import { PreferencesService } from '../preferences/preferences.service';
+import type { PreferencesResponseDto } from '../preferences/dto/preferences-response.dto';
+import { PreferencesService, writableOf } from '../preferences/preferences.service';
 import { UsersService } from '../users/users.service';
 import { WatchlistService } from '../watchlist/watchlist.service';
 import { type ImportDeviceDto, type ImportHistoryDto, IMPORT_HISTORY_MAX_DEVICES } from './dto/import-history.dto';
@@ -37,6 +38,29 @@ function countOutcomes(plan: ImportPlan): ImportSummary['counts'] {
   const counts = Object.fromEntries(IMPORT_OUTCOMES.map((o) => [o, 0])) as ImportSummary['counts'];
   for (const result of plan.results) counts[result.outcome]++;
   return counts;
+}
+
+/** The audit event's view of the user's data. */
+function audited(state: ServerState) {
+  return {
+    preferences: state.preferences,
+    profileName: state.profileName,
+    watchlistCount: state.watchlist.length,
+    dismissedInsightsCount: state.dismissedInsightIds.length,
+  };
+}
+
+/** The view after the import, derived from the state before and what the plan wrote, plus what it added. */
+function auditedAfter(before: ServerState, plan: ImportPlan, preferences: PreferencesResponseDto | null) {
+  const view = audited(before);
+  return {
+    preferences: preferences ? writableOf(preferences) : view.preferences,
+    profileName: plan.profileName ?? view.profileName,
+    watchlistCount: view.watchlistCount + plan.watchlistToAdd.length,
+    dismissedInsightsCount: view.dismissedInsightsCount + plan.insightIdsToAdd.length,
+    watchlistAdded: plan.watchlistToAdd.map((entry) => entry.symbol),
+    insightsAdded: plan.insightIdsToAdd,
+  };
 }
 
 /** The server's saved versions the plan was made from, to detect a concurrent change. */
@@ -68,11 +92,13 @@ export class LocalStorageImportService {
   async import(userId: string, dto: ImportLocalStorageDto): Promise<ImportResultDto> {
     if (!this.features.isEnabled('localStorageImport', userId)) {
       throw new ProblemException(HttpStatus.FORBIDDEN, 'The localStorage import is not enabled for this account yet.', {
-        type: 'urn:fyntrix:problem:feature-disabled',
+        type: problemTypes.featureDisabled,
       });
     }
-    // One import per user at a time: two devices' imports plan from each other's results.
-    await lockUserList(this.transactions, 'import', userId);
+    // One import per user at a time: two devices' imports plan from each other's results. And
+    // the lists' own writers wait until it commits (always in this order, import first), so
+    // the plan is made from the lists it writes to: what it adds fits, nothing is dropped.
+    for (const list of ['import', 'watchlist', 'insights'] as const) await lockUserList(this.transactions, list, userId);
     const hash = payloadHash(dto.entries);
     const keysCount = Object.keys(dto.entries).length;
     const records = this.transactions.manager.getRepository(LocalStorageImport);
@@ -87,15 +113,14 @@ export class LocalStorageImportService {
     const parsed = parseLocalStorage(dto.entries);
     const before = await this.snapshot(userId);
     const plan = planImport(parsed, before.state);
-    await this.apply(userId, plan, before);
+    const preferencesAfter = await this.apply(userId, plan, before);
     const status = statusOf(plan);
     const summary: ImportSummary = { results: plan.results, counts: countOutcomes(plan) };
     const [record] = (await records.insert({ userId, deviceId: dto.deviceId ?? null, keysCount, status, payloadHash: hash, summary }))
       .generatedMaps as Pick<LocalStorageImport, 'receivedAt'>[];
 
     if (planChangesSomething(plan)) {
-      const after = await this.snapshot(userId);
-      this.audit.record({ action: 'import', before: this.audited(before, plan, false), after: this.audited(after, plan, true) });
+      this.audit.record({ action: 'import', before: audited(before.state), after: auditedAfter(before.state, plan, preferencesAfter) });
     }
     this.count(status, summary.counts, true);
     return { status, results: plan.results, importedAt: record.receivedAt };
@@ -108,11 +133,10 @@ export class LocalStorageImportService {
       await this.insights.listDismissed(userId),
       await this.users.getById(userId),
     ];
-    const { disclosureAcceptedAt: _a, version, updatedAt: _u, ...values } = preferences;
     return {
-      preferencesVersion: version,
+      preferencesVersion: preferences.version,
       state: {
-        preferences: version > 0 ? values : null,
+        preferences: preferences.version > 0 ? writableOf(preferences) : null,
         watchlist: watchlist.items.map(({ symbol, exchange }) => ({ symbol, exchange })),
         dismissedInsightIds: insights.items.map((item) => item.insightId),
         profileName: user.name,
@@ -121,37 +145,27 @@ export class LocalStorageImportService {
   }
 
   /**
-   * Writes the plan. The preferences are written only if they are still the version the plan
-   * was made from (else a concurrent save won, which is the server's value: 409, retry).
+   * Writes the plan; answers the preferences as saved, or null when the plan leaves them.
+   * The preferences and the profile name are written only if they are still what the plan was
+   * made from (else a concurrent save won, which is the server's value: 409, retry). The lists
+   * need no such check: their locks are held since the snapshot.
    */
-  private async apply(userId: string, plan: ImportPlan, before: Snapshot): Promise<void> {
+  private async apply(userId: string, plan: ImportPlan, before: Snapshot): Promise<PreferencesResponseDto | null> {
+    let preferences: PreferencesResponseDto | null = null;
     if (plan.preferences) {
       try {
-        await this.preferences.save(userId, plan.preferences, [before.preferencesVersion]);
+        ({ after: preferences } = await this.preferences.save(userId, plan.preferences, [before.preferencesVersion]));
       } catch (error) {
-        if (!(error instanceof ProblemException) || error.getStatus() !== 412) throw error;
+        if (!(error instanceof ProblemException) || error.problemType !== problemTypes.stale) throw error;
         throw conflict('The preferences changed during the import; send it again.');
       }
     }
     if (plan.watchlistToAdd.length > 0) await this.watchlist.mergeSymbols(userId, plan.watchlistToAdd);
     if (plan.insightIdsToAdd.length > 0) await this.insights.dismissMany(userId, plan.insightIdsToAdd);
-    if (plan.profileName !== null) await this.users.rename(userId, plan.profileName);
-  }
-
-  /** The audit event's view: the user's data before or after, plus (after) what the import added. */
-  private audited({ state }: Snapshot, plan: ImportPlan, after: boolean): object {
-    const view = {
-      preferences: state.preferences,
-      profileName: state.profileName,
-      watchlistCount: state.watchlist.length,
-      dismissedInsightsCount: state.dismissedInsightIds.length,
-    };
-    if (!after) return view;
-    return {
-      ...view,
-      watchlistAdded: plan.watchlistToAdd.map((entry) => entry.symbol),
-      insightsAdded: plan.insightIdsToAdd,
-    };
+    if (plan.profileName !== null && !(await this.users.fillEmptyName(userId, plan.profileName))) {
+      throw conflict('The profile name changed during the import; send it again.');
+    }
+    return preferences;
   }
 
   /** Prometheus counters, once the import has committed. */

@@ -17,14 +17,16 @@
  * - Watchlist and dismissed insights are unions: new entries are appended after the saved
  *   ones in the browser's order. The outcome is `merged` when the server already held at
  *   least one entry, `imported` otherwise. The watchlist keeps at most WATCHLIST_MAX_ITEMS
- *   symbols: what does not fit is listed in the plan and in the detail, never dropped
- *   silently. A symbol already saved keeps the server's exchange.
+ *   symbols and the dismissed insights at most DISMISSED_INSIGHTS_MAX ids: what does not fit
+ *   is listed in the plan and in the detail, never dropped silently. A symbol already saved
+ *   keeps the server's exchange.
  * - Profile: the browser's name fills the server's profile name only when that is empty;
  *   `account_id` is the server's own and is only reported.
  * - Session caches and unknown keys are `ignored`; invalid keys are `invalid` with the reason,
  *   and never stop the other keys.
  */
 import { TRADING_MODES, type TradingMode, WATCHLIST_MAX_ITEMS } from '../common/market';
+import { DISMISSED_INSIGHTS_MAX } from '../insights/insight-id';
 import { DEFAULT_PREFERENCES, type PreferenceValues, repairModes } from '../preferences/preferences.rules';
 import {
   type ParsedInsights,
@@ -69,6 +71,8 @@ export interface ImportPlan {
   /** New symbols that did not fit the watchlist limit (reported, not added). */
   watchlistOverflow: WatchlistEntry[];
   insightIdsToAdd: string[];
+  /** New dismissed insights that did not fit the cap (reported, not added). */
+  insightIdsOverflow: string[];
   /** The profile name to set, or null to leave it. */
   profileName: string | null;
   /** One per key sent, in the order sent. */
@@ -118,6 +122,10 @@ function showSkipped(skipped: readonly SkippedItem[] = []): string {
 
 const sentences = (...parts: string[]) => parts.filter((part) => part !== '').join('; ');
 
+/** Every entry that did not fit is named: the detail is its only record once the browser key is gone. */
+const didNotFit = (names: readonly string[], limit: number) =>
+  names.length > 0 ? `${names.length} did not fit the ${limit}-item limit: ${names.join(', ')}` : '';
+
 /**
  * Plans the import of parsed keys into what the server holds; pure, and total: every key
  * gets a result whatever its value.
@@ -129,6 +137,7 @@ export function planImport(parsed: ParsedLocalStorage, server: ServerState): Imp
     watchlistToAdd: [],
     watchlistOverflow: [],
     insightIdsToAdd: [],
+    insightIdsOverflow: [],
     profileName: null,
     results: [],
   };
@@ -236,14 +245,11 @@ function planWatchlist(parsed: ParsedWatchlist, saved: readonly WatchlistEntry[]
       plan.watchlistOverflow.push(item);
     }
   }
-  const overflow = plan.watchlistOverflow;
   const detail = sentences(
     `${count(plan.watchlistToAdd.length, 'symbol')} added`,
     present > 0 ? `${present} already present` : '',
     ...otherExchange,
-    overflow.length > 0
-      ? `${overflow.length} did not fit the ${WATCHLIST_MAX_ITEMS}-item limit: ${overflow.map((item) => item.symbol).join(', ')}`
-      : '',
+    didNotFit(plan.watchlistOverflow.map((item) => item.symbol), WATCHLIST_MAX_ITEMS),
     showSkipped(parsed.skipped),
   );
   return { key: parsed.key, outcome: saved.length > 0 ? 'merged' : 'imported', detail };
@@ -251,11 +257,15 @@ function planWatchlist(parsed: ParsedWatchlist, saved: readonly WatchlistEntry[]
 
 function planInsights(parsed: ParsedInsights, saved: readonly string[], plan: ImportPlan): KeyResult {
   const savedIds = new Set(saved);
-  plan.insightIdsToAdd = parsed.ids.filter((id) => !savedIds.has(id));
-  const present = parsed.ids.length - plan.insightIdsToAdd.length;
+  const room = Math.max(0, DISMISSED_INSIGHTS_MAX - saved.length);
+  const fresh = parsed.ids.filter((id) => !savedIds.has(id));
+  plan.insightIdsToAdd = fresh.slice(0, room);
+  plan.insightIdsOverflow = fresh.slice(room);
+  const present = parsed.ids.length - fresh.length;
   const detail = sentences(
     `${count(plan.insightIdsToAdd.length, 'dismissed insight')} added`,
     present > 0 ? `${present} already dismissed` : '',
+    didNotFit(plan.insightIdsOverflow, DISMISSED_INSIGHTS_MAX),
     showSkipped(parsed.skipped),
   );
   return { key: parsed.key, outcome: saved.length > 0 ? 'merged' : 'imported', detail };

@@ -112,7 +112,8 @@ function toResponse(row: PreferencesRow | undefined): PreferencesResponseDto {
   };
 }
 
-const writableOf = ({ disclosureAcceptedAt: _a, version: _v, updatedAt: _u, ...values }: PreferencesResponseDto) => values;
+/** The fields a client writes: the response without what the server keeps. */
+export const writableOf = ({ disclosureAcceptedAt: _a, version: _v, updatedAt: _u, ...values }: PreferencesResponseDto) => values;
 const definedOnly = <T extends object>(value: T): Partial<T> =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 

@@ -82,23 +82,28 @@ export class UsersService {
 
   /** Renames the user (`PATCH /users/me`); an unchanged name is no change and no audit event. */
   async updateName(id: string, name: string): Promise<User> {
-    const { before, after } = await this.rename(id, name);
-    if (before !== after) this.audit.record({ action: 'update', before: toUserResponse(before), after: toUserResponse(after) });
-    return after;
-  }
-
-  /**
-   * The data work of a rename, without the audit record (the localStorage import reports it
-   * in its own event). `after` is `before` itself when the name did not change.
-   */
-  async rename(id: string, name: string): Promise<{ before: User; after: User }> {
     return this.transactions.run(async () => {
       const before = await this.users.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!before || before.deletedAt) throw notFound('No such user.');
-      if (before.name === name) return { before, after: before };
+      if (before.name === name) return before;
       await this.users.update({ id }, { name, updatedAt: () => 'now()' });
-      return { before, after: await this.getById(id) };
+      const after = { ...before, name };
+      this.audit.record({ action: 'update', before: toUserResponse(before), after: toUserResponse(after) });
+      return after;
     });
+  }
+
+  /**
+   * Sets the name only while the user has none: the localStorage import, where the server's
+   * name wins (the import reports the change in its own audit event). One conditional
+   * statement, so a rename that commits meanwhile is never overwritten: false then.
+   */
+  async fillEmptyName(id: string, name: string): Promise<boolean> {
+    const updated = await this.transactions.rows(
+      `UPDATE users SET name = $2, updated_at = now() WHERE id = $1 AND deleted_at IS NULL AND name ~ '^[[:space:]]*$' RETURNING id`,
+      [id, name],
+    );
+    return updated.length > 0;
   }
 
   /**
@@ -108,20 +113,18 @@ export class UsersService {
    * many IPs) queue on the row lock and each one counts. (A subquery would read a snapshot
    * taken before the wait, and two first failures would both write 1.)
    */
-  async recordFailedLogin(id: string, windowMs: number, maxAttempts: number): Promise<Date | null> {
+  async recordFailedLogin(id: string, windowMs: number, maxAttempts: number): Promise<void> {
     const inWindow = `first_failed_login_at > now() - $2 * interval '1 millisecond'`;
-    const [updated] = await this.transactions.rows<{ lockedUntil: Date | null }>(
+    await this.transactions.manager.query(
       `UPDATE users SET
          failed_login_count = CASE WHEN ${inWindow} THEN failed_login_count + 1 ELSE 1 END,
          first_failed_login_at = CASE WHEN ${inWindow} THEN first_failed_login_at ELSE now() END,
          locked_until = CASE WHEN (CASE WHEN ${inWindow} THEN failed_login_count + 1 ELSE 1 END) >= $3
                         THEN now() + $2 * interval '1 millisecond' ELSE locked_until END,
          updated_at = now()
-       WHERE id = $1
-       RETURNING locked_until AS "lockedUntil"`,
+       WHERE id = $1`,
       [id, windowMs, maxAttempts],
     );
-    return updated?.lockedUntil ?? null;
   }
 
   async recordSuccessfulLogin(id: string): Promise<void> {
@@ -141,7 +144,7 @@ export class UsersService {
       if (!before) return false;
       if (before.role === role) return true;
       await this.users.update({ id: before.id }, { role, updatedAt: () => 'now()' });
-      const after = await this.getById(before.id);
+      const after = { ...before, role };
       await this.audit.append(
         'profile',
         { action: 'role-change', before: toUserResponse(before), after: toUserResponse(after) },
