@@ -6,7 +6,8 @@ import { ProblemException } from '../common/problem';
 import { type AppConfig, appConfig } from '../config/app-config';
 import { IS_PUBLIC } from './auth.decorators';
 import type { AuthUser } from './auth-user';
-import { bearerToken, VerifiedTokens } from './verified-tokens';
+import { bearerToken } from './bearer-token';
+import { VerifiedTokens } from './verified-tokens';
 
 /**
  * The global guard: every route needs a valid bearer token unless it is marked `@Public()`.

@@ -1,5 +1,5 @@
 import { sign } from 'jsonwebtoken';
-import { bearerToken, VerifiedTokens } from './verified-tokens';
+import { VerifiedTokens } from './verified-tokens';
 
 const user = { id: '3f0c6d0e-8a0b-4c43-9a53-5f8f0a6f1b2c', role: 'user' as const };
 const tokenExpiringIn = (seconds: number) => sign({ sub: user.id }, 'secret', { expiresIn: seconds });
@@ -57,17 +57,5 @@ describe('VerifiedTokens', () => {
     const token = tokenExpiringIn(60);
     tokens.remember(token, user);
     expect(tokens.get(`${token.slice(0, -1)}A`)).toBeUndefined();
-  });
-});
-
-describe('bearerToken', () => {
-  it.each([
-    ['Bearer abc', 'abc'],
-    ['bearer  abc ', 'abc'],
-    ['Basic abc', undefined],
-    ['Bearer ', undefined],
-    [undefined, undefined],
-  ])('%s', (header, expected) => {
-    expect(bearerToken(header)).toBe(expected);
   });
 });

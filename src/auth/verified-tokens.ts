@@ -32,9 +32,3 @@ export class VerifiedTokens {
     this.entries.set(token, { user, expiresAt: Math.min(exp * 1_000, Date.now() + this.ttlMs) });
   }
 }
-
-/** The token of an `Authorization: Bearer <token>` header, if that is what was sent. */
-export function bearerToken(header: string | undefined): string | undefined {
-  if (!header || !/^bearer /i.test(header)) return undefined;
-  return header.slice(7).trim() || undefined;
-}
