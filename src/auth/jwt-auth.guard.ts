@@ -1,8 +1,8 @@
-import { ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
-import { ProblemException } from '../common/problem';
+import { unauthorized } from '../common/problem';
 import { type AppConfig, appConfig } from '../config/app-config';
 import { IS_PUBLIC } from './auth.decorators';
 import type { AuthUser } from './auth-user';
@@ -44,9 +44,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
 
   override handleRequest<TUser = AuthUser>(error: unknown, user: TUser | false): TUser {
     if (error || !user) {
-      throw new ProblemException(HttpStatus.UNAUTHORIZED, 'A valid access token is required.', {
-        headers: { 'WWW-Authenticate': 'Bearer' },
-      });
+      throw unauthorized('A valid access token is required.', { 'WWW-Authenticate': 'Bearer' });
     }
     return user;
   }

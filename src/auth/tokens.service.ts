@@ -1,7 +1,7 @@
 import { createHash, createSecretKey, type KeyObject, randomBytes, randomUUID } from 'node:crypto';
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { ProblemException } from '../common/problem';
+import { unauthorized } from '../common/problem';
 import { type AppConfig, appConfig } from '../config/app-config';
 import { IsNull } from 'typeorm';
 import { Transactions } from '../database/transactions';
@@ -27,8 +27,7 @@ export interface IssuedTokens {
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest();
 
-export const invalidRefreshToken = () =>
-  new ProblemException(HttpStatus.UNAUTHORIZED, 'The refresh token is invalid, expired or already used.');
+export const invalidRefreshToken = () => unauthorized('The refresh token is invalid, expired or already used.');
 
 /**
  * Access tokens (short-lived HS256 JWTs) and refresh tokens (opaque 256-bit values stored only
