@@ -243,10 +243,14 @@ describe('auth: register, login, refresh, logout', () => {
       expect(stableProblem(used.body)).toEqual(stableProblem(unknown.body));
     });
 
-    it('answers 401 once the account is disabled', async () => {
+    it('answers 401 once the account is disabled, and ends that session', async () => {
       const user = await registerUser(t);
+      const rotated = await refresh(user.refreshToken).expect(200);
       await withDatabase((c) => c.query(`UPDATE users SET status = 'disabled' WHERE id = $1`, [user.id]));
-      expectProblem(await refresh(user.refreshToken), 401);
+      expectProblem(await refresh(rotated.body.refreshToken), 401);
+      const { rows } = await withDatabase((c) => c.query('SELECT revoked_at FROM refresh_tokens WHERE user_id = $1', [user.id]));
+      expect(rows).toHaveLength(2);
+      for (const row of rows) expect(row.revoked_at).toBeInstanceOf(Date);
     });
 
     it.each([
