@@ -311,8 +311,17 @@ describe('auth: register, login, refresh, logout', () => {
       expectProblem(await refresh(user.refreshToken), 401);
     });
 
-    it('answers 400 without a refresh token', async () => {
-      expectProblem(await t.http().post('/api/v1/auth/logout').send({}), 400, 'urn:fyntrix:problem:validation-failed');
+    it.each([
+      ['without a refresh token', {}],
+      ['for an unknown field', { refreshToken: randomBytes(32).toString('base64url'), everywhere: true }],
+    ])('answers 400 %s', async (_name, body) => {
+      expectProblem(await t.http().post('/api/v1/auth/logout').send(body), 400, 'urn:fyntrix:problem:validation-failed');
+    });
+
+    it('signs nobody out when the request is invalid', async () => {
+      const user = await registerUser(t);
+      await t.http().post('/api/v1/auth/logout').send({ refreshToken: user.refreshToken, everywhere: true }).expect(400);
+      await refresh(user.refreshToken).expect(200);
     });
   });
 });
