@@ -1,10 +1,11 @@
 import { applyDecorators, Param, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiParam, ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsString, IsUUID, Matches, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsISO8601, IsString, IsUUID, Matches, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
 import { UUID_LENGTH } from '../docs/schema-bounds';
 import { normalizeSymbol, SYMBOL_MAX_LENGTH, SYMBOL_PATTERN } from './market';
 import { badRequest, FieldError } from './problem';
+import { Trim } from './strings';
 
 /** Flattens class-validator's nested errors into `{field: "items.3.symbol", message}` pairs. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -64,6 +65,19 @@ export function IsPresent() {
  * column that cannot hold it.
  */
 export const IsOptionalNonNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+/** The longest email address that can be delivered (RFC 5321's limit on a forward path). */
+export const EMAIL_MAX_LENGTH = 254;
+
+/** An email address body field: trimmed, then checked; documented as `format: email`. */
+export function IsEmailAddress() {
+  return applyDecorators(
+    Trim(),
+    IsEmail(),
+    MaxLength(EMAIL_MAX_LENGTH),
+    ApiProperty({ type: String, format: 'email', maxLength: EMAIL_MAX_LENGTH }),
+  );
+}
 
 /**
  * A market symbol (body field or path parameter): trimmed and upper-cased first, so ` m&m `

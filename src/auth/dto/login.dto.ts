@@ -1,11 +1,9 @@
-import { IsEmail, IsString, MaxLength } from 'class-validator';
-import { Trim } from '../../common/strings';
+import { IsString, MaxLength } from 'class-validator';
+import { IsEmailAddress } from '../../common/validation';
 
 export class LoginDto {
   /** @example "priya@example.com" */
-  @Trim()
-  @IsEmail()
-  @MaxLength(254)
+  @IsEmailAddress()
   email: string;
 
   /** @example "correct horse battery staple" */

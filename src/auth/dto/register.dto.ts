@@ -1,11 +1,10 @@
-import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import { IsString, Length, MaxLength } from 'class-validator';
 import { Trim } from '../../common/strings';
+import { IsEmailAddress } from '../../common/validation';
 
 export class RegisterDto {
   /** Unique, case-insensitively. @example "priya@example.com" */
-  @Trim()
-  @IsEmail()
-  @MaxLength(254)
+  @IsEmailAddress()
   email: string;
 
   /**
