@@ -80,6 +80,21 @@ export function IsEmailAddress() {
 }
 
 /**
+ * The most a password body field may hold: anything longer is a malformed request (400). The
+ * password policy's own, shorter limit is a rule, checked by the service (422).
+ */
+export const PASSWORD_INPUT_MAX_LENGTH = 1024;
+
+/** A password body field, never trimmed; `description` where it is computed (a doc comment cannot be). */
+export function IsPasswordInput(description?: string) {
+  return applyDecorators(
+    IsString(),
+    MaxLength(PASSWORD_INPUT_MAX_LENGTH),
+    ApiProperty({ type: String, maxLength: PASSWORD_INPUT_MAX_LENGTH, description }),
+  );
+}
+
+/**
  * A market symbol (body field or path parameter): trimmed and upper-cased first, so ` m&m `
  * becomes `M&M`, then checked against `SYMBOL_PATTERN`. The pattern is not put in the OpenAPI
  * schema on purpose: clients may send lower-case or padded symbols.

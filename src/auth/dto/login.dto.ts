@@ -1,5 +1,4 @@
-import { IsString, MaxLength } from 'class-validator';
-import { IsEmailAddress } from '../../common/validation';
+import { IsEmailAddress, IsPasswordInput } from '../../common/validation';
 
 export class LoginDto {
   /** @example "priya@example.com" */
@@ -7,7 +6,6 @@ export class LoginDto {
   email: string;
 
   /** @example "correct horse battery staple" */
-  @IsString()
-  @MaxLength(1024)
+  @IsPasswordInput()
   password: string;
 }
