@@ -1874,7 +1874,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The password breaks the policy: 10–128 characters, not the email, not a common password. */
+            /** @description The password breaks the policy: 10 to 128 characters, not the email, not a well-known common password. */
             422: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
