@@ -1203,6 +1203,7 @@ export interface components {
         /** @enum {string} */
         Universe: "NIFTY50" | "NIFTY100" | "NIFTY200" | "NIFTY500" | "NIFTYMIDCAP150" | "NIFTYSMALLCAP250" | "NIFTYBANK";
         UpdatePreferencesDto: {
+            /** @description Enabled modes other than the primary one, each once. */
             auxiliaryModes?: components["schemas"]["TradingMode"][];
             disclosureAccepted?: boolean;
             /** Format: date-time */
