@@ -42,6 +42,7 @@
  * - Session caches and unknown keys are recognised, never decoded.
  */
 import {
+  DEFAULT_EXCHANGE,
   EXCHANGES,
   type Exchange,
   normalizeSymbol,
@@ -279,7 +280,7 @@ function parseSymbol(text: string, named: Exchange | undefined): Result<Watchlis
   if (symbol === '') return fail('empty symbol');
   if (symbol.length > 32) return fail('a symbol is at most 32 characters');
   if (!SYMBOL_PATTERN.test(symbol)) return fail('a symbol is made of A-Z 0-9 & - . _ only');
-  return ok({ symbol, exchange: exchange ?? 'NSE' });
+  return ok({ symbol, exchange: exchange ?? DEFAULT_EXCHANGE });
 }
 
 function parseWatchlistItem(item: unknown): Result<WatchlistEntry> {
