@@ -907,7 +907,7 @@ export interface components {
                 [key: string]: number;
             };
             /**
-             * @description Share of attempts without an invalid key (0 to 1; 1 when there was none).
+             * @description Share of imports without an invalid key, replays left out (0 to 1; 1 when there was none).
              * @example 0.97
              */
             successRate: number;
