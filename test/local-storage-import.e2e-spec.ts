@@ -169,6 +169,9 @@ describe('one-time localStorage import', () => {
     const user = await registerUser(t);
     expect((await get(user, '/features')).body).toEqual({ serverPreferences: true, localStorageImport: true });
     await post(user, loadDump('new-user')).expect(200);
+    // A partial import and its replay: the replay is neither a second attempt at importing nor a second failure.
+    expect((await post(user, loadDump('damaged')).expect(200)).body.status).toBe('partial');
+    expect((await post(user, loadDump('damaged')).expect(200)).body.status).toBe('replayed');
 
     await t.http().get('/api/v1/admin/migrations/stats').set('authorization', user.auth).expect(403);
     await withDatabase((c) => c.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [user.id]));
@@ -180,6 +183,10 @@ describe('one-time localStorage import', () => {
     expect(stats.body.successRate).toBeLessThanOrEqual(1);
     expect(stats.body.byOutcome.ignored).toBeGreaterThan(0);
     expect(Object.keys(stats.body.byStatus).sort()).toEqual(['imported', 'partial', 'replayed', 'unchanged']);
+    const { byStatus } = stats.body;
+    expect(stats.body.attempts).toBe(byStatus.imported + byStatus.partial + byStatus.unchanged + byStatus.replayed);
+    const imports = stats.body.attempts - byStatus.replayed;
+    expect(stats.body.successRate).toBeCloseTo((imports - byStatus.partial) / imports, 12);
 
     const metrics = await t.http().get('/metrics').expect(200);
     expect(metrics.text).toMatch(/local_storage_imports_total\{status="imported"\} \d+/);

@@ -2,7 +2,7 @@ import { PERSISTENT_KEYS, SESSION_CACHE_KEYS } from '../../src/local-storage-imp
 import { loadDump } from '../../test/fixtures/local-storage/load';
 import { createFyntrixClient } from './client';
 import { DEVICE_ID_KEY, MIGRATION_MARKER_KEY, migrateLocalStorage } from './migrate-local-storage';
-import type { ImportOutcome, LocalStorageImportRequest } from './types';
+import type { ImportOutcome, LocalStorageImportRequest, LocalStorageImportResponse } from './types';
 import { FakeStorage, fakeApi, type Handler, json, networkError, problem } from './testing/fakes';
 
 const IMPORT = 'POST /api/v1/migrations/local-storage';
@@ -22,7 +22,7 @@ const importAnswering =
   (body) => {
     const { entries } = body as LocalStorageImportRequest;
     const results = Object.keys(entries).map((key) => ({ key, outcome: outcomeOf(key), detail: `detail of ${key}` }));
-    return json(200, { status: 'completed', results, importedAt: IMPORTED_AT });
+    return json(200, { status: 'imported', results, importedAt: IMPORTED_AT } satisfies LocalStorageImportResponse);
   };
 
 function setup(routes: Record<string, Handler>, entries: Record<string, string> = powerUser) {
@@ -72,7 +72,7 @@ describe('migrateLocalStorage', () => {
       const results = Object.keys(entries)
         .filter((key) => key !== 'arise_primary_mode')
         .map((key) => ({ key, outcome: outcomes[key] ?? 'imported', detail: '' }));
-      return json(200, { status: 'completed', results, importedAt: IMPORTED_AT });
+      return json(200, { status: 'imported', results, importedAt: IMPORTED_AT } satisfies LocalStorageImportResponse);
     };
     const { client, storage } = setup({ [IMPORT]: answer });
 

@@ -907,7 +907,7 @@ export interface components {
                 [key: string]: number;
             };
             /**
-             * @description Share of attempts without an invalid key (0 to 1; 1 when there was none).
+             * @description Share of imports without an invalid key, replays left out (0 to 1; 1 when there was none).
              * @example 0.97
              */
             successRate: number;
@@ -1203,6 +1203,7 @@ export interface components {
         /** @enum {string} */
         Universe: "NIFTY50" | "NIFTY100" | "NIFTY200" | "NIFTY500" | "NIFTYMIDCAP150" | "NIFTYSMALLCAP250" | "NIFTYBANK";
         UpdatePreferencesDto: {
+            /** @description Enabled modes other than the primary one, each once. */
             auxiliaryModes?: components["schemas"]["TradingMode"][];
             disclosureAccepted?: boolean;
             /** Format: date-time */

@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { REQUEST_ID_MAX_LENGTH } from '../common/request-id';
 
 export const AUDIT_ENTITIES = [
   'preferences',
@@ -10,6 +11,9 @@ export const AUDIT_ENTITIES = [
   'import',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
+
+/** A longer `User-Agent` is kept cut to this length. */
+export const USER_AGENT_MAX_LENGTH = 512;
 
 /** Mirrors migration 0006. Append-only: the database refuses UPDATE, DELETE and TRUNCATE. */
 @Entity({ name: 'audit_events' })
@@ -48,12 +52,12 @@ export class AuditEvent {
   @Column({ name: 'changed_fields', type: 'text', array: true, default: () => "'{}'" })
   changedFields: string[];
 
-  @Column({ name: 'request_id', type: 'varchar', length: 128, nullable: true })
+  @Column({ name: 'request_id', type: 'varchar', length: REQUEST_ID_MAX_LENGTH, nullable: true })
   requestId: string | null;
 
   @Column({ type: 'varchar', length: 45, nullable: true })
   ip: string | null;
 
-  @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
+  @Column({ name: 'user_agent', type: 'varchar', length: USER_AGENT_MAX_LENGTH, nullable: true })
   userAgent: string | null;
 }

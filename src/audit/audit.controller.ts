@@ -24,7 +24,7 @@ export class AuditController {
   @ApiOkResponse({ type: AuditEventPageDto })
   @ApiInvalidRequest()
   async listMyAuditEvents(@CurrentUser() user: AuthUser, @Query() query: ListAuditEventsQueryDto): Promise<AuditEventPageDto> {
-    const page = await this.audit.list({ ...query, limit: query.limit!, subjectUserId: user.id });
+    const page = await this.audit.list({ ...query, subjectUserId: user.id });
     return { ...page, items: page.items.map(toAuditEventResponse) };
   }
 }
@@ -40,7 +40,7 @@ export class AdminAuditController {
   @ApiOkResponse({ type: AdminAuditEventPageDto })
   @ApiInvalidRequest()
   async listAuditEvents(@Query() query: ListAdminAuditEventsQueryDto): Promise<AdminAuditEventPageDto> {
-    const page = await this.audit.list({ ...query, limit: query.limit!, subjectUserId: query.userId });
+    const page = await this.audit.list({ ...query, subjectUserId: query.userId });
     return { ...page, items: page.items.map(toAdminAuditEventResponse) };
   }
 }

@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, type Page, toPage } from '../common/pagination';
+import { keysetPageSql, type Page, toPage } from '../common/pagination';
+import { SqlParams } from '../database/sql-params';
 import { Transactions } from '../database/transactions';
-import { AuditEvent, type AuditEntity } from './audit-event.entity';
+import { type AuditEntity, type AuditEvent, USER_AGENT_MAX_LENGTH } from './audit-event.entity';
 import { changedFields } from './changed-fields';
 
 /** What a handler reports of the change it made; the audit interceptor adds who, when and where. */
@@ -28,6 +29,11 @@ export interface AuditEventFilter {
   limit: number;
   cursor?: string;
 }
+
+/** Every column of `audit_events`, named as the entity's fields. */
+const AUDIT_EVENT_VIEW = `e.id, e.occurred_at AS "occurredAt", e.actor_user_id AS "actorUserId", e.subject_user_id AS "subjectUserId",
+  e.entity, e.action, e.before, e.after, e.changed_fields AS "changedFields", e.request_id AS "requestId", e.ip,
+  e.user_agent AS "userAgent"`;
 
 /**
  * The audit trail's only writer. Inside an `@Audited()` handler, services call `record()`;
@@ -74,29 +80,22 @@ export class AuditService {
         change.subjectUserId ?? origin.subjectUserId,
         origin.requestId ?? null,
         origin.ip ?? null,
-        origin.userAgent?.slice(0, 512) ?? null,
+        origin.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
       ],
     );
   }
 
   /** Events newest first, by subject and/or entity, a page at a time. */
   async list(filter: AuditEventFilter): Promise<Page<AuditEvent>> {
-    const query = this.transactions.manager
-      .getRepository(AuditEvent)
-      .createQueryBuilder('e')
-      .orderBy('e.occurred_at', 'DESC')
-      .addOrderBy('e.id', 'DESC')
-      .limit(filter.limit + 1);
-    if (filter.subjectUserId) query.andWhere('e.subject_user_id = :subject', { subject: filter.subjectUserId });
-    if (filter.entity) query.andWhere('e.entity = :entity', { entity: filter.entity });
-    if (filter.cursor) {
-      // Continue after the cursor row's stored time, not the cursor's: a JS Date keeps
-      // milliseconds, the column microseconds, and events of the same millisecond would be
-      // skipped. The row is always there: audit_events is append-only.
-      const { id } = decodeCursor(filter.cursor);
-      query.andWhere('(e.occurred_at, e.id) < ((SELECT c.occurred_at FROM audit_events c WHERE c.id = :id), :id)', { id });
-    }
-    const rows = await query.getMany();
+    const params = new SqlParams();
+    const conditions: string[] = [];
+    if (filter.subjectUserId) conditions.push(`e.subject_user_id = ${params.add(filter.subjectUserId)}`);
+    if (filter.entity) conditions.push(`e.entity = ${params.add(filter.entity)}`);
+    // The cursor's row is always there to continue after: audit_events is append-only.
+    const rows = await this.transactions.rows<AuditEvent>(
+      keysetPageSql({ select: AUDIT_EVENT_VIEW, table: 'audit_events', alias: 'e', timeColumn: 'occurred_at', conditions, params, ...filter }),
+      params.values,
+    );
     return toPage(rows, filter.limit, (e) => ({ at: e.occurredAt, id: e.id }), (e) => e);
   }
 }

@@ -4,6 +4,8 @@
  */
 export const EXCHANGES = ['NSE', 'BSE', 'NFO', 'MCX', 'NYSE', 'NASDAQ'] as const;
 export type Exchange = (typeof EXCHANGES)[number];
+/** Where a symbol trades when nobody said: the watchlist, trade intents, holdings and the import. */
+export const DEFAULT_EXCHANGE: Exchange = 'NSE';
 
 /** 1 to 32 of A-Z 0-9 & - . _ after trimming and upper-casing (`M&M`, `BAJAJ-AUTO`). */
 export const SYMBOL_PATTERN = /^[A-Z0-9&._-]{1,32}$/;

@@ -6,21 +6,23 @@ import { ApiList, ApiText } from '../docs/schema-bounds';
 import { badRequest } from './problem';
 
 export const PAGE_MAX_LIMIT = 100;
+export const PAGE_DEFAULT_LIMIT = 50;
 /** A cursor is about 90 characters (base64url of a timestamp and a uuid); the bound leaves room. */
 export const CURSOR_MAX_LENGTH = 200;
 
 /**
  * `?limit=&cursor=` of every list that pages by keyset (time, id), newest first. Documented by
- * hand: the Swagger plugin reads `*.dto.ts` files only.
+ * hand: the Swagger plugin reads `*.dto.ts` files only. `limit` is always set once the pipe has
+ * transformed the query (the initializer is the default), so services take it as it is.
  */
 export class PageQueryDto {
-  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: PAGE_MAX_LIMIT, default: 50, description: `Items per page, 1 to ${PAGE_MAX_LIMIT}.` })
+  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: PAGE_MAX_LIMIT, default: PAGE_DEFAULT_LIMIT, description: `Items per page, 1 to ${PAGE_MAX_LIMIT}.` })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(PAGE_MAX_LIMIT)
-  limit?: number = 50;
+  limit: number = PAGE_DEFAULT_LIMIT;
 
   @ApiPropertyOptional({ maxLength: CURSOR_MAX_LENGTH, description: '`nextCursor` of the previous page; absent for the first page.' })
   @IsOptional()

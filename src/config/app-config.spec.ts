@@ -131,10 +131,25 @@ describe('loadAppConfig', () => {
       expect(message).toMatch(expected);
     });
 
+    it.each(['FEATURE_SERVER_PREFERENCES_PERCENT', 'FEATURE_LOCAL_STORAGE_IMPORT_PERCENT'])('%s outside 0 to 100, fractional or blank', (name) => {
+      // Blank is refused rather than read as 0, which would silently close the rollout.
+      for (const value of ['150', '101', '-1', 'abc', '12.5', '', ' ']) {
+        expect(refusal({ DATA_DIR: dataDir, [name]: value })).toBe(`Invalid configuration:\n  - ${name}: must be a whole number from 0 to 100`);
+      }
+    });
+
     it('lists every invalid variable at once', () => {
       const message = refusal({ DATA_DIR: dataDir, PORT: 'abc', LOG_LEVEL: 'loud' });
       expect(message).toContain('PORT:');
       expect(message).toContain('LOG_LEVEL:');
+    });
+  });
+
+  describe('feature rollout percentages', () => {
+    it('default to 100 and take any whole number from 0 to 100', () => {
+      expect(local().features).toEqual({ serverPreferences: 100, localStorageImport: 100 });
+      const config = local({ FEATURE_SERVER_PREFERENCES_PERCENT: '0', FEATURE_LOCAL_STORAGE_IMPORT_PERCENT: '37' });
+      expect(config.features).toEqual({ serverPreferences: 0, localStorageImport: 37 });
     });
   });
 

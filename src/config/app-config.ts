@@ -13,7 +13,17 @@ import { KEY_RING_FORMAT, TokenKeyRing } from '../trading/crypto/token-cipher';
 export const STAGES = ['dev', 'test', 'staging', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/**
+ * A whole number within bounds, with one message for every way to miss. A blank value is refused:
+ * coercion would read it as 0, which for a percentage silently closes a rollout.
+ */
+const int = (min: number, max: number) => {
+  const error = `must be a whole number from ${min} to ${max}`;
+  return z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? Number.NaN : v),
+    z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }),
+  );
+};
 const list = z.string().transform((v) =>
   v
     .split(',')

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type AppConfig, appConfig } from '../config/app-config';
-import { type FeatureFlag, isEnabled } from './feature-flags';
+import { FEATURE_FLAGS, type FeatureFlag, isEnabled } from './feature-flags';
 
 /** The caller's feature flags, rolled out by percentage per stage (FEATURE_*_PERCENT). */
 @Injectable()
@@ -12,9 +12,6 @@ export class FeaturesService {
   }
 
   flagsFor(userId: string): Record<FeatureFlag, boolean> {
-    return {
-      serverPreferences: this.isEnabled('serverPreferences', userId),
-      localStorageImport: this.isEnabled('localStorageImport', userId),
-    };
+    return Object.fromEntries(FEATURE_FLAGS.map((flag) => [flag, this.isEnabled(flag, userId)])) as Record<FeatureFlag, boolean>;
   }
 }

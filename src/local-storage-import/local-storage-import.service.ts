@@ -201,28 +201,31 @@ export class LocalStorageImportService {
     };
   }
 
-  /** `GET /admin/migrations/stats`: the rollout across all users. */
+  /** `GET /admin/migrations/stats`: the rollout across all users, in one statement so the numbers agree. */
   async stats(): Promise<ImportStatsDto> {
-    const [totals] = await this.transactions.rows<{ attempts: number; usersImported: number; withInvalid: number }>(
-      `SELECT count(*)::int AS attempts,
-              count(DISTINCT user_id) FILTER (WHERE status <> 'replayed')::int AS "usersImported",
-              count(*) FILTER (WHERE status = 'partial')::int AS "withInvalid"
-       FROM local_storage_imports`,
+    const [row] = await this.transactions.rows<{
+      usersImported: number;
+      byStatus: Partial<Record<ImportStatus, number>> | null;
+      byOutcome: Record<string, number> | null;
+    }>(
+      `SELECT (SELECT count(DISTINCT user_id) FROM local_storage_imports WHERE status <> 'replayed')::int AS "usersImported",
+              (SELECT jsonb_object_agg(status, count)
+               FROM (SELECT status, count(*)::int AS count FROM local_storage_imports GROUP BY status) AS s) AS "byStatus",
+              (SELECT jsonb_object_agg(outcome, count)
+               FROM (SELECT c.key AS outcome, sum(c.value::int)::int AS count
+                     FROM local_storage_imports, jsonb_each_text(summary->'counts') AS c
+                     WHERE status <> 'replayed' GROUP BY c.key) AS o) AS "byOutcome"`,
     );
-    const statuses = await this.transactions.rows<{ status: ImportStatus; count: number }>(
-      `SELECT status, count(*)::int AS count FROM local_storage_imports GROUP BY status`,
-    );
-    const outcomes = await this.transactions.rows<{ outcome: string; count: number }>(
-      `SELECT c.key AS outcome, sum(c.value::int)::int AS count
-       FROM local_storage_imports, jsonb_each_text(summary->'counts') AS c
-       WHERE status <> 'replayed' GROUP BY c.key`,
-    );
+    const byStatus = Object.fromEntries(IMPORT_STATUSES.map((s) => [s, row.byStatus?.[s] ?? 0])) as Record<ImportStatus, number>;
+    const attempts = IMPORT_STATUSES.reduce((sum, s) => sum + byStatus[s], 0);
+    // A replay repeats an earlier import's answer: it is neither a second success nor a second failure.
+    const imports = attempts - byStatus.replayed;
     return {
-      attempts: totals.attempts,
-      usersImported: totals.usersImported,
-      successRate: totals.attempts === 0 ? 1 : (totals.attempts - totals.withInvalid) / totals.attempts,
-      byStatus: Object.fromEntries(IMPORT_STATUSES.map((s) => [s, statuses.find((r) => r.status === s)?.count ?? 0])),
-      byOutcome: Object.fromEntries(IMPORT_OUTCOMES.map((o) => [o, outcomes.find((r) => r.outcome === o)?.count ?? 0])),
+      attempts,
+      usersImported: row.usersImported,
+      successRate: imports === 0 ? 1 : (imports - byStatus.partial) / imports,
+      byStatus,
+      byOutcome: Object.fromEntries(IMPORT_OUTCOMES.map((o) => [o, row.byOutcome?.[o] ?? 0])),
     };
   }
 }

@@ -31,7 +31,6 @@ export const PERSISTENT_KEYS = [
   WATCHLIST_KEY,
   DISMISSED_INSIGHTS_KEY,
 ] as const;
-export type PersistentKey = (typeof PERSISTENT_KEYS)[number];
 
 /** Market data the client caches for a session: never imported, always reported `ignored`. */
 export const SESSION_CACHE_KEYS = [
@@ -45,4 +44,3 @@ export const SESSION_CACHE_KEYS = [
   'arise_winning_trades',
   'arise_strategy_cache_v1',
 ] as const;
-export type SessionCacheKey = (typeof SESSION_CACHE_KEYS)[number];

@@ -42,9 +42,11 @@
  * - Session caches and unknown keys are recognised, never decoded.
  */
 import {
+  DEFAULT_EXCHANGE,
   EXCHANGES,
   type Exchange,
   normalizeSymbol,
+  SYMBOL_MAX_LENGTH,
   SYMBOL_PATTERN,
   TRADING_MODES,
   type TradingMode,
@@ -53,6 +55,7 @@ import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../common/json-depth';
 import { INSIGHT_ID_PATTERN } from '../insights/insight-id';
 import { MARKET_REGIONS, RISK_PROFILES, type TradingModes, UNIVERSES } from '../preferences/preferences.enums';
 import type { PreferenceValues } from '../preferences/preferences.rules';
+import type { WatchlistEntry as StoredWatchlistEntry } from '../watchlist/watchlist.rules';
 import {
   ACCOUNT_PROFILE_KEY,
   DISMISSED_INSIGHTS_KEY,
@@ -61,11 +64,8 @@ import {
   WATCHLIST_KEY,
 } from './local-storage.keys';
 
-/** One symbol of a watchlist. */
-export interface WatchlistEntry {
-  symbol: string;
-  exchange: Exchange;
-}
+/** One symbol of a watchlist: a stored item without its notes (the browser kept none). */
+export type WatchlistEntry = Pick<StoredWatchlistEntry, 'symbol' | 'exchange'>;
 
 /** An item of a list that was left out, and why; `index` is its 0-based position in the browser's list or object. */
 export interface SkippedItem {
@@ -149,7 +149,7 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Turns the stored string into a value: JSON when it parses, plain text otherwise (see the rules above). */
-export function decodeStoredValue(raw: string): Result<unknown> {
+function decodeStoredValue(raw: string): Result<unknown> {
   let value: unknown = raw;
   for (let decodes = 0; decodes < MAX_JSON_DECODES && typeof value === 'string'; decodes++) {
     const text = value.trim();
@@ -191,7 +191,7 @@ const parseExchange = enumeration(EXCHANGES, 'the exchange');
 const TRUE_WORDS = new Set(['true', '1', 'yes']);
 const FALSE_WORDS = new Set(['false', '0', 'no']);
 
-export function parseBoolean(input: unknown): Result<boolean> {
+function parseBoolean(input: unknown): Result<boolean> {
   if (typeof input === 'boolean') return ok(input);
   const word = typeof input === 'string' || typeof input === 'number' ? String(input).trim().toLowerCase() : undefined;
   if (word !== undefined && TRUE_WORDS.has(word)) return ok(true);
@@ -277,9 +277,9 @@ function parseSymbol(text: string, named: Exchange | undefined): Result<Watchlis
     symbol = symbol.slice(0, -yahoo[0].length);
   }
   if (symbol === '') return fail('empty symbol');
-  if (symbol.length > 32) return fail('a symbol is at most 32 characters');
+  if (symbol.length > SYMBOL_MAX_LENGTH) return fail(`a symbol is at most ${SYMBOL_MAX_LENGTH} characters`);
   if (!SYMBOL_PATTERN.test(symbol)) return fail('a symbol is made of A-Z 0-9 & - . _ only');
-  return ok({ symbol, exchange: exchange ?? 'NSE' });
+  return ok({ symbol, exchange: exchange ?? DEFAULT_EXCHANGE });
 }
 
 function parseWatchlistItem(item: unknown): Result<WatchlistEntry> {
@@ -399,7 +399,7 @@ const PARSERS = new Map<string, KeyParser>([
 const SESSION_CACHES = new Set<string>(SESSION_CACHE_KEYS);
 
 /** Parses one key as the browser stored it. */
-export function parseLocalStorageEntry(key: string, raw: unknown): ParsedKey {
+function parseLocalStorageEntry(key: string, raw: unknown): ParsedKey {
   if (SESSION_CACHES.has(key)) return { key, kind: 'session' };
   const parse = PARSERS.get(key);
   if (!parse) return { key, kind: 'unknown' };

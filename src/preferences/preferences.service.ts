@@ -118,7 +118,7 @@ const definedOnly = <T extends object>(value: T): Partial<T> =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** What the audit trail keeps of a version: the user's fields, not the bookkeeping. */
-export const auditedOf = ({ version: _v, updatedAt: _u, ...values }: PreferencesResponseDto) => values;
+const auditedOf = ({ version: _v, updatedAt: _u, ...values }: PreferencesResponseDto) => values;
 
 function stale(current: number): ProblemException {
   return new ProblemException(HttpStatus.PRECONDITION_FAILED, 'The preferences changed since you read them; reload and retry.', {
@@ -197,8 +197,7 @@ export class PreferencesService {
       ...definedOnly(fields),
       tradingModes: { ...DEFAULT_PREFERENCES.tradingModes, ...definedOnly(tradingModes ?? {}) },
     };
-    const violations = checkPreferenceRules(merged);
-    if (violations.length > 0) throw ruleViolation('The preferences break a rule.', violations);
+    // The rules are checked once, in accept(): a violation rolls this insert back with the transaction.
     const [row] = await this.transactions.rows<{ after: PreferencesRow }>(INSERT_SQL, [
       userId,
       merged.disclosureAccepted,

@@ -1,4 +1,4 @@
-import { type Exchange, normalizeSymbol, WATCHLIST_MAX_ITEMS } from '../common/market';
+import { DEFAULT_EXCHANGE, type Exchange, normalizeSymbol, WATCHLIST_MAX_ITEMS } from '../common/market';
 import type { FieldError } from '../common/problem';
 
 /** A symbol to add, as the routes and the localStorage import hand it over. */
@@ -16,7 +16,7 @@ export interface WatchlistEntry {
 }
 
 export function toEntry(input: WatchlistItemInput): WatchlistEntry {
-  return { symbol: normalizeSymbol(input.symbol), exchange: input.exchange ?? 'NSE', notes: input.notes ?? null };
+  return { symbol: normalizeSymbol(input.symbol), exchange: input.exchange ?? DEFAULT_EXCHANGE, notes: input.notes ?? null };
 }
 
 /** Drops repeated symbols; the first occurrence wins. */

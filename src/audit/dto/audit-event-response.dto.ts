@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { WATCHLIST_MAX_ITEMS } from '../../common/market';
 import { ApiNextCursor, ApiPageItems } from '../../common/pagination';
+import { REQUEST_ID_MAX_LENGTH } from '../../common/request-id';
 import { ApiText, ApiTimestamp, ApiUuid } from '../../docs/schema-bounds';
-import { AUDIT_ENTITIES, type AuditEntity, type AuditEvent } from '../audit-event.entity';
+import { AUDIT_ENTITIES, type AuditEntity, type AuditEvent, USER_AGENT_MAX_LENGTH } from '../audit-event.entity';
 
 /**
  * The most fields one change names: a watchlist replace that removes 500 symbols and adds 500
@@ -32,7 +33,7 @@ export class AuditEventResponseDto {
   /** @example ["riskProfile", "tradingModes.Options"] */
   @ApiProperty({ type: 'array', items: { type: 'string', maxLength: CHANGED_FIELD_MAX_LENGTH }, maxItems: MAX_CHANGED_FIELDS })
   changedFields: string[];
-  @ApiText(128)
+  @ApiText(REQUEST_ID_MAX_LENGTH)
   requestId: string | null;
 }
 
@@ -46,7 +47,7 @@ export class AdminAuditEventResponseDto extends AuditEventResponseDto {
   /** IPv4 or IPv6. */
   @ApiText(45)
   ip: string | null;
-  @ApiText(512)
+  @ApiText(USER_AGENT_MAX_LENGTH)
   userAgent: string | null;
 }
 

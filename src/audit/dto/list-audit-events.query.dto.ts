@@ -1,13 +1,11 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
-import { IsUuid } from '../../common/validation';
+import { IsEnumValue, IsUuid } from '../../common/validation';
 import { AUDIT_ENTITIES, type AuditEntity } from '../audit-event.entity';
 
 export class ListAuditEventsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: AUDIT_ENTITIES, enumName: 'AuditEntity' })
   @IsOptional()
-  @IsIn(AUDIT_ENTITIES)
+  @IsEnumValue(AUDIT_ENTITIES, 'AuditEntity')
   entity?: AuditEntity;
 }
 

@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiList, ApiText, ApiTimestamp } from '../../docs/schema-bounds';
+import { IMPORT_STATUSES, type ImportStatus } from '../local-storage-import.entity';
 import { DEVICE_ID_MAX_LENGTH } from './import-local-storage.dto';
 
 /** The history lists this many devices at most, the most recent first; its times span them all. */
 export const IMPORT_HISTORY_MAX_DEVICES = 100;
-import { IMPORT_STATUSES, type ImportStatus } from '../local-storage-import.entity';
 
 export class ImportDeviceDto {
   /** Null for imports sent without a deviceId. */

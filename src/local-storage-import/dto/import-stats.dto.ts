@@ -17,7 +17,7 @@ export class ImportStatsDto {
   attempts: number;
   /** Users with at least one import that was not a replay. */
   usersImported: number;
-  /** Share of attempts without an invalid key (0 to 1; 1 when there was none). @example 0.97 */
+  /** Share of imports without an invalid key, replays left out (0 to 1; 1 when there was none). @example 0.97 */
   successRate: number;
   @ApiProperty(counts(IMPORT_STATUSES, 'Attempts by status: imported, partial, unchanged, replayed.'))
   byStatus: Record<string, number>;

@@ -1,5 +1,5 @@
+import { PartialType } from '@nestjs/swagger';
 import { IsBoolean } from 'class-validator';
-import { IsOptionalNonNull } from '../../common/validation';
 
 /** Every trading mode, on or off. */
 export class TradingModesDto {
@@ -13,18 +13,5 @@ export class TradingModesDto {
   Futures: boolean;
 }
 
-/** Only the modes to switch; the others keep their state. */
-export class PartialTradingModesDto {
-  @IsOptionalNonNull()
-  @IsBoolean()
-  Intraday?: boolean;
-  @IsOptionalNonNull()
-  @IsBoolean()
-  Swing?: boolean;
-  @IsOptionalNonNull()
-  @IsBoolean()
-  Options?: boolean;
-  @IsOptionalNonNull()
-  @IsBoolean()
-  Futures?: boolean;
-}
+/** Only the modes to switch; the others keep their state (null is 400, not "keep"). */
+export class PartialTradingModesDto extends PartialType(TradingModesDto, { skipNullProperties: false }) {}

@@ -5,6 +5,12 @@ export const BROKERS = ['paper', 'zerodha', 'upstox', 'angelone', 'dhan', 'fyers
 export type Broker = (typeof BROKERS)[number];
 export const CONNECTION_STATUSES = ['active', 'revoked'] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+/**
+ * The account at the broker (its client id): 1 to 64 of A-Z a-z 0-9 . _ - @ : after trimming.
+ * Shared by the request's validation and its OpenAPI schema.
+ */
+export const ACCOUNT_REF_PATTERN = /^[A-Za-z0-9._@:-]{1,64}$/;
+export const ACCOUNT_REF_MAX_LENGTH = 64;
 
 /** Mirrors migrations 0001/0002. A deleted connection is kept as `revoked` for its orders. */
 @Entity({ name: 'broker_connections' })

@@ -35,7 +35,7 @@ export class BrokerConnectionsController {
   @ApiOkResponse({ type: BrokerConnectionPageDto })
   @ApiInvalidRequest()
   listBrokerConnections(@CurrentUser() user: AuthUser, @Query() query: PageQueryDto): Promise<BrokerConnectionPageDto> {
-    return this.connections.list(user.id, { limit: query.limit!, cursor: query.cursor });
+    return this.connections.list(user.id, query);
   }
 
   /** One of the caller's live connections. */

@@ -6,6 +6,7 @@ import { conflict, notFound } from '../../common/problem';
 import { SqlParams } from '../../database/sql-params';
 import { Transactions } from '../../database/transactions';
 import type { BrokerSession } from '../brokers/broker-adapter';
+import { LIVE_INTENT_STATUSES } from '../trade-intents/intent-status';
 import type { Broker } from './broker-connection.entity';
 import { type PlainTokens, type SealedTokens, BrokerTokensService } from './broker-tokens.service';
 import {
@@ -18,9 +19,6 @@ import {
 const CONNECTION_VIEW = `c.id, c.broker, c.account_ref AS "accountRef", c.status, c.created_at AS "createdAt",
   t.access_token IS NOT NULL AS "hasAccessToken", t.refresh_token IS NOT NULL AS "hasRefreshToken",
   t.expires_at AS "tokenExpiresAt", t.key_version AS "keyVersion"`;
-
-/** Intents whose order is live at the broker through their connection. */
-const LIVE_INTENT_STATUSES = `('submitted', 'open', 'partially_filled')`;
 
 export interface TokenInput extends PlainTokens {
   tokenExpiresAt?: string | null;
@@ -86,20 +84,21 @@ export class BrokerConnectionsService {
   }
 
   async get(userId: string, id: string): Promise<BrokerConnectionResponseDto> {
-    return toBrokerConnectionResponse(await this.findLive(userId, id, false));
+    return toBrokerConnectionResponse(await this.findLive(userId, id));
   }
 
   /**
    * Revokes the connection and deletes its tokens. 409 while an order placed through it is
    * live: after the revocation nothing could cancel it. The connection row is locked first,
    * so a concurrent submit through it either finishes before (and is seen here) or finds it revoked.
+   * The check is a separate statement on purpose: it starts once the lock is granted, so it sees
+   * the intent of a submit that held the connection; the locking SELECT's snapshot is older.
    */
   async revoke(userId: string, id: string): Promise<void> {
-    const before = toBrokerConnectionResponse(await this.findLive(userId, id, true));
+    const before = toBrokerConnectionResponse(await this.findLive(userId, id, { lock: 'FOR UPDATE OF c' }));
     const [{ live }] = await this.transactions.rows<{ live: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM trade_intents
-         WHERE user_id = $1 AND connection_id = $2 AND status IN ${LIVE_INTENT_STATUSES}) AS live`,
-      [userId, id],
+      `SELECT EXISTS (SELECT 1 FROM trade_intents WHERE user_id = $1 AND connection_id = $2 AND status = ANY($3)) AS live`,
+      [userId, id, LIVE_INTENT_STATUSES],
     );
     if (live) throw conflict('Orders placed through this connection are still live; cancel them before deleting it.');
     await this.transactions.rows(
@@ -112,14 +111,7 @@ export class BrokerConnectionsService {
 
   /** New tokens, encrypted under the newest key, in place of the old ones. */
   async replaceTokens(userId: string, id: string, input: TokenInput): Promise<BrokerConnectionResponseDto> {
-    const [current] = await this.transactions.rows<BrokerConnectionRow & { tokenId: string }>(
-      `SELECT ${CONNECTION_VIEW}, t.id AS "tokenId"
-         FROM broker_connections c JOIN broker_tokens t ON t.connection_id = c.id
-        WHERE c.id = $1 AND c.user_id = $2 AND c.status = 'active'
-        FOR UPDATE OF c, t`,
-      [id, userId],
-    );
-    if (!current) throw connectionNotFound();
+    const current = await this.findLive(userId, id, { lock: 'FOR UPDATE OF c, t' });
     const [row] = await this.transactions.rows<BrokerConnectionRow>(
       `WITH t AS (
          UPDATE broker_tokens SET access_token = $2, refresh_token = $3, key_version = $4, expires_at = $5, updated_at = now()
@@ -152,10 +144,18 @@ export class BrokerConnectionsService {
     return { broker: row.broker, session: { connectionId: id, accountRef: row.accountRef, ...tokens } };
   }
 
-  private async findLive(userId: string, id: string, forUpdate: boolean): Promise<BrokerConnectionRow> {
-    const [row] = await this.transactions.rows<BrokerConnectionRow>(
-      `SELECT ${CONNECTION_VIEW} FROM broker_connections c LEFT JOIN broker_tokens t ON t.connection_id = c.id
-        WHERE c.id = $1 AND c.user_id = $2 AND c.status = 'active' ${forUpdate ? 'FOR UPDATE OF c' : ''}`,
+  /**
+   * The caller's live connection and its token row (a live connection always has one: they are
+   * created and deleted together); 404 otherwise. `lock` locks the connection, or it and its tokens.
+   */
+  private async findLive(
+    userId: string,
+    id: string,
+    { lock }: { lock?: 'FOR UPDATE OF c' | 'FOR UPDATE OF c, t' } = {},
+  ): Promise<BrokerConnectionRow & { tokenId: string }> {
+    const [row] = await this.transactions.rows<BrokerConnectionRow & { tokenId: string }>(
+      `SELECT ${CONNECTION_VIEW}, t.id AS "tokenId" FROM broker_connections c JOIN broker_tokens t ON t.connection_id = c.id
+        WHERE c.id = $1 AND c.user_id = $2 AND c.status = 'active' ${lock ?? ''}`,
       [id, userId],
     );
     if (!row) throw connectionNotFound();

@@ -17,13 +17,13 @@ export class BrokerRegistry {
     this.adapters = new Map([paper].map((adapter) => [adapter.broker, adapter]));
   }
 
-  /** The adapter of a connection's broker; 422 (on `field`) when orders through it are not supported yet. */
-  adapterFor(broker: Broker, field = 'connectionId'): BrokerAdapter {
+  /** The adapter of a connection's broker; 422 (on `connectionId`) when orders through it are not supported yet. */
+  adapterFor(broker: Broker): BrokerAdapter {
     const adapter = this.adapters.get(broker);
     if (!adapter) {
       const supported = [...this.adapters.keys()].join(', ');
       throw ruleViolation(`Orders through ${broker} are not supported yet.`, [
-        { field, message: `broker ${broker} has no order integration yet; orders can go through: ${supported}` },
+        { field: 'connectionId', message: `broker ${broker} has no order integration yet; orders can go through: ${supported}` },
       ]);
     }
     return adapter;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { compareDecimals, weightedAverage } from '../../common/decimal';
 import { ruleViolation } from '../../common/problem';
+import { LIVE_ORDER_STATUSES } from '../orders/broker-order.entity';
 import type { BrokerAdapter, BrokerOrderState, BrokerSession, OrderRequest, RecordedOrder } from './broker-adapter';
 
 /** Exchanges of derivatives, where nothing is delivered. */
@@ -38,8 +39,7 @@ export class PaperBrokerAdapter implements BrokerAdapter {
   }
 
   async cancelOrder(_session: BrokerSession, order: RecordedOrder): Promise<BrokerOrderState> {
-    const live = order.status === 'open' || order.status === 'partially_filled';
-    const status = live ? 'cancelled' : order.status;
+    const status = LIVE_ORDER_STATUSES.includes(order.status) ? 'cancelled' : order.status;
     return { ...this.stateOf(order), status, raw: { broker: 'paper', event: 'cancel', orderId: order.brokerOrderId, status } };
   }
 

@@ -5,6 +5,8 @@ import { TradeIntent } from '../trade-intents/trade-intent.entity';
 
 export const ORDER_STATUSES = ['open', 'partially_filled', 'filled', 'cancelled', 'rejected'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
+/** Orders still working at the broker: they may fill further or be cancelled. */
+export const LIVE_ORDER_STATUSES: readonly OrderStatus[] = ['open', 'partially_filled'];
 
 /** Mirrors migrations 0001/0002: an order as the broker knows it, placed for one trade intent. */
 @Entity({ name: 'broker_orders' })

@@ -26,7 +26,7 @@ export class OrdersController {
   @ApiOkResponse({ type: OrderPageDto })
   @ApiInvalidRequest()
   listOrders(@CurrentUser() user: AuthUser, @Query() query: ListOrdersQueryDto): Promise<OrderPageDto> {
-    return this.orders.list(user.id, { ...query, limit: query.limit! });
+    return this.orders.list(user.id, query);
   }
 
   /** One of the caller's orders. */

@@ -12,14 +12,12 @@ import { PaperBrokerAdapter } from '../brokers/paper-broker.adapter';
 import { assertTransition } from '../trade-intents/intent-status';
 import type { IntentStatus, OrderSide, OrderType } from '../trade-intents/trade-intent.entity';
 import type { TradeIntentResponseDto } from '../trade-intents/dto/trade-intent-response.dto';
-import type { OrderStatus } from './broker-order.entity';
+import { LIVE_ORDER_STATUSES, type OrderStatus } from './broker-order.entity';
 import { type OrderResponseDto, type OrderRow, toOrderResponse } from './dto/order-response.dto';
 
 const ORDER_VIEW = `o.id, o.intent_id AS "intentId", o.connection_id AS "connectionId", o.broker_order_id AS "brokerOrderId",
   o.status, o.quantity, o.filled_quantity AS "filledQuantity", o.average_price AS "averagePrice",
   o.placed_at AS "placedAt", o.updated_at AS "updatedAt"`;
-
-const LIVE_ORDER_STATUSES: readonly OrderStatus[] = ['open', 'partially_filled'];
 
 /** What a locked intent tells about its order. */
 interface IntentTerms {

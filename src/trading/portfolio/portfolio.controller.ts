@@ -33,7 +33,7 @@ export class PortfolioController {
   @ApiInvalidRequest()
   @ApiProblem(422, '`from` is not before `to`.')
   listPortfolioSnapshots(@CurrentUser() user: AuthUser, @Query() query: ListPortfolioSnapshotsQueryDto): Promise<PortfolioSnapshotPageDto> {
-    return this.portfolio.list(user.id, { ...query, limit: query.limit! });
+    return this.portfolio.list(user.id, query);
   }
 
   /** The snapshot with the newest `takenAt`. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DEFAULT_EXCHANGE, type Exchange } from '../../common/market';
 import { keysetPageSql, type Page, toPage } from '../../common/pagination';
 import { type FieldError, notFound, ruleViolation } from '../../common/problem';
 import { pgErrorCode } from '../../database/database-errors';
@@ -52,9 +53,9 @@ export class PortfolioService {
   constructor(private readonly transactions: Transactions) {}
 
   async create(userId: string, dto: CreatePortfolioSnapshotDto): Promise<PortfolioSnapshotResponseDto> {
-    const violations = snapshotRuleViolations(dto);
+    const holdings = dto.holdings.map((h) => ({ ...h, exchange: h.exchange ?? DEFAULT_EXCHANGE }));
+    const violations = snapshotRuleViolations(dto.takenAt, holdings);
     if (violations.length > 0) throw ruleViolation('The snapshot breaks a rule.', violations);
-    const holdings = dto.holdings.map((h) => ({ ...h, exchange: h.exchange ?? 'NSE' }));
     let rows: PortfolioSnapshotRow[];
     try {
       rows = await this.transactions.rows<PortfolioSnapshotRow>(INSERT_SQL, [
@@ -110,15 +111,15 @@ export class PortfolioService {
 }
 
 /** One holding per symbol and exchange; `takenAt` not in the future (beyond clock skew). */
-function snapshotRuleViolations(dto: CreatePortfolioSnapshotDto): FieldError[] {
+function snapshotRuleViolations(takenAt: string | undefined, holdings: { symbol: string; exchange: Exchange }[]): FieldError[] {
   const errors: FieldError[] = [];
-  if (dto.takenAt && new Date(dto.takenAt).getTime() > Date.now() + CLOCK_SKEW_MS) {
+  if (takenAt && new Date(takenAt).getTime() > Date.now() + CLOCK_SKEW_MS) {
     errors.push({ field: 'takenAt', message: 'takenAt must not be in the future' });
   }
   const seen = new Set<string>();
-  dto.holdings.forEach((h, index) => {
-    const key = `${h.symbol}@${h.exchange ?? 'NSE'}`;
-    if (seen.has(key)) errors.push({ field: `holdings.${index}`, message: `${h.symbol} on ${h.exchange ?? 'NSE'} is listed twice` });
+  holdings.forEach((h, index) => {
+    const key = `${h.symbol}@${h.exchange}`;
+    if (seen.has(key)) errors.push({ field: `holdings.${index}`, message: `${h.symbol} on ${h.exchange} is listed twice` });
     seen.add(key);
   });
   return errors;

@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { ProblemException } from '../../common/problem';
-import { assertTransition, canTransition, illegalTransition, INTENT_TRANSITIONS, statusesLeadingTo } from './intent-status';
+import { assertTransition, canTransition, illegalTransition, INTENT_TRANSITIONS, LIVE_INTENT_STATUSES, statusesLeadingTo } from './intent-status';
 import { INTENT_STATUSES, type IntentStatus } from './trade-intent.entity';
 
 /** Every legal move, written out once more by hand: the table must say exactly this. */
@@ -54,6 +54,10 @@ describe('trade intent status machine', () => {
     expect(statusesLeadingTo('cancelled')).toEqual(['draft', 'submitted', 'open', 'partially_filled']);
     expect(statusesLeadingTo('filled')).toEqual(['submitted', 'open', 'partially_filled']);
     expect(statusesLeadingTo('draft')).toEqual([]);
+  });
+
+  it('calls live exactly the intents past the draft that can still be cancelled (their order may be working)', () => {
+    expect(LIVE_INTENT_STATUSES).toEqual(statusesLeadingTo('cancelled').filter((s) => s !== 'draft'));
   });
 
   it('words the conflict by the action', () => {

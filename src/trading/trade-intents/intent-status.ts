@@ -1,4 +1,5 @@
 import { conflict, type ProblemException } from '../../common/problem';
+import { LIVE_ORDER_STATUSES } from '../orders/broker-order.entity';
 import { INTENT_STATUSES, type IntentStatus } from './trade-intent.entity';
 
 /**
@@ -16,6 +17,9 @@ export const INTENT_TRANSITIONS: Readonly<Record<IntentStatus, readonly IntentSt
   cancelled: [],
   rejected: [],
 };
+
+/** Intents whose order is live at the broker, or being placed there (`submitted`). */
+export const LIVE_INTENT_STATUSES: readonly IntentStatus[] = ['submitted', ...LIVE_ORDER_STATUSES];
 
 export function canTransition(from: IntentStatus, to: IntentStatus): boolean {
   return INTENT_TRANSITIONS[from].includes(to);

@@ -6,7 +6,7 @@ import type { OrderSide, OrderType } from './trade-intent.entity';
 export const PRICE_FORMAT: DecimalFormat = { integerDigits: 14, fractionDigits: 4, sign: 'positive' };
 
 /** Which prices each order type takes: all of them required, no others allowed. */
-export const PRICES_BY_ORDER_TYPE: Readonly<Record<OrderType, readonly ('limitPrice' | 'triggerPrice')[]>> = {
+const PRICES_BY_ORDER_TYPE: Readonly<Record<OrderType, readonly ('limitPrice' | 'triggerPrice')[]>> = {
   MARKET: [],
   LIMIT: ['limitPrice'],
   SL: ['limitPrice', 'triggerPrice'],

@@ -40,7 +40,7 @@ export class TradeIntentsController {
   @ApiOkResponse({ type: TradeIntentPageDto })
   @ApiInvalidRequest()
   listTradeIntents(@CurrentUser() user: AuthUser, @Query() query: ListTradeIntentsQueryDto): Promise<TradeIntentPageDto> {
-    return this.intents.list(user.id, { ...query, limit: query.limit! });
+    return this.intents.list(user.id, query);
   }
 
   /** One of the caller's intents. */

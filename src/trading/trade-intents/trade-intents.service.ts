@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service';
-import type { Exchange, TradingMode } from '../../common/market';
+import { DEFAULT_EXCHANGE, type Exchange, type TradingMode } from '../../common/market';
 import { keysetPageSql, type Page, toPage } from '../../common/pagination';
 import { notFound, ruleViolation } from '../../common/problem';
 import { SqlParams } from '../../database/sql-params';
@@ -58,7 +58,7 @@ export class TradeIntentsService {
       [
         userId,
         input.symbol,
-        input.exchange ?? 'NSE',
+        input.exchange ?? DEFAULT_EXCHANGE,
         input.side,
         input.quantity,
         input.orderType,

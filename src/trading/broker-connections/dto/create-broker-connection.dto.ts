@@ -2,9 +2,7 @@ import { ApiProperty, PickType } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { Trim } from '../../../common/strings';
 import { IsEnumValue, IsTimestamp } from '../../../common/validation';
-import { BROKERS, type Broker } from '../broker-connection.entity';
-
-export const ACCOUNT_REF_MAX_LENGTH = 64;
+import { ACCOUNT_REF_MAX_LENGTH, ACCOUNT_REF_PATTERN, BROKERS, type Broker } from '../broker-connection.entity';
 
 export class CreateBrokerConnectionDto {
   /** The broker. Orders can be placed through `paper` (simulated) for now; the others store credentials only. */
@@ -18,8 +16,8 @@ export class CreateBrokerConnectionDto {
    */
   @Trim()
   @IsString()
-  @ApiProperty({ maxLength: ACCOUNT_REF_MAX_LENGTH })
-  @Matches(/^[A-Za-z0-9._@:-]{1,64}$/, { message: '$property must be 1 to 64 of A-Z a-z 0-9 . _ - @ :' })
+  @ApiProperty({ pattern: ACCOUNT_REF_PATTERN.source, maxLength: ACCOUNT_REF_MAX_LENGTH })
+  @Matches(ACCOUNT_REF_PATTERN, { message: '$property must be 1 to 64 of A-Z a-z 0-9 . _ - @ :' })
   accountRef: string;
 
   /** The broker's access token, 1 to 4096 characters. Stored encrypted; no response ever contains it. */

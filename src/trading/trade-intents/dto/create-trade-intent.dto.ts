@@ -1,8 +1,7 @@
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsDecimalString } from '../../../common/decimal';
 import { EXCHANGES, type Exchange, TRADING_MODES, type TradingMode } from '../../../common/market';
-import { IsSymbol } from '../../../common/validation';
-import { IsEnumValue } from '../../../common/validation';
+import { IsEnumValue, IsSymbol } from '../../../common/validation';
 import { ORDER_SIDES, ORDER_TYPES, type OrderSide, type OrderType, PRODUCTS, type Product } from '../trade-intent.entity';
 import { PRICE_FORMAT } from '../trade-intent.rules';
 
