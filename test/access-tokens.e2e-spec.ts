@@ -27,6 +27,8 @@ interface Operation {
   path: string;
   name: string;
   bearer: boolean;
+  /** Under `/admin/`, or documented as needing an admin's token. */
+  admin: boolean;
 }
 
 /** Every operation of the OpenAPI document: routes added later are covered without touching this spec. */
@@ -34,13 +36,17 @@ function operationsOf(document: OpenAPIObject): Operation[] {
   return Object.entries(document.paths).flatMap(([path, item]) =>
     (['get', 'post', 'put', 'patch', 'delete'] as const)
       .filter((method) => item[method])
-      .map((method) => ({
-        method,
-        path: path.replace(/\{[^}]+\}/g, () => randomUUID()),
-        name: `${method.toUpperCase()} ${path}`,
-        // Admin routes name their own scheme: the same access token, of an admin.
-        bearer: (item[method]!.security ?? []).some((requirement) => SECURITY_SCHEMES.bearer in requirement || SECURITY_SCHEMES.admin in requirement),
-      })),
+      .map((method) => {
+        const security = item[method]!.security ?? [];
+        return {
+          method,
+          path: path.replace(/\{[^}]+\}/g, () => randomUUID()),
+          name: `${method.toUpperCase()} ${path}`,
+          // Admin routes name their own scheme: the same access token, of an admin.
+          bearer: security.some((requirement) => SECURITY_SCHEMES.bearer in requirement || SECURITY_SCHEMES.admin in requirement),
+          admin: /^(\/api\/v\d+)?\/admin\//.test(path) || security.some((requirement) => SECURITY_SCHEMES.admin in requirement),
+        };
+      }),
   );
 }
 
@@ -146,6 +152,28 @@ describe('access tokens', () => {
       expect(res.body.instance).toBe(o.path);
       expect(res.headers['www-authenticate']).toBe('Bearer');
     }
+  });
+
+  it('answers 403 problem+json to a user on every admin operation, and lets an admin token through each', async () => {
+    const adminOperations = operations.filter((o) => o.admin);
+    expect(adminOperations.map((o) => o.name)).toEqual(
+      expect.arrayContaining(['GET /api/v1/admin/audit/events', 'GET /api/v1/admin/migrations/stats']),
+    );
+    const responses: [Operation, Response][] = await Promise.all(
+      adminOperations.map(async (o) => [o, await call(o, alice.auth)] as [Operation, Response]),
+    );
+    // One assertion over all routes, so a failure names every route that let the user through.
+    expect(responses.map(([o, res]) => ({ route: o.name, status: res.status }))).toEqual(
+      adminOperations.map((o) => ({ route: o.name, status: 403 })),
+    );
+    for (const [o, res] of responses) {
+      expectProblem(res, 403);
+      expect(res.body.instance).toBe(o.path);
+    }
+    // The control: the same user with the admin role gets past the role check on each of them.
+    const admin = `Bearer ${signJwt(localClaims(alice.id, { role: 'admin' }), TEST_SIGNING_KEY)}`;
+    const statuses = await Promise.all(adminOperations.map(async (o) => ({ route: o.name, status: (await call(o, admin)).status })));
+    expect(statuses.filter((s) => s.status === 401 || s.status === 403)).toEqual([]);
   });
 
   it('answers 403 problem+json on admin routes to a user, and lets an admin token through', async () => {

@@ -166,6 +166,29 @@ describe('auth: register, login, refresh, logout', () => {
       expect(stableProblem(res.body)).toEqual(stableProblem(unknown.body));
     });
 
+    it('runs exactly one argon2 verification for an unknown email, as for a wrong password or a disabled account', async () => {
+      // The module object PasswordsService calls through: its named import compiles to a property read.
+      const argon2 = require('@node-rs/argon2') as typeof import('@node-rs/argon2');
+      const verify = jest.spyOn(argon2, 'verify');
+      const account = await registerUser(t);
+      const disabled = await registerUser(t);
+      await withDatabase((c) => c.query(`UPDATE users SET status = 'disabled' WHERE id = $1`, [disabled.id]));
+      /** The argon2 hashes a failed sign-in verified against. */
+      const verifiedHashes = async (body: object) => {
+        verify.mockClear();
+        expectProblem(await login(body), 401);
+        return verify.mock.calls.map(([hash]) => String(hash).slice(0, 31));
+      };
+      try {
+        const hashed = ['$argon2id$v=19$m=19456,t=2,p=1$'];
+        expect(await verifiedHashes({ email: uniqueEmail('nobody'), password: account.password })).toEqual(hashed);
+        expect(await verifiedHashes({ email: account.email, password: `${account.password}!` })).toEqual(hashed);
+        expect(await verifiedHashes({ email: disabled.email, password: disabled.password })).toEqual(hashed);
+      } finally {
+        verify.mockRestore();
+      }
+    });
+
     it.each([
       ['an invalid email', { email: 'nope', password: 'whatever-password' }],
       ['a missing password', { email: 'a@example.test' }],
@@ -243,10 +266,14 @@ describe('auth: register, login, refresh, logout', () => {
       expect(stableProblem(used.body)).toEqual(stableProblem(unknown.body));
     });
 
-    it('answers 401 once the account is disabled', async () => {
+    it('answers 401 once the account is disabled, and ends that session', async () => {
       const user = await registerUser(t);
+      const rotated = await refresh(user.refreshToken).expect(200);
       await withDatabase((c) => c.query(`UPDATE users SET status = 'disabled' WHERE id = $1`, [user.id]));
-      expectProblem(await refresh(user.refreshToken), 401);
+      expectProblem(await refresh(rotated.body.refreshToken), 401);
+      const { rows } = await withDatabase((c) => c.query('SELECT revoked_at FROM refresh_tokens WHERE user_id = $1', [user.id]));
+      expect(rows).toHaveLength(2);
+      for (const row of rows) expect(row.revoked_at).toBeInstanceOf(Date);
     });
 
     it.each([
@@ -307,8 +334,17 @@ describe('auth: register, login, refresh, logout', () => {
       expectProblem(await refresh(user.refreshToken), 401);
     });
 
-    it('answers 400 without a refresh token', async () => {
-      expectProblem(await t.http().post('/api/v1/auth/logout').send({}), 400, 'urn:fyntrix:problem:validation-failed');
+    it.each([
+      ['without a refresh token', {}],
+      ['for an unknown field', { refreshToken: randomBytes(32).toString('base64url'), everywhere: true }],
+    ])('answers 400 %s', async (_name, body) => {
+      expectProblem(await t.http().post('/api/v1/auth/logout').send(body), 400, 'urn:fyntrix:problem:validation-failed');
+    });
+
+    it('signs nobody out when the request is invalid', async () => {
+      const user = await registerUser(t);
+      await t.http().post('/api/v1/auth/logout').send({ refreshToken: user.refreshToken, everywhere: true }).expect(400);
+      await refresh(user.refreshToken).expect(200);
     });
   });
 });

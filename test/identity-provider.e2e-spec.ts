@@ -10,6 +10,8 @@ import { registerUser } from './support/users';
 
 const ISSUER = 'https://idp.example.test/pool-e2e';
 const AUDIENCE = 'fyntrix-web-client';
+/** AUTH_TOKEN_CACHE_MS of this spec's app: short, so that a test can outlast it. */
+const TOKEN_CACHE_MS = 1_500;
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -58,6 +60,7 @@ describe('external identity provider (JWKS)', () => {
       JWKS_URI: `http://127.0.0.1:${port}/.well-known/jwks.json`,
       JWT_ISSUER: ISSUER,
       JWT_AUDIENCE: AUDIENCE,
+      AUTH_TOKEN_CACHE_MS: String(TOKEN_CACHE_MS),
     });
   });
   afterAll(async () => {
@@ -106,6 +109,18 @@ describe('external identity provider (JWKS)', () => {
     const token = providerToken(`role-${randomUUID()}`, { claims: { role: 'admin' } });
     expect((await me(token).expect(200)).body.role).toBe('user');
     expectProblem(await t.http().get('/api/v1/admin/audit/events').set('authorization', `Bearer ${token}`), 403);
+  });
+
+  it('answers 401 to a token of a user disabled since it was verified, once AUTH_TOKEN_CACHE_MS has passed', async () => {
+    const token = providerToken(`disabled-${randomUUID()}`);
+    const { id } = (await me(token).expect(200)).body;
+    const verifiedAt = Date.now();
+    await withDatabase((c) => c.query(`UPDATE users SET status = 'disabled' WHERE id = $1`, [id]));
+    // Within the window the remembered answer stands: no query per request.
+    await me(token).expect(200);
+    await new Promise((resolve) => setTimeout(resolve, verifiedAt + TOKEN_CACHE_MS + 100 - Date.now()));
+    // The token itself is valid for minutes yet; the user is read again and refused.
+    expectProblem(await me(token), 401);
   });
 
   it('never links a provider identity to a password account with the same email', async () => {

@@ -1,6 +1,7 @@
 import { loadDump } from './fixtures/local-storage/load';
 import { startTestApp, TestApp } from './support/app';
 import { withDatabase } from './support/database';
+import { withUserTrigger } from './support/triggers';
 import { registerUser, TestUser } from './support/users';
 
 const IMPORT = '/api/v1/migrations/local-storage';
@@ -195,5 +196,81 @@ describe('one-time localStorage import', () => {
     } finally {
       await closed.close();
     }
+  });
+
+  describe('nothing is dropped silently', () => {
+    const storedInsights = (user: TestUser, prefix: string) =>
+      withDatabase((c) =>
+        c.query(`SELECT insight_id FROM user_dismissed_insights WHERE user_id = $1 AND insight_id LIKE $2 ORDER BY insight_id`, [user.id, `${prefix}%`]),
+      ).then((r) => r.rows.map((row: { insight_id: string }) => row.insight_id));
+
+    it('caps the dismissed insights and names every one that did not fit', async () => {
+      const user = await registerUser(t);
+      await withDatabase((c) =>
+        c.query(`INSERT INTO user_dismissed_insights (user_id, insight_id) SELECT $1, 'saved-' || n FROM generate_series(1, 4995) AS n`, [user.id]),
+      );
+      const ids = Array.from({ length: 8 }, (_, i) => `new-${i}`);
+
+      const res = await post(user, { arise_dismissed_insights_v1: JSON.stringify(ids) }).expect(200);
+
+      expect(res.body.results).toEqual([
+        {
+          key: 'arise_dismissed_insights_v1',
+          outcome: 'merged',
+          detail: '5 dismissed insights added; 3 did not fit the 5000-item limit: new-5, new-6, new-7',
+        },
+      ]);
+      expect(await storedInsights(user, 'new-')).toEqual(ids.slice(0, 5));
+      const [event] = (await get(user, '/audit/events?entity=import')).body.items;
+      expect(event.after).toMatchObject({ dismissedInsightsCount: 5000, insightsAdded: ids.slice(0, 5) });
+      expect(event.before).toMatchObject({ dismissedInsightsCount: 4995 });
+    });
+
+    it('plans from the lists it writes: an add racing the import is either in its plan or refused, never lost', async () => {
+      for (let round = 0; round < 3; round++) {
+        const user = await registerUser(t);
+        await withDatabase((c) =>
+          c.query(`INSERT INTO user_watchlists (user_id, symbol, position) SELECT $1, 'S' || n, n FROM generate_series(0, 497) AS n`, [user.id]),
+        );
+        const imported = ['IMP1', 'IMP2', 'IMP3'];
+        const [importRes, addRes] = await Promise.all([
+          post(user, { arise_watchlist: JSON.stringify(imported) }),
+          t.http().post('/api/v1/watchlist').set('authorization', user.auth).send({ symbol: 'RACER' }),
+        ]);
+        expect(importRes.status).toBe(200);
+        expect([201, 422]).toContain(addRes.status);
+
+        const symbols = new Set((await get(user, '/watchlist')).body.items.map((i: { symbol: string }) => i.symbol));
+        expect(symbols.size).toBe(500);
+        const { detail } = importRes.body.results[0];
+        const notFitting = detail.match(/did not fit the 500-item limit: (.*)$/)?.[1].split(', ') ?? [];
+        // Every imported symbol is either stored or named as not fitting; the racing add is stored or refused.
+        for (const symbol of imported) expect(symbols.has(symbol) !== notFitting.includes(symbol)).toBe(true);
+        expect(symbols.has('RACER')).toBe(addRes.status === 201);
+      }
+    });
+
+    it('answers 409 and changes nothing when the profile name is set while the import runs', async () => {
+      const user = await registerUser(t);
+      await withDatabase((c) => c.query(`UPDATE users SET name = '' WHERE id = $1`, [user.id]));
+      const entries = {
+        arise_account_profile_v1: JSON.stringify({ name: 'Browser Name' }),
+        arise_dismissed_insights_v1: JSON.stringify(['race-1']),
+      };
+      // The rename lands between the import's snapshot and its write of the name (the
+      // dismissed insights are written in between): exactly what a concurrent PATCH /users/me does.
+      const res = await withUserTrigger(
+        user.id,
+        { on: 'AFTER INSERT ON user_dismissed_insights', userColumn: 'NEW.user_id', body: `UPDATE users SET name = 'Server Name' WHERE id = NEW.user_id; RETURN NULL;` },
+        () => post(user, entries),
+      );
+
+      expect(res.status).toBe(409);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      const [row] = await withDatabase((c) => c.query('SELECT name FROM users WHERE id = $1', [user.id]).then((r) => r.rows));
+      expect(row.name).toBe('');
+      expect(await storedInsights(user, 'race-')).toEqual([]);
+      expect((await get(user, '/migrations/local-storage')).body.imported).toBe(false);
+    });
   });
 });

@@ -229,6 +229,27 @@ describe('rate limits (in memory)', () => {
     });
   });
 
+  describe('with the default lock-out', () => {
+    let t: TestApp;
+    beforeAll(async () => (t = await startTestApp({ LOGIN_LOCKOUT_ATTEMPTS: undefined, LOGIN_LOCKOUT_WINDOW_MS: undefined })));
+    afterAll(() => t.close());
+
+    const login = (email: string, password: string) => t.http().post('/api/v1/auth/login').send({ email, password });
+    const failTimes = async (account: Account, n: number) => {
+      for (let i = 0; i < n; i++) expectProblem(await login(account.email, 'wrong password 123'), 401);
+    };
+
+    it('locks an account on the 10th failed sign-in, not on the 9th', async () => {
+      const nine = await registerFrom(t);
+      await failTimes(nine, 9);
+      await login(nine.email, STRONG_PASSWORD).expect(200);
+
+      const ten = await registerFrom(t);
+      await failTimes(ten, 10);
+      expectProblem(await login(ten.email, STRONG_PASSWORD), 429, RATE_LIMITED);
+    });
+  });
+
   describe('without a trusted proxy', () => {
     let t: TestApp;
     beforeAll(async () => (t = await startTestApp({ TRUST_PROXY: 'false', AUTH_RATE_LIMIT_MAX: '2' })));

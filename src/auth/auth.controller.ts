@@ -8,6 +8,7 @@ import { LoginDto } from './dto/login.dto';
 import { RefreshTokenDto } from './dto/refresh-token.dto';
 import { RegisterDto } from './dto/register.dto';
 import { SessionResponseDto } from './dto/session-response.dto';
+import { PASSWORD_POLICY } from './password-policy';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -22,7 +23,7 @@ export class AuthController {
   @Post('register')
   @ApiCreatedResponse({ type: SessionResponseDto })
   @ApiProblem(409, 'An account with this email already exists.')
-  @ApiProblem(422, 'The password breaks the policy: 10–128 characters, not the email, not a common password.')
+  @ApiProblem(422, `The password breaks the policy: ${PASSWORD_POLICY}.`)
   register(@Body() dto: RegisterDto): Promise<SessionResponseDto> {
     return this.auth.register(dto);
   }

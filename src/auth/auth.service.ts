@@ -1,5 +1,5 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { ProblemException, problemTypes, ruleViolation } from '../common/problem';
+import { Inject, Injectable } from '@nestjs/common';
+import { type ProblemException, ruleViolation, tooManyRequests, unauthorized } from '../common/problem';
 import { type AppConfig, appConfig } from '../config/app-config';
 import { toUserResponse } from '../users/dto/user-response.dto';
 import type { User } from '../users/user.entity';
@@ -11,14 +11,11 @@ import { PasswordsService } from './passwords.service';
 import { TokensService } from './tokens.service';
 
 /** The same answer for an unknown email, a wrong password and a disabled account. */
-const invalidCredentials = () => new ProblemException(HttpStatus.UNAUTHORIZED, 'The email or password is incorrect.');
+const invalidCredentials = () => unauthorized('The email or password is incorrect.');
 
 function lockedOut(until: Date): ProblemException {
   const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1_000));
-  return new ProblemException(HttpStatus.TOO_MANY_REQUESTS, 'Too many failed sign-ins for this account. Try again later.', {
-    type: problemTypes.rateLimited,
-    headers: { 'Retry-After': String(seconds) },
-  });
+  return tooManyRequests('Too many failed sign-ins for this account. Try again later.', { 'Retry-After': String(seconds) });
 }
 
 @Injectable()

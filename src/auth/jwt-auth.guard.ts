@@ -1,24 +1,30 @@
-import { ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
-import { ProblemException } from '../common/problem';
+import { unauthorized } from '../common/problem';
+import { type AppConfig, appConfig } from '../config/app-config';
 import { IS_PUBLIC } from './auth.decorators';
 import type { AuthUser } from './auth-user';
-import { bearerToken, VerifiedTokens } from './verified-tokens';
+import { bearerToken } from './bearer-token';
+import { VerifiedTokens } from './verified-tokens';
 
 /**
  * The global guard: every route needs a valid bearer token unless it is marked `@Public()`.
  * It runs before the rate-limit guard, so limits are counted per user, not per IP. A token is
- * verified by the JWT strategy the first time this process sees it, and remembered until it
- * expires.
+ * verified by the JWT strategy the first time this process sees it, and remembered for
+ * AUTH_TOKEN_CACHE_MS (a minute by default), never past its expiry.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  private readonly verified = new VerifiedTokens();
+  private readonly verified: VerifiedTokens;
 
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(appConfig.KEY) config: AppConfig,
+  ) {
     super();
+    this.verified = new VerifiedTokens(config.auth.tokenCacheMs);
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -38,9 +44,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
 
   override handleRequest<TUser = AuthUser>(error: unknown, user: TUser | false): TUser {
     if (error || !user) {
-      throw new ProblemException(HttpStatus.UNAUTHORIZED, 'A valid access token is required.', {
-        headers: { 'WWW-Authenticate': 'Bearer' },
-      });
+      throw unauthorized('A valid access token is required.', { 'WWW-Authenticate': 'Bearer' });
     }
     return user;
   }

@@ -1,11 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
 import { decode, type JwtPayload } from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
-import { ExtractJwt, Strategy } from 'passport-jwt';
+import { Strategy } from 'passport-jwt';
 import { type AppConfig, appConfig } from '../config/app-config';
 import { USER_ROLES, type UserRole } from '../users/user.entity';
 import type { AuthUser } from './auth-user';
+import { bearerToken } from './bearer-token';
 import { ExternalIdentityService } from './external-identity.service';
 import { LOCAL_JWT_ALGORITHM, localSigningKey } from './tokens.service';
 
@@ -33,7 +35,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       ? new JwksClient({ jwksUri: provider.jwksUri, cache: true, cacheMaxAge: 10 * 60_000, rateLimit: true, jwksRequestsPerMinute: 10, timeout: 5_000 })
       : undefined;
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: (request: FastifyRequest) => bearerToken(request.headers.authorization) ?? null,
       algorithms: [LOCAL_JWT_ALGORITHM, ...(provider ? PROVIDER_ALGORITHMS : [])] as never,
       issuer: [auth.issuer, ...(provider ? [provider.issuer] : [])],
       audience: [auth.audience, ...(provider ? [provider.audience] : [])],

@@ -2,6 +2,7 @@ import { type Algorithm, hash, verify } from '@node-rs/argon2';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import type { FieldError } from '../common/problem';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-policy';
 
 /**
  * Argon2id with OWASP's minimum parameters (19 MiB, 2 passes, 1 lane). `Algorithm.Argon2id`
@@ -9,9 +10,6 @@ import type { FieldError } from '../common/problem';
  */
 const ARGON2ID = 2 as Algorithm;
 const HASH_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
-
-export const PASSWORD_MIN_LENGTH = 10;
-export const PASSWORD_MAX_LENGTH = 128;
 
 /** ~49,000 passwords seen most often in breaches (zxcvbn-ts' maintained list), lower-cased. */
 const COMMON_PASSWORDS = new Set((dictionary['passwords-common'] as string[]).map((p) => p.toLowerCase()));
@@ -37,7 +35,7 @@ export class PasswordsService implements OnModuleInit {
     return verify(passwordHash, password).catch(() => false);
   }
 
-  /** The password policy: 10–128 characters, not the email (or its local part), not common (nor a common one plus digits). */
+  /** PASSWORD_POLICY: "the email" includes its local part, and "common" a common password plus digits or symbols. */
   check(password: string, email: string): FieldError[] {
     const errors: string[] = [];
     const length = [...password].length;

@@ -1,9 +1,8 @@
 import { createHash, createSecretKey, type KeyObject, randomBytes, randomUUID } from 'node:crypto';
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { ProblemException } from '../common/problem';
+import { unauthorized } from '../common/problem';
 import { type AppConfig, appConfig } from '../config/app-config';
-import { IsNull } from 'typeorm';
 import { Transactions } from '../database/transactions';
 import type { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -27,8 +26,7 @@ export interface IssuedTokens {
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest();
 
-export const invalidRefreshToken = () =>
-  new ProblemException(HttpStatus.UNAUTHORIZED, 'The refresh token is invalid, expired or already used.');
+const invalidRefreshToken = () => unauthorized('The refresh token is invalid, expired or already used.');
 
 /**
  * Access tokens (short-lived HS256 JWTs) and refresh tokens (opaque 256-bit values stored only
@@ -72,7 +70,7 @@ export class TokensService {
    */
   async rotate(refreshToken: string): Promise<{ user: User; tokens: IssuedTokens }> {
     const tokenHash = hashToken(refreshToken);
-    const outcome = await this.transactions.run(async () => {
+    const rotated = await this.transactions.run(async () => {
       const [consumed] = await this.transactions.rows<{ userId: string; familyId: string }>(
         `UPDATE refresh_tokens SET used_at = now()
          WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
@@ -81,33 +79,29 @@ export class TokensService {
       );
       if (!consumed) return undefined;
       const user = await this.users.findById(consumed.userId);
-      if (!user || user.status !== 'active' || user.deletedAt) return { revokeFamily: consumed.familyId };
+      if (!user || user.status !== 'active' || user.deletedAt) return undefined;
       return { user, tokens: await this.issue(user, consumed.familyId) };
     });
-    if (outcome && 'tokens' in outcome) return outcome as { user: User; tokens: IssuedTokens };
+    if (rotated) return rotated;
 
-    // Not consumable: unknown, expired, revoked — or already used, which is a replay.
-    const familyId = outcome?.revokeFamily ?? (await this.replayedFamily(tokenHash));
-    if (familyId) await this.revokeFamily(familyId);
+    // Unknown, expired or revoked — or already used: a replay, or consumed just now by a user
+    // who may no longer sign in. A used token's session ends here.
+    await this.revokeFamilyOf(tokenHash, true);
     throw invalidRefreshToken();
-  }
-
-  private async replayedFamily(tokenHash: Buffer): Promise<string | undefined> {
-    const token = await this.refreshTokens.findOneBy({ tokenHash });
-    return token?.usedAt ? token.familyId : undefined;
   }
 
   /** Signs the session out: every token of the presented token's family stops working. */
   async revokeSessionOf(refreshToken: string): Promise<void> {
+    await this.revokeFamilyOf(hashToken(refreshToken), false);
+  }
+
+  /** Revokes every token of the family of the token with this hash (only if it was used, when asked). */
+  private async revokeFamilyOf(tokenHash: Buffer, onlyIfUsed: boolean): Promise<void> {
     await this.transactions.manager.query(
       `UPDATE refresh_tokens SET revoked_at = now()
        WHERE revoked_at IS NULL
-         AND family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)`,
-      [hashToken(refreshToken)],
+         AND family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1 ${onlyIfUsed ? 'AND used_at IS NOT NULL' : ''})`,
+      [tokenHash],
     );
-  }
-
-  private async revokeFamily(familyId: string): Promise<void> {
-    await this.refreshTokens.update({ familyId, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
   }
 }

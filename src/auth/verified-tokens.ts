@@ -4,13 +4,17 @@ import type { AuthUser } from './auth-user';
 const MAX_ENTRIES = 10_000;
 
 /**
- * Access tokens this process has already verified, with who they stand for, until they expire.
- * A client sends the same token on every request for its 15 minutes; verifying it again each
- * time (passport + jsonwebtoken) measured at a third of a simple read's CPU. A cached answer is
- * exactly what verifying again would give: tokens are never revoked before they expire.
+ * Access tokens this process has already verified, with who they stand for. A client sends the
+ * same token on every request for its 15 minutes; verifying it again each time (passport +
+ * jsonwebtoken) measured at a third of a simple read's CPU, and a provider's token costs a read
+ * of its user too. Verifying reads that user's status and role from the database, so an entry
+ * lives only `ttlMs` (AUTH_TOKEN_CACHE_MS), and never past the token's exp: a cached answer is
+ * at most that much older than verifying again would give.
  */
 export class VerifiedTokens {
   private readonly entries = new Map<string, { user: AuthUser; expiresAt: number }>();
+
+  constructor(private readonly ttlMs: number) {}
 
   get(token: string): AuthUser | undefined {
     const entry = this.entries.get(token);
@@ -25,12 +29,6 @@ export class VerifiedTokens {
     if (typeof exp !== 'number') return;
     // Oldest first out: Map keeps insertion order.
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(token, { user, expiresAt: exp * 1_000 });
+    this.entries.set(token, { user, expiresAt: Math.min(exp * 1_000, Date.now() + this.ttlMs) });
   }
-}
-
-/** The token of an `Authorization: Bearer <token>` header, if that is what was sent. */
-export function bearerToken(header: string | undefined): string | undefined {
-  if (!header || !/^bearer /i.test(header)) return undefined;
-  return header.slice(7).trim() || undefined;
 }

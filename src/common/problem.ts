@@ -102,6 +102,16 @@ export function conflict(detail: string): ProblemException {
   return new ProblemException(HttpStatus.CONFLICT, detail, { type: problemTypes.conflict });
 }
 
+/** 401: no valid credentials; `headers` such as `WWW-Authenticate` go out with it. */
+export function unauthorized(detail: string, headers?: Record<string, string>): ProblemException {
+  return new ProblemException(HttpStatus.UNAUTHORIZED, detail, { headers });
+}
+
+/** 429: a limit was hit; `Retry-After` says when to try again (with the limit's own headers, if any). */
+export function tooManyRequests(detail: string, headers: { 'Retry-After': string } & Record<string, string>): ProblemException {
+  return new ProblemException(HttpStatus.TOO_MANY_REQUESTS, detail, { type: problemTypes.rateLimited, headers });
+}
+
 export function statusTitle(status: number): string {
   return STATUS_CODES[status] ?? 'Error';
 }

@@ -1,10 +1,11 @@
 import { applyDecorators, Param, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiParam, ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsISO8601, IsString, IsUUID, Matches, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsISO8601, IsString, IsUUID, Matches, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
 import { UUID_LENGTH } from '../docs/schema-bounds';
 import { normalizeSymbol, SYMBOL_MAX_LENGTH, SYMBOL_PATTERN } from './market';
 import { badRequest, FieldError } from './problem';
+import { Trim } from './strings';
 
 /** Flattens class-validator's nested errors into `{field: "items.3.symbol", message}` pairs. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -64,6 +65,34 @@ export function IsPresent() {
  * column that cannot hold it.
  */
 export const IsOptionalNonNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+/** The longest email address that can be delivered (RFC 5321's limit on a forward path). */
+export const EMAIL_MAX_LENGTH = 254;
+
+/** An email address body field: trimmed, then checked; documented as `format: email`. */
+export function IsEmailAddress() {
+  return applyDecorators(
+    Trim(),
+    IsEmail(),
+    MaxLength(EMAIL_MAX_LENGTH),
+    ApiProperty({ type: String, format: 'email', maxLength: EMAIL_MAX_LENGTH }),
+  );
+}
+
+/**
+ * The most a password body field may hold: anything longer is a malformed request (400). The
+ * password policy's own, shorter limit is a rule, checked by the service (422).
+ */
+export const PASSWORD_INPUT_MAX_LENGTH = 1024;
+
+/** A password body field, never trimmed; `description` where it is computed (a doc comment cannot be). */
+export function IsPasswordInput(description?: string) {
+  return applyDecorators(
+    IsString(),
+    MaxLength(PASSWORD_INPUT_MAX_LENGTH),
+    ApiProperty({ type: String, maxLength: PASSWORD_INPUT_MAX_LENGTH, description }),
+  );
+}
 
 /**
  * A market symbol (body field or path parameter): trimmed and upper-cased first, so ` m&m `

@@ -43,6 +43,11 @@ describe('loadAppConfig', () => {
       expect(config.auth.identityProvider).toBeUndefined();
     });
 
+    it.each(['dev', 'test', 'staging', 'prod'])('%s: an account locks after 10 failed sign-ins within 15 minutes', (stage) => {
+      const config = loadAppConfig({ APP_STAGE: stage, ...SECRETS, DATA_DIR: dataDir });
+      expect(config.auth).toMatchObject({ lockoutAttempts: 10, lockoutWindowMs: 15 * 60_000 });
+    });
+
     it('is dev when APP_STAGE is not set', () => {
       expect(local().stage).toBe('dev');
     });

@@ -101,6 +101,8 @@ const envSchema = z
     JWKS_URI: optional(z.string().url()),
     JWT_ISSUER: optional(z.string()),
     JWT_AUDIENCE: optional(z.string()),
+    /** How long a verified access token is remembered (never past its exp): how stale a provider user's status and role may be. */
+    AUTH_TOKEN_CACHE_MS: int(0, 300_000).default(60_000),
 
     METRICS_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
     REDIS_URL: optional(z.string().url()),
@@ -178,6 +180,12 @@ export interface AppConfig {
     identityProvider?: { jwksUri: string; issuer: string; audience: string };
     lockoutAttempts: number;
     lockoutWindowMs: number;
+    /**
+     * How long a verified access token is remembered (never past its exp). An identity provider's
+     * user is read from the database when its token is verified, so a disabled or demoted one
+     * keeps access at most this long.
+     */
+    tokenCacheMs: number;
   };
   metricsToken?: string;
   redisUrl?: string;
@@ -268,6 +276,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.en
           : undefined,
       lockoutAttempts: e.LOGIN_LOCKOUT_ATTEMPTS,
       lockoutWindowMs: e.LOGIN_LOCKOUT_WINDOW_MS,
+      tokenCacheMs: e.AUTH_TOKEN_CACHE_MS,
     },
     metricsToken: e.METRICS_TOKEN,
     redisUrl: e.REDIS_URL,

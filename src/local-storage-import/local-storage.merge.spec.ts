@@ -356,7 +356,7 @@ describe('planImport: preferences over the defaults', () => {
   });
 });
 
-describe('planImport: the watchlist limit and unions', () => {
+describe('planImport: the list limits and unions', () => {
   const symbols = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
   it('appends what fits after the saved items and reports the rest by name', () => {
@@ -388,6 +388,14 @@ describe('planImport: the watchlist limit and unions', () => {
     expect(result.watchlistToAdd).toEqual(nse(...symbols('S', 498)));
     expect(result.watchlistOverflow).toEqual(nse(...symbols('S', 598).slice(498)));
     expect(result.results[0].detail).toMatch(/^498 symbols added; 2 already present; 100 did not fit the 500-item limit: S498, S499, /);
+  });
+
+  it('caps the dismissed insights the same way: what fits is added, the rest named', () => {
+    const server: ServerState = { ...EMPTY_SERVER, dismissedInsightIds: symbols('old-', 4998) };
+    const result = plan({ arise_dismissed_insights_v1: JSON.stringify(['old-1', 'new-1', 'new-2', 'new-3']) }, server);
+    expect(result.insightIdsToAdd).toEqual(['new-1', 'new-2']);
+    expect(result.insightIdsOverflow).toEqual(['new-3']);
+    expect(result.results[0].detail).toBe('2 dismissed insights added; 1 already dismissed; 1 did not fit the 5000-item limit: new-3');
   });
 
   it('keeps the exchange of a symbol already saved, and says so', () => {

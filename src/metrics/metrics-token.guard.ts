@@ -1,6 +1,8 @@
-import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { bearerToken } from '../auth/bearer-token';
+import { unauthorized } from '../common/problem';
 import { type AppConfig, appConfig } from '../config/app-config';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -16,10 +18,9 @@ export class MetricsTokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     if (!this.expected) return true;
-    const header = context.switchToHttp().getRequest<FastifyRequest>().headers.authorization ?? '';
-    const [scheme, token] = header.split(' ');
+    const token = bearerToken(context.switchToHttp().getRequest<FastifyRequest>().headers.authorization);
     // Comparing fixed-length digests keeps the comparison constant-time whatever was sent.
-    if (scheme?.toLowerCase() === 'bearer' && token && timingSafeEqual(digest(token), this.expected)) return true;
-    throw new UnauthorizedException('A valid metrics token is required.');
+    if (token && timingSafeEqual(digest(token), this.expected)) return true;
+    throw unauthorized('A valid metrics token is required.');
   }
 }

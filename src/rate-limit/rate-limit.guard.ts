@@ -1,6 +1,6 @@
-import { ExecutionContext, HttpStatus, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
-import { ProblemException, problemTypes } from '../common/problem';
+import { tooManyRequests } from '../common/problem';
 import type { AuthUser } from '../auth/auth-user';
 
 /**
@@ -26,14 +26,11 @@ export class RateLimitGuard extends ThrottlerGuard {
     // its name is the second part of the key above. Header names follow the throttler's own.
     const name = detail.key.split(':')[1];
     const suffix = name === 'default' ? '' : `-${name}`;
-    throw new ProblemException(HttpStatus.TOO_MANY_REQUESTS, 'Too many requests. Retry after the time given in Retry-After.', {
-      type: problemTypes.rateLimited,
-      headers: {
-        'Retry-After': retryAfter,
-        [`X-RateLimit-Limit${suffix}`]: String(detail.limit),
-        [`X-RateLimit-Remaining${suffix}`]: '0',
-        [`X-RateLimit-Reset${suffix}`]: retryAfter,
-      },
+    throw tooManyRequests('Too many requests. Retry after the time given in Retry-After.', {
+      'Retry-After': retryAfter,
+      [`X-RateLimit-Limit${suffix}`]: String(detail.limit),
+      [`X-RateLimit-Remaining${suffix}`]: '0',
+      [`X-RateLimit-Reset${suffix}`]: retryAfter,
     });
   }
 }

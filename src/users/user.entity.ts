@@ -1,4 +1,5 @@
 import { Check, Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { EMAIL_MAX_LENGTH } from '../common/validation';
 
 export const USER_ROLES = ['user', 'admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -23,7 +24,7 @@ export class User {
   @Column({ name: 'account_id', type: 'varchar', length: 16 })
   accountId: string;
 
-  @Column({ type: 'varchar', length: 254, nullable: true })
+  @Column({ type: 'varchar', length: EMAIL_MAX_LENGTH, nullable: true })
   email: string | null;
 
   @Column({ type: 'varchar', length: 100, default: '' })

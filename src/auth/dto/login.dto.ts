@@ -1,15 +1,11 @@
-import { IsEmail, IsString, MaxLength } from 'class-validator';
-import { Trim } from '../../common/strings';
+import { IsEmailAddress, IsPasswordInput } from '../../common/validation';
 
 export class LoginDto {
   /** @example "priya@example.com" */
-  @Trim()
-  @IsEmail()
-  @MaxLength(254)
+  @IsEmailAddress()
   email: string;
 
   /** @example "correct horse battery staple" */
-  @IsString()
-  @MaxLength(1024)
+  @IsPasswordInput()
   password: string;
 }

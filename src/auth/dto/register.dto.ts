@@ -1,19 +1,15 @@
-import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import { IsString, Length } from 'class-validator';
 import { Trim } from '../../common/strings';
+import { IsEmailAddress, IsPasswordInput } from '../../common/validation';
+import { PASSWORD_POLICY } from '../password-policy';
 
 export class RegisterDto {
   /** Unique, case-insensitively. @example "priya@example.com" */
-  @Trim()
-  @IsEmail()
-  @MaxLength(254)
+  @IsEmailAddress()
   email: string;
 
-  /**
-   * 10 to 128 characters, not the email, not a well-known common password (422 otherwise).
-   * @example "correct horse battery staple"
-   */
-  @IsString()
-  @MaxLength(1024)
+  /** @example "correct horse battery staple" */
+  @IsPasswordInput(`${PASSWORD_POLICY} (422 otherwise).`)
   password: string;
 
   /** Display name, 1 to 100 characters. @example "Priya Raman" */

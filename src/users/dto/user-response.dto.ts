@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { EMAIL_MAX_LENGTH } from '../../common/validation';
 import { ApiText, ApiTimestamp, ApiUuid } from '../../docs/schema-bounds';
 import { USER_ROLES, type User, type UserRole } from '../user.entity';
 
@@ -8,7 +9,7 @@ export class UserResponseDto {
   @ApiUuid()
   id: string;
   /** Null for accounts of an identity provider that shared no email. @example "priya@example.com" */
-  @ApiText(254)
+  @ApiText(EMAIL_MAX_LENGTH)
   email: string | null;
   /** @example "Priya Raman" */
   @ApiText(100)
