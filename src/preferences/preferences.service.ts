@@ -63,11 +63,11 @@ const UPDATE_SQL = preparedSql(
   'preferences.update',
   `WITH written AS (
      UPDATE user_preferences SET (disclosure_accepted, disclosure_accepted_at, universe, market_region, risk_profile,
-       trading_modes, primary_mode, auxiliary_modes) = ($2, $3, $4, $5, $6, $7, $8, $9),
-       version = version + 1, updated_at = now()
-     WHERE user_id = $1 AND version = $10
+       trading_modes, primary_mode, auxiliary_modes, updated_at) = ($2, $3, $4, $5, $6, $7, $8, $9, $10),
+       version = version + 1
+     WHERE user_id = $1 AND version = $11
      RETURNING version, updated_at
-   ), audited AS (${inlineAuditSql('written', 11)})
+   ), audited AS (${inlineAuditSql('written', 12)})
    SELECT version, updated_at FROM written`,
 );
 
@@ -76,11 +76,11 @@ const INSERT_SQL = preparedSql(
   'preferences.insert',
   `WITH written AS (
      INSERT INTO user_preferences (user_id, disclosure_accepted, disclosure_accepted_at, universe, market_region,
-       risk_profile, trading_modes, primary_mode, auxiliary_modes)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       risk_profile, trading_modes, primary_mode, auxiliary_modes, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      ON CONFLICT (user_id) DO NOTHING
      RETURNING version, updated_at
-   ), audited AS (${inlineAuditSql('written', 10)})
+   ), audited AS (${inlineAuditSql('written', 11)})
    SELECT version, updated_at FROM written`,
 );
 
@@ -187,7 +187,9 @@ export class PreferencesService {
       const current = await this.get(userId);
       if (ifMatch && !ifMatch.includes(current.version)) throw stale(current.version);
       const before = current.version > 0 ? current : null;
-      const next = merge(current, changes, new Date());
+      // One instant for the version: a disclosure accepted by this write is stamped with its time.
+      const now = new Date();
+      const next = merge(current, changes, now);
       // Nothing changed: no new version, no audit event.
       if (before && isDeepStrictEqual(writableOf(next), writableOf(before))) return { before, after: before, changed: false };
       const violations = checkPreferenceRules(writableOf(next));
@@ -204,6 +206,7 @@ export class PreferencesService {
         JSON.stringify(next.tradingModes),
         next.primaryMode,
         JSON.stringify(next.auxiliaryModes),
+        now,
       ];
       const [written] = before
         ? await this.transactions.rows<WrittenRow>(UPDATE_SQL, [...values, before.version, ...this.audit.inlineEvent(event)])
