@@ -2,6 +2,8 @@ import type { Response } from 'supertest';
 import { startTestApp, TestApp } from './support/app';
 import { expectProblem } from './support/problem';
 import { DEFAULT_VALUES } from './support/preferences';
+import { withDatabase } from './support/database';
+import { withUserTrigger } from './support/triggers';
 import { registerUser, TestUser } from './support/users';
 
 const API = '/api/v1/preferences';
@@ -189,6 +191,22 @@ describe('preferences under concurrent writes', () => {
       const final = await t.http().get(API).set('authorization', user.auth).expect(200);
       expect(final.body.version).toBe(10);
       expect(canonical(chain.at(-1)!.after)).toBe(canonical(stateOf(final.body)));
+    });
+  });
+
+  describe('a write that keeps losing to concurrent writes', () => {
+    it('gives up with 409 problem+json after its rounds, and nothing of it lands', async () => {
+      const user = await registerUser(t);
+      const saved = await write('patch', user, { universe: 'NIFTY100' }).expect(200);
+      // Every update of this user's row is skipped, as when another write moved the version
+      // between the read and the write: each round finds nothing written and starts over.
+      const res = await withUserTrigger(user.id, { on: 'BEFORE UPDATE ON user_preferences', userColumn: 'OLD.user_id', body: 'RETURN NULL;' }, () =>
+        write('patch', user, { riskProfile: 'Aggressive' }),
+      );
+      expectProblem(res, 409, 'urn:fyntrix:problem:conflict');
+      const row = await withDatabase(async (db) => (await db.query('SELECT version, risk_profile FROM user_preferences WHERE user_id = $1', [user.id])).rows[0]);
+      expect(row).toEqual({ version: saved.body.version, risk_profile: DEFAULT_VALUES.riskProfile });
+      expect(await preferenceEvents(user)).toHaveLength(1);
     });
   });
 });

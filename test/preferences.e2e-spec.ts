@@ -560,3 +560,19 @@ describe('preferences', () => {
     });
   });
 });
+
+describe('preferences without prepared statements (DATABASE_PREPARED_STATEMENTS=false, for poolers that cannot keep them)', () => {
+  let t: TestApp;
+  beforeAll(async () => (t = await startTestApp({ DATABASE_PREPARED_STATEMENTS: 'false' })));
+  afterAll(() => t.close());
+
+  it('reads and writes as with them', async () => {
+    const user = await registerUser(t);
+    await t.http().get(API).set('authorization', user.auth).expect(200, DEFAULTS);
+    const created = await t.http().put(API).set('authorization', user.auth).send(FULL).expect(200);
+    expect(created.body).toMatchObject({ ...FULL, version: 1 });
+    const patched = await t.http().patch(API).set('authorization', user.auth).set('if-match', '"1"').send({ universe: 'NIFTY50' }).expect(200);
+    expect(patched.body).toMatchObject({ ...FULL, universe: 'NIFTY50', version: 2 });
+    await t.http().get(API).set('authorization', user.auth).expect(200, patched.body);
+  });
+});

@@ -3714,6 +3714,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description So many writes of these preferences landed at once that this one could not be applied; retry. */
+            409: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description If-Match names a version that is no longer current; the response ETag is the current one. */
             412: {
                 headers: {
@@ -3813,6 +3828,21 @@ export interface operations {
             };
             /** @description Missing, expired or invalid access token. */
             401: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description So many writes of these preferences landed at once that this one could not be applied; retry. */
+            409: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];

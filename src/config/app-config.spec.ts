@@ -57,6 +57,12 @@ describe('loadAppConfig', () => {
       expect(config.database).toMatchObject({ url: undefined, ssl: 'disable', embeddedPort: 54329, migrateOnStart: false });
     });
 
+    it('prepares the hot statements unless DATABASE_PREPARED_STATEMENTS=false', () => {
+      expect(local().database.preparedStatements).toBe(true);
+      expect(local({ DATABASE_PREPARED_STATEMENTS: 'false' }).database.preparedStatements).toBe(false);
+      expect(refusal({ DATA_DIR: dataDir, DATABASE_PREPARED_STATEMENTS: 'no' })).toMatch(/DATABASE_PREPARED_STATEMENTS/);
+    });
+
     it('EMBEDDED_PG_PORT moves the embedded server', () => {
       expect(local({ APP_STAGE: 'test', EMBEDDED_PG_PORT: '54405' }).database.embeddedPort).toBe(54405);
     });

@@ -100,6 +100,7 @@ const envSchema = z
     DATABASE_POOL_SIZE: int(1, 200).default(20),
     DATABASE_CONNECT_TIMEOUT_MS: int(100, 120_000).default(3_000),
     DATABASE_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(5_000),
+    DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
     EMBEDDED_PG_PORT: int(1024, 65535).optional(),
 
     JWT_SIGNING_KEY: optional(z.string().min(32, 'must be at least 32 characters')),
@@ -173,6 +174,8 @@ export interface AppConfig {
     poolSize: number;
     connectTimeoutMs: number;
     statementTimeoutMs: number;
+    /** The hot statements are prepared once per connection; off behind a pooler that cannot keep them. */
+    preparedStatements: boolean;
     embeddedPort: number;
     /** dev applies pending migrations at start; every other stage leaves that to CI. */
     migrateOnStart: boolean;
@@ -267,6 +270,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.en
       poolSize: e.DATABASE_POOL_SIZE,
       connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      preparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'true',
       embeddedPort: e.EMBEDDED_PG_PORT ?? (e.APP_STAGE === 'test' ? 54329 : 54320),
       migrateOnStart: e.APP_STAGE === 'dev',
     },

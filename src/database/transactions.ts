@@ -1,6 +1,25 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { type AppConfig, appConfig } from '../config/app-config';
+
+/**
+ * A hot statement, prepared once per connection and then only bound and run: PostgreSQL plans
+ * it once instead of on every call (for the preferences write, most of its cost). Names are
+ * unique per process, as they must be per connection.
+ */
+export interface PreparedSql {
+  readonly name: string;
+  readonly text: string;
+}
+
+const preparedNames = new Set<string>();
+
+export function preparedSql(name: string, text: string): PreparedSql {
+  if (preparedNames.has(name)) throw new Error(`prepared statement ${name} is defined twice`);
+  preparedNames.add(name);
+  return Object.freeze({ name, text });
+}
 
 /**
  * Where services reach the database: `manager` is the transaction `run()` opened further up
@@ -14,7 +33,10 @@ import { DataSource, EntityManager } from 'typeorm';
 export class Transactions {
   private readonly current = new AsyncLocalStorage<{ manager: EntityManager; afterCommit: (() => void)[] }>();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(appConfig.KEY) private readonly config: AppConfig,
+  ) {}
 
   get manager(): EntityManager {
     return this.current.getStore()?.manager ?? this.dataSource.manager;
@@ -40,9 +62,19 @@ export class Transactions {
    * Runs SQL that returns rows. TypeORM's `query()` answers `[rows, count]` for
    * UPDATE/DELETE … RETURNING; this always gives the rows.
    */
-  async rows<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
-    const result = await this.manager.query(sql, parameters);
+  async rows<T>(sql: string | PreparedSql, parameters: unknown[] = []): Promise<T[]> {
+    const result = await this.manager.query(this.queryOf(sql), parameters);
     const updateResult = Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number';
     return (updateResult ? result[0] : result) as T[];
+  }
+
+  /**
+   * TypeORM hands its query to pg's `client.query()` as it is, and pg takes a `{name, text}`
+   * config for a prepared statement; `toString` keeps TypeORM's messages readable.
+   */
+  private queryOf(sql: string | PreparedSql): string {
+    if (typeof sql === 'string') return sql;
+    if (!this.config.database.preparedStatements) return sql.text;
+    return { name: sql.name, text: sql.text, toString: () => sql.text } as unknown as string;
   }
 }

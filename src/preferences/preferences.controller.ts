@@ -21,13 +21,14 @@ const IF_MATCH = {
 
 const ETAG_HEADER = { ETag: { description: 'The version, quoted: `"3"`.', schema: { type: 'string', maxLength: ETAG_MAX_LENGTH } } };
 
-/** What PUT and PATCH share: the audit transaction, If-Match, and their documented answers. */
+/** What PUT and PATCH share: the audited write, If-Match, and their documented answers. */
 const PreferencesWrite = () =>
   applyDecorators(
-    Audited('preferences'),
+    Audited('preferences', { oneStatement: true }),
     ApiHeader(IF_MATCH),
     ApiOkResponse({ type: PreferencesResponseDto, headers: ETAG_HEADER }),
     ApiInvalidRequest(),
+    ApiProblem(409, 'So many writes of these preferences landed at once that this one could not be applied; retry.'),
     ApiProblem(412, 'If-Match names a version that is no longer current; the response ETag is the current one.', ETAG_HEADER),
     ApiProblem(422, 'A rule is broken: the primary mode must be enabled; auxiliary modes must be enabled and not the primary.'),
   );

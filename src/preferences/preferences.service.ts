@@ -1,9 +1,10 @@
+import { isDeepStrictEqual } from 'node:util';
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service';
+import { AuditService, inlineAuditSql } from '../audit/audit.service';
 import { etagOf } from '../common/etag';
 import type { TradingMode } from '../common/market';
-import { ProblemException, problemTypes, ruleViolation } from '../common/problem';
-import { Transactions } from '../database/transactions';
+import { conflict, ProblemException, problemTypes, ruleViolation } from '../common/problem';
+import { preparedSql, Transactions } from '../database/transactions';
 import type { PreferencesResponseDto } from './dto/preferences-response.dto';
 import type { TradingModes } from './preferences.enums';
 import { checkPreferenceRules, DEFAULT_PREFERENCES, type PreferenceValues } from './preferences.rules';
@@ -24,10 +25,10 @@ function changesOf(body: PreferencesChanges & Record<string, unknown>): Preferen
   return { disclosureAccepted, universe, marketRegion, riskProfile, tradingModes, primaryMode, auxiliaryModes };
 }
 
-/** A row in snake_case: from a SELECT (timestamps as Dates) or `to_jsonb()` (as strings). */
+/** A row in snake_case, as the read answers it. */
 interface PreferencesRow {
   disclosure_accepted: boolean;
-  disclosure_accepted_at: string | Date | null;
+  disclosure_accepted_at: Date | null;
   universe: PreferenceValues['universe'];
   market_region: PreferenceValues['marketRegion'];
   risk_profile: PreferenceValues['riskProfile'];
@@ -35,57 +36,59 @@ interface PreferencesRow {
   primary_mode: TradingMode | null;
   auxiliary_modes: TradingMode[];
   version: number;
-  updated_at: string | Date;
+  updated_at: Date;
 }
 
-const COLUMNS = `disclosure_accepted, disclosure_accepted_at, universe, market_region, risk_profile,
-  trading_modes, primary_mode, auxiliary_modes, version, updated_at`;
+/** What a write answers of the version it made. */
+interface WrittenRow {
+  version: number;
+  updated_at: Date;
+}
+
+/** The one read: `GET` answers it, and every write merges into it. */
+const READ_SQL = preparedSql(
+  'preferences.read',
+  `SELECT disclosure_accepted, disclosure_accepted_at, universe, market_region, risk_profile,
+     trading_modes, primary_mode, auxiliary_modes, version, updated_at
+   FROM user_preferences WHERE user_id = $1`,
+);
 
 /**
- * Applies a write as ONE conditional statement: lock the row, merge the sent fields into it
- * (modes merge key by key, in SQL, so concurrent writers of different fields never undo each
- * other), check the version, and update only if something actually changes. It answers the
- * row before and after: `before` null = no row yet; `after` null = stale version or no change.
+ * A write is ONE statement: the row, only if it is still the version that was read (else
+ * nothing, and the write is planned again from a fresh read), and the audit event with it.
+ * No transaction and no lock is held between the read and this statement; the version check
+ * is what keeps a concurrent write from being lost.
  */
-const UPDATE_SQL = `
-WITH old AS (
-  SELECT * FROM user_preferences WHERE user_id = $1 FOR UPDATE
-), next AS (
-  SELECT old.id,
-    COALESCE($2::boolean, old.disclosure_accepted) AS disclosure_accepted,
-    CASE WHEN $2::boolean IS NULL THEN old.disclosure_accepted_at
-         WHEN $2::boolean THEN COALESCE(old.disclosure_accepted_at, now())
-         ELSE NULL END AS disclosure_accepted_at,
-    COALESCE($3::varchar, old.universe) AS universe,
-    COALESCE($4::varchar, old.market_region) AS market_region,
-    COALESCE($5::varchar, old.risk_profile) AS risk_profile,
-    old.trading_modes || COALESCE($6::jsonb, '{}'::jsonb) AS trading_modes,
-    CASE WHEN $7::boolean THEN $8::varchar ELSE old.primary_mode END AS primary_mode,
-    COALESCE($9::jsonb, old.auxiliary_modes) AS auxiliary_modes
-  FROM old
-  WHERE $10::integer[] IS NULL OR old.version = ANY($10::integer[])
-), changed AS (
-  UPDATE user_preferences p SET
-    disclosure_accepted = n.disclosure_accepted, disclosure_accepted_at = n.disclosure_accepted_at,
-    universe = n.universe, market_region = n.market_region, risk_profile = n.risk_profile,
-    trading_modes = n.trading_modes, primary_mode = n.primary_mode, auxiliary_modes = n.auxiliary_modes,
-    version = p.version + 1, updated_at = now()
-  FROM next n, old o
-  WHERE p.id = n.id
-    AND (n.disclosure_accepted, n.universe, n.market_region, n.risk_profile, n.trading_modes, n.primary_mode, n.auxiliary_modes)
-        IS DISTINCT FROM
-        (o.disclosure_accepted, o.universe, o.market_region, o.risk_profile, o.trading_modes, o.primary_mode, o.auxiliary_modes)
-  RETURNING p.*
-)
-SELECT (SELECT to_jsonb(old) FROM old) AS before, (SELECT to_jsonb(changed) FROM changed) AS after`;
+const UPDATE_SQL = preparedSql(
+  'preferences.update',
+  `WITH written AS (
+     UPDATE user_preferences SET (disclosure_accepted, disclosure_accepted_at, universe, market_region, risk_profile,
+       trading_modes, primary_mode, auxiliary_modes, updated_at) = ($2, $3, $4, $5, $6, $7, $8, $9, $10),
+       version = version + 1
+     WHERE user_id = $1 AND version = $11
+     RETURNING version, updated_at
+   ), audited AS (${inlineAuditSql('written', 12)})
+   SELECT version, updated_at FROM written`,
+);
 
-/** The first save: defaults merged with the write, unless a concurrent first save won. */
-const INSERT_SQL = `
-INSERT INTO user_preferences (user_id, disclosure_accepted, disclosure_accepted_at, universe, market_region,
-  risk_profile, trading_modes, primary_mode, auxiliary_modes)
-VALUES ($1, $2, CASE WHEN $2 THEN now() END, $3, $4, $5, $6, $7, $8)
-ON CONFLICT (user_id) DO NOTHING
-RETURNING to_jsonb(user_preferences.*) AS after`;
+/** The first save; nothing if a concurrent first save won (the write then runs as an update). */
+const INSERT_SQL = preparedSql(
+  'preferences.insert',
+  `WITH written AS (
+     INSERT INTO user_preferences (user_id, disclosure_accepted, disclosure_accepted_at, universe, market_region,
+       risk_profile, trading_modes, primary_mode, auxiliary_modes, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (user_id) DO NOTHING
+     RETURNING version, updated_at
+   ), audited AS (${inlineAuditSql('written', 11)})
+   SELECT version, updated_at FROM written`,
+);
+
+/**
+ * How often a write is planned again after concurrent writes moved the version under it. Each
+ * retry means another write landed, so this only runs out when that many land meanwhile.
+ */
+const MAX_WRITE_ROUNDS = 50;
 
 function toResponse(row: PreferencesRow | undefined): PreferencesResponseDto {
   if (!row) {
@@ -100,7 +103,7 @@ function toResponse(row: PreferencesRow | undefined): PreferencesResponseDto {
   }
   return {
     disclosureAccepted: row.disclosure_accepted,
-    disclosureAcceptedAt: row.disclosure_accepted_at ? new Date(row.disclosure_accepted_at) : null,
+    disclosureAcceptedAt: row.disclosure_accepted_at,
     universe: row.universe,
     marketRegion: row.market_region,
     riskProfile: row.risk_profile,
@@ -108,7 +111,7 @@ function toResponse(row: PreferencesRow | undefined): PreferencesResponseDto {
     primaryMode: row.primary_mode,
     auxiliaryModes: row.auxiliary_modes,
     version: row.version,
-    updatedAt: new Date(row.updated_at),
+    updatedAt: row.updated_at,
   };
 }
 
@@ -119,6 +122,23 @@ const definedOnly = <T extends object>(value: T): Partial<T> =>
 
 /** What the audit trail keeps of a version: the user's fields, not the bookkeeping. */
 const auditedOf = ({ version: _v, updatedAt: _u, ...values }: PreferencesResponseDto) => values;
+
+/**
+ * The sent fields merged into the current version (modes key by key); accepting the disclosure
+ * stamps it once, withdrawing it clears the stamp.
+ */
+function merge(current: PreferencesResponseDto, changes: PreferencesChanges, now: Date): PreferencesResponseDto {
+  const { tradingModes, disclosureAccepted, primaryMode, ...fields } = changes;
+  const accepted = disclosureAccepted ?? current.disclosureAccepted;
+  return {
+    ...current,
+    ...definedOnly(fields),
+    disclosureAccepted: accepted,
+    disclosureAcceptedAt: accepted ? (current.disclosureAcceptedAt ?? now) : null,
+    tradingModes: { ...current.tradingModes, ...definedOnly(tradingModes ?? {}) },
+    primaryMode: primaryMode === undefined ? current.primaryMode : primaryMode,
+  };
+}
 
 function stale(current: number): ProblemException {
   return new ProblemException(HttpStatus.PRECONDITION_FAILED, 'The preferences changed since you read them; reload and retry.', {
@@ -136,86 +156,63 @@ export class PreferencesService {
 
   /** One indexed point query; the defaults when nothing was saved yet. */
   async get(userId: string): Promise<PreferencesResponseDto> {
-    const [row] = await this.transactions.rows<PreferencesRow>(`SELECT ${COLUMNS} FROM user_preferences WHERE user_id = $1`, [userId]);
+    const [row] = await this.transactions.rows<PreferencesRow>(READ_SQL, [userId]);
     return toResponse(row);
   }
 
   /**
    * PUT and PATCH (a PUT simply sends every field). `ifMatch`: the versions the client allows,
-   * undefined for any. Runs inside the audit interceptor's transaction: a rule violation found
-   * after the update throws, and the update is rolled back with it.
+   * undefined for any. The change and its audit event are one statement (`@Audited` with
+   * `oneStatement`).
    */
   async write(userId: string, body: PreferencesChanges, ifMatch?: number[]): Promise<PreferencesResponseDto> {
-    const { before, after, changed } = await this.save(userId, changesOf(body), ifMatch);
-    if (changed) {
-      this.audit.record({ action: before ? 'update' : 'create', before: before && auditedOf(before), after: auditedOf(after) });
-    }
+    const { after } = await this.save(userId, changesOf(body), ifMatch, { audited: true });
     return after;
   }
 
   /**
-   * The data work of a write, without the audit record: the caller reports the change (the
-   * routes above, or the localStorage import as part of its own single event).
+   * Reads the current version, merges the change into it, checks the rules, and writes it if
+   * it is still current; if a concurrent write got there first, it starts over from a fresh
+   * read, so every write lands on the state it was checked against. `audited`: the statement
+   * also writes the audit event (the routes); without it the caller reports the change (the
+   * localStorage import, as part of its own single event).
    */
-  async save(userId: string, values: PreferencesChanges, ifMatch?: number[]): Promise<PreferencesChange> {
-    // Two rounds at most: the second only when a concurrent first save created the row.
-    for (let round = 0; round < 2; round++) {
-      const result = (await this.update(userId, values, ifMatch)) ?? (await this.insert(userId, values, ifMatch));
-      if (result) return result;
-    }
-    throw new Error('preferences row neither updatable nor insertable');
-  }
+  async save(
+    userId: string,
+    changes: PreferencesChanges,
+    ifMatch?: number[],
+    { audited = false } = {},
+  ): Promise<PreferencesChange> {
+    for (let round = 1; round <= MAX_WRITE_ROUNDS; round++) {
+      const current = await this.get(userId);
+      if (ifMatch && !ifMatch.includes(current.version)) throw stale(current.version);
+      const before = current.version > 0 ? current : null;
+      // One instant for the version: a disclosure accepted by this write is stamped with its time.
+      const now = new Date();
+      const next = merge(current, changes, now);
+      // Nothing changed: no new version, no audit event.
+      if (before && isDeepStrictEqual(writableOf(next), writableOf(before))) return { before, after: before, changed: false };
+      const violations = checkPreferenceRules(writableOf(next));
+      if (violations.length > 0) throw ruleViolation('The preferences break a rule.', violations);
 
-  private async update(userId: string, values: PreferencesChanges, ifMatch?: number[]): Promise<PreferencesChange | undefined> {
-    const [{ before, after }] = await this.transactions.rows<{ before: PreferencesRow | null; after: PreferencesRow | null }>(
-      UPDATE_SQL,
-      [
+      const event = audited ? { action: before ? 'update' : 'create', before: before && auditedOf(before), after: auditedOf(next) } : null;
+      const values = [
         userId,
-        values.disclosureAccepted ?? null,
-        values.universe ?? null,
-        values.marketRegion ?? null,
-        values.riskProfile ?? null,
-        values.tradingModes ? JSON.stringify(values.tradingModes) : null,
-        values.primaryMode !== undefined,
-        values.primaryMode ?? null,
-        values.auxiliaryModes ? JSON.stringify(values.auxiliaryModes) : null,
-        ifMatch ?? null,
-      ],
-    );
-    if (!before) return undefined;
-    if (ifMatch && !ifMatch.includes(before.version)) throw stale(before.version);
-    // Nothing changed: no new version, no audit event.
-    if (!after) return { before: toResponse(before), after: toResponse(before), changed: false };
-    return this.accept(toResponse(before), toResponse(after));
-  }
-
-  private async insert(userId: string, values: PreferencesChanges, ifMatch?: number[]): Promise<PreferencesChange | undefined> {
-    if (ifMatch && !ifMatch.includes(0)) throw stale(0);
-    const { tradingModes, ...fields } = values;
-    const merged: PreferenceValues = {
-      ...DEFAULT_PREFERENCES,
-      ...definedOnly(fields),
-      tradingModes: { ...DEFAULT_PREFERENCES.tradingModes, ...definedOnly(tradingModes ?? {}) },
-    };
-    // The rules are checked once, in accept(): a violation rolls this insert back with the transaction.
-    const [row] = await this.transactions.rows<{ after: PreferencesRow }>(INSERT_SQL, [
-      userId,
-      merged.disclosureAccepted,
-      merged.universe,
-      merged.marketRegion,
-      merged.riskProfile,
-      JSON.stringify(merged.tradingModes),
-      merged.primaryMode,
-      JSON.stringify(merged.auxiliaryModes),
-    ]);
-    if (!row) return undefined;
-    return this.accept(null, toResponse(row.after));
-  }
-
-  /** Checks the rules on the state actually written (a violation rolls the write back). */
-  private accept(before: PreferencesResponseDto | null, after: PreferencesResponseDto): PreferencesChange {
-    const violations = checkPreferenceRules(writableOf(after));
-    if (violations.length > 0) throw ruleViolation('The preferences break a rule.', violations);
-    return { before, after, changed: true };
+        next.disclosureAccepted,
+        next.disclosureAcceptedAt,
+        next.universe,
+        next.marketRegion,
+        next.riskProfile,
+        JSON.stringify(next.tradingModes),
+        next.primaryMode,
+        JSON.stringify(next.auxiliaryModes),
+        now,
+      ];
+      const [written] = before
+        ? await this.transactions.rows<WrittenRow>(UPDATE_SQL, [...values, before.version, ...this.audit.inlineEvent(event)])
+        : await this.transactions.rows<WrittenRow>(INSERT_SQL, [...values, ...this.audit.inlineEvent(event)]);
+      if (written) return { before, after: { ...next, version: written.version, updatedAt: written.updated_at }, changed: true };
+    }
+    throw conflict('The preferences are being changed by many requests at once; retry.');
   }
 }
