@@ -1,11 +1,12 @@
-import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import { IsEmail, IsString, MaxLength } from 'class-validator';
 import { Trim } from '../../common/strings';
+import { LengthInChars, MaxChars } from '../../common/validation';
 
 export class RegisterDto {
   /** Unique, case-insensitively. @example "priya@example.com" */
   @Trim()
   @IsEmail()
-  @MaxLength(254)
+  @MaxChars(254)
   email: string;
 
   /**
@@ -19,6 +20,6 @@ export class RegisterDto {
   /** Display name, 1 to 100 characters. @example "Priya Raman" */
   @Trim()
   @IsString()
-  @Length(1, 100)
+  @LengthInChars(1, 100)
   name: string;
 }
