@@ -8,7 +8,8 @@ import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { exceedsJsonDepth, JSON_TOO_DEEP } from './common/json-depth';
 import { AccessLogController, nestLogger, rootLogger } from './common/logger';
-import { boundedProblem, PROBLEM_CONTENT_TYPE, problemTypes, statusTitle } from './common/problem';
+import { PROBLEM_CONTENT_TYPE, problemTypes, statusTitle } from './common/problem';
+import { sendProblem } from './common/problem-details.filter';
 import { requestIdFor } from './common/request-id';
 import { type AppConfig, loadAppConfig } from './config/app-config';
 import { createOpenApiDocument, ROOT_ROUTES, setupSwaggerUi } from './docs/openapi';
@@ -49,20 +50,7 @@ function securityHeaders() {
 function frameworkError(error: { statusCode?: number }, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode === 414 ? 414 : 400;
   const detail = status === 414 ? 'A path parameter is longer than this API accepts.' : 'The URL is not valid: it has a malformed percent-encoding.';
-  void reply
-    .status(status)
-    .header('x-request-id', request.id)
-    .header('content-type', PROBLEM_CONTENT_TYPE)
-    .send(
-      boundedProblem({
-        type: problemTypes.validation,
-        title: statusTitle(status),
-        status,
-        detail,
-        instance: request.url.split('?')[0],
-        requestId: String(request.id),
-      }),
-    );
+  sendProblem(reply, request, { type: problemTypes.validation, title: statusTitle(status), status, detail });
 }
 
 /**

@@ -4,6 +4,7 @@ import { LogController } from 'fastify';
 import { Logger as NestPinoLogger, PinoLogger } from 'nestjs-pino';
 import pino, { type Logger } from 'pino';
 import type { AppConfig } from '../config/app-config';
+import { urlPath } from './url-path';
 
 let root: Logger | undefined;
 
@@ -60,7 +61,7 @@ export class AccessLogController extends LogController {
     if (this.isLogDisabled(request)) return;
     const line = {
       method: request.method,
-      url: request.url.split('?')[0],
+      url: urlPath(request.url),
       statusCode: reply.statusCode,
       responseTime: Math.round(reply.elapsedTime * 100) / 100,
     };
