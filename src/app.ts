@@ -11,6 +11,7 @@ import { AccessLogController, nestLogger, rootLogger } from './common/logger';
 import { PROBLEM_CONTENT_TYPE, problemTypes, statusTitle } from './common/problem';
 import { sendProblem } from './common/problem-details.filter';
 import { requestIdFor } from './common/request-id';
+import { PATH_PARAM_MAX_LENGTH } from './common/url-path';
 import { type AppConfig, loadAppConfig } from './config/app-config';
 import { createOpenApiDocument, ROOT_ROUTES, setupSwaggerUi } from './docs/openapi';
 import metadata from './metadata';
@@ -86,9 +87,7 @@ function createAdapter(config: AppConfig): FastifyAdapter {
     bodyLimit: config.bodyLimitBytes,
     // A request still unanswered after this gets a 503 instead of hanging (e.g. database down).
     handlerTimeout: config.requestTimeoutMs,
-    // Path parameters this long reach validation (a 400 naming the field), longer ones are 414.
-    // Fastify's default, 100, would answer 414 for valid insight ids (up to 128 characters).
-    routerOptions: { maxParamLength: 256 },
+    routerOptions: { maxParamLength: PATH_PARAM_MAX_LENGTH },
     frameworkErrors: frameworkError,
     clientErrorHandler: clientError,
     trustProxy: config.trustProxy,

@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ModulesContainer } from '@nestjs/core';
 import { generatePluginMetadata, METADATA_FILE, OPENAPI_FILE, renderOpenApi } from '../scripts/openapi';
-import { SECURITY_SCHEMES } from '../src/docs/openapi';
+import { FRAMEWORK_ERROR_STATUSES, SECURITY_SCHEMES } from '../src/docs/openapi';
 import { startTestApp, TestApp } from './support/app';
 import { registerUser } from './support/users';
 
@@ -11,6 +11,8 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 
 interface Operation {
   operationId?: string;
+  parameters?: { in: string }[];
+  requestBody?: unknown;
   security?: Record<string, string[]>[];
   responses: Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }>;
 }
@@ -93,6 +95,20 @@ describe('OpenAPI document', () => {
     expect(without).toEqual([]);
   });
 
+  it('documents 413 and 415 on every operation with a body, 414 on every operation with a path parameter, and only there', () => {
+    const framework = (o: (typeof operations)[number]) => Object.keys(o.operation.responses).filter((s) => FRAMEWORK_ERROR_STATUSES.includes(s));
+    const withBody = operations.filter((o) => o.operation.requestBody);
+    const withPathParameter = operations.filter((o) => o.operation.parameters?.some((p) => p.in === 'path'));
+    expect(withBody.length).toBeGreaterThan(5);
+    expect(withPathParameter.length).toBeGreaterThan(5);
+    expect(operations.map((o) => ({ name: o.name, statuses: framework(o) }))).toEqual(
+      operations.map((o) => ({
+        name: o.name,
+        statuses: [...(withBody.includes(o) ? ['413'] : []), ...(withPathParameter.includes(o) ? ['414'] : []), ...(withBody.includes(o) ? ['415'] : [])],
+      })),
+    );
+  });
+
   it('documents the rate-limit headers on every 2xx and 4xx of rate-limited operations, Retry-After on 429', () => {
     const names = (o: (typeof operations)[number], status: string) => Object.keys(o.operation.responses[status].headers ?? {}).sort();
     const limits = (suffix: string) => ['Limit', 'Remaining', 'Reset'].map((part) => `X-RateLimit-${part}${suffix}`);
@@ -100,10 +116,12 @@ describe('OpenAPI document', () => {
       const exempt = o.path.startsWith('/health/') || o.path === '/metrics';
       const expected = exempt ? [] : [...limits(''), ...limits('-burst'), ...(o.path.startsWith('/api/v1/auth/') ? limits('-auth') : [])];
       for (const status of Object.keys(o.operation.responses).filter((s) => /^[24]/.test(s))) {
+        // Fastify answers 413, 414 and 415 before the rate limiter runs.
+        const expectedHere = FRAMEWORK_ERROR_STATUSES.includes(status) ? [] : expected;
         const retry = status === '429' ? ['Retry-After'] : [];
         // A route's own headers (the preferences' ETag) come on top.
         const rateLimitHeaders = names(o, status).filter((name) => name !== 'ETag');
-        expect({ route: `${o.name} ${status}`, headers: rateLimitHeaders }).toEqual({ route: `${o.name} ${status}`, headers: [...retry, ...expected].sort() });
+        expect({ route: `${o.name} ${status}`, headers: rateLimitHeaders }).toEqual({ route: `${o.name} ${status}`, headers: [...retry, ...expectedHere].sort() });
       }
     }
   });
@@ -151,6 +169,24 @@ describe('Swagger UI and /docs-json', () => {
       for (const name of names) expect({ name, value: res.headers[name.toLowerCase()] }).toEqual({ name, value: expect.stringMatching(/^\d+$/) });
     }
     expect(documented('/api/v1/auth/login', 'post', 401)).toContain('X-RateLimit-Limit-auth');
+  });
+
+  it('sends no rate-limit headers on a 413, 414 or 415, as documented', async () => {
+    const user = await registerUser(t);
+    const tooLarge = await t.http().patch('/api/v1/users/me').set('authorization', user.auth).send({ name: 'x'.repeat(300 * 1024) }).expect(413);
+    const tooLong = await t.http().get(`/api/v1/trade-intents/${'x'.repeat(300)}`).set('authorization', user.auth).expect(414);
+    const notJson = await t.http().patch('/api/v1/users/me').set('authorization', user.auth).set('content-type', 'text/plain').send('x').expect(415);
+    for (const res of [tooLarge, tooLong, notJson]) {
+      expect(Object.keys(res.headers).filter((name) => name.startsWith('x-ratelimit-'))).toEqual([]);
+    }
+    for (const [path, method, status] of [
+      ['/api/v1/users/me', 'patch', '413'],
+      ['/api/v1/trade-intents/{id}', 'get', '414'],
+      ['/api/v1/users/me', 'patch', '415'],
+    ]) {
+      expect(document.paths[path][method].responses[status]).toMatchObject({ content: { [PROBLEM]: expect.anything() } });
+      expect(document.paths[path][method].responses[status].headers).toBeUndefined();
+    }
   });
 
   it('/docs-json serves the committed document', async () => {

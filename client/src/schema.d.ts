@@ -1301,11 +1301,11 @@ export interface components {
     headers: {
         /** @description Seconds until the request may be retried: the limit that was hit resets, or a locked sign-in unlocks. */
         "Retry-After": number;
-        /** @description Requests allowed per window by the `default` limit (RATE_LIMIT_MAX requests per RATE_LIMIT_TTL_MS). Sent when the rate limiter ran: not on a 401 of the access-token check (it runs before the limiter), nor on a 400, 413 or 415 for a body that could not be read as JSON. */
+        /** @description Requests allowed per window by the `default` limit (RATE_LIMIT_MAX requests per RATE_LIMIT_TTL_MS). Sent when the rate limiter ran: not on a 401 of the access-token check (it runs before the limiter), nor on a 400, 413 or 415 for a body that could not be read as JSON, nor on a 414 for a path parameter too long to route. */
         "X-RateLimit-Limit": number;
-        /** @description Requests allowed per window by the per-IP `auth` limit of the auth routes (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_TTL_MS). Sent when the rate limiter ran: not on a 401 of the access-token check (it runs before the limiter), nor on a 400, 413 or 415 for a body that could not be read as JSON. */
+        /** @description Requests allowed per window by the per-IP `auth` limit of the auth routes (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_TTL_MS). Sent when the rate limiter ran: not on a 401 of the access-token check (it runs before the limiter), nor on a 400, 413 or 415 for a body that could not be read as JSON, nor on a 414 for a path parameter too long to route. */
         "X-RateLimit-Limit-auth": number;
-        /** @description Requests allowed per window by the `burst` limit (RATE_LIMIT_BURST_MAX requests per RATE_LIMIT_BURST_TTL_MS). Sent when the rate limiter ran: not on a 401 of the access-token check (it runs before the limiter), nor on a 400, 413 or 415 for a body that could not be read as JSON. */
+        /** @description Requests allowed per window by the `burst` limit (RATE_LIMIT_BURST_MAX requests per RATE_LIMIT_BURST_TTL_MS). Sent when the rate limiter ran: not on a 401 of the access-token check (it runs before the limiter), nor on a 400, 413 or 415 for a body that could not be read as JSON, nor on a 414 for a path parameter too long to route. */
         "X-RateLimit-Limit-burst": number;
         /** @description Requests left in the current window of the `default` limit (RATE_LIMIT_MAX requests per RATE_LIMIT_TTL_MS). */
         "X-RateLimit-Remaining": number;
@@ -1632,6 +1632,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
@@ -1694,6 +1712,24 @@ export interface operations {
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
                     "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -1787,6 +1823,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
@@ -1868,6 +1922,24 @@ export interface operations {
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
                     "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2061,6 +2133,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
@@ -2143,6 +2233,15 @@ export interface operations {
                     "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2251,6 +2350,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
@@ -2337,6 +2445,33 @@ export interface operations {
                     "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2545,6 +2680,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The caller already has 5,000 dismissed insights. */
             422: {
                 headers: {
@@ -2642,6 +2786,15 @@ export interface operations {
                     "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2812,12 +2965,15 @@ export interface operations {
             /** @description The payload is larger than the body limit (256 KB by default). */
             413: {
                 headers: {
-                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
-                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
-                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
-                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -2991,6 +3147,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
@@ -3088,6 +3253,15 @@ export interface operations {
                     "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3195,6 +3369,33 @@ export interface operations {
                     "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3401,6 +3602,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description A symbol listed twice for one exchange, `takenAt` in the future, or totals of 10^24 or more. */
             422: {
                 headers: {
@@ -3575,6 +3794,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
@@ -3730,6 +3958,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description A rule is broken: the primary mode must be enabled; auxiliary modes must be enabled and not the primary. */
             422: {
                 headers: {
@@ -3836,6 +4082,24 @@ export interface operations {
                     "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4009,6 +4273,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The prices do not fit the order type (a price missing or not taken), or an SL trigger is on the wrong side of its limit. */
             422: {
                 headers: {
@@ -4106,6 +4388,15 @@ export interface operations {
                     "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4215,6 +4506,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
@@ -4316,6 +4616,33 @@ export interface operations {
                     "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4498,6 +4825,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
@@ -4629,6 +4974,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description More than 500 items, or a symbol listed twice (after normalisation); nothing was changed. */
             422: {
                 headers: {
@@ -4735,6 +5098,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The watchlist already holds 500 symbols. */
             422: {
                 headers: {
@@ -4832,6 +5213,15 @@ export interface operations {
                     "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

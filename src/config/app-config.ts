@@ -70,6 +70,9 @@ export const CONFIG_BOUNDS = {
   jwtClaimLength: 255,
 } as const;
 
+/** BODY_LIMIT_BYTES when not set: 256 KiB. */
+export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
+
 const envSchema = z
   .object({
     APP_STAGE: z.enum(STAGES).default('dev'),
@@ -79,7 +82,7 @@ const envSchema = z
     CORS_ORIGINS: list.default([]),
     /** false, true (trust every hop), or a comma-separated list of proxy addresses/CIDRs */
     TRUST_PROXY: trustProxy.default(false),
-    BODY_LIMIT_BYTES: int(1024, CONFIG_BOUNDS.bodyLimitBytes).default(256 * 1024),
+    BODY_LIMIT_BYTES: int(1024, CONFIG_BOUNDS.bodyLimitBytes).default(DEFAULT_BODY_LIMIT_BYTES),
     REQUEST_TIMEOUT_MS: int(100, 600_000).default(10_000),
     SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
     DATA_DIR: z.string().default('.data'),
