@@ -1635,6 +1635,15 @@ export interface operations {
             /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
             413: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1644,6 +1653,15 @@ export interface operations {
             /** @description The request body is not sent as `application/json`. */
             415: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1721,6 +1739,15 @@ export interface operations {
             /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
             413: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1730,6 +1757,15 @@ export interface operations {
             /** @description The request body is not sent as `application/json`. */
             415: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1826,6 +1862,15 @@ export interface operations {
             /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
             413: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1835,6 +1880,15 @@ export interface operations {
             /** @description The request body is not sent as `application/json`. */
             415: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1931,6 +1985,15 @@ export interface operations {
             /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
             413: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1940,6 +2003,15 @@ export interface operations {
             /** @description The request body is not sent as `application/json`. */
             415: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2136,6 +2208,12 @@ export interface operations {
             /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
             413: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2145,6 +2223,12 @@ export interface operations {
             /** @description The request body is not sent as `application/json`. */
             415: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2242,6 +2326,12 @@ export interface operations {
             /** @description A path parameter is longer than 256 characters. */
             414: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2353,6 +2443,12 @@ export interface operations {
             /** @description A path parameter is longer than 256 characters. */
             414: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2454,6 +2550,12 @@ export interface operations {
             /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
             413: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2463,6 +2565,12 @@ export interface operations {
             /** @description A path parameter is longer than 256 characters. */
             414: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2472,6 +2580,12 @@ export interface operations {
             /** @description The request body is not sent as `application/json`. */
             415: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2683,6 +2797,12 @@ export interface operations {
             /** @description A path parameter is longer than 256 characters. */
             414: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2795,6 +2915,12 @@ export interface operations {
             /** @description A path parameter is longer than 256 characters. */
             414: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2965,6 +3091,12 @@ export interface operations {
             /** @description The payload is larger than the body limit (256 KB by default). */
             413: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2974,6 +3106,12 @@ export interface operations {
             /** @description The request body is not sent as `application/json`. */
             415: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3150,6 +3288,12 @@ export interface operations {
             /** @description A path parameter is longer than 256 characters. */
             414: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3262,6 +3406,12 @@ export interface operations {
             /** @description A path parameter is longer than 256 characters. */
             414: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3378,6 +3528,12 @@ export interface operations {
             /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
             413: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3387,6 +3543,12 @@ export interface operations {
             /** @description A path parameter is longer than 256 characters. */
             414: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3396,6 +3558,12 @@ export interface operations {
             /** @description The request body is not sent as `application/json`. */
             415: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3605,6 +3773,12 @@ export interface operations {
             /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
             413: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3614,6 +3788,12 @@ export interface operations {
             /** @description The request body is not sent as `application/json`. */
             415: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3797,6 +3977,12 @@ export interface operations {
             /** @description A path parameter is longer than 256 characters. */
             414: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3961,6 +4147,12 @@ export interface operations {
             /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
             413: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -3970,6 +4162,12 @@ export interface operations {
             /** @description The request body is not sent as `application/json`. */
             415: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4091,6 +4289,12 @@ export interface operations {
             /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
             413: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4100,6 +4304,12 @@ export interface operations {
             /** @description The request body is not sent as `application/json`. */
             415: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4276,6 +4486,12 @@ export interface operations {
             /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
             413: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4285,6 +4501,12 @@ export interface operations {
             /** @description The request body is not sent as `application/json`. */
             415: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4397,6 +4619,12 @@ export interface operations {
             /** @description A path parameter is longer than 256 characters. */
             414: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4509,6 +4737,12 @@ export interface operations {
             /** @description A path parameter is longer than 256 characters. */
             414: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4625,6 +4859,12 @@ export interface operations {
             /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
             413: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4634,6 +4874,12 @@ export interface operations {
             /** @description A path parameter is longer than 256 characters. */
             414: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4643,6 +4889,12 @@ export interface operations {
             /** @description The request body is not sent as `application/json`. */
             415: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4828,6 +5080,12 @@ export interface operations {
             /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
             413: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4837,6 +5095,12 @@ export interface operations {
             /** @description The request body is not sent as `application/json`. */
             415: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4977,6 +5241,12 @@ export interface operations {
             /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
             413: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4986,6 +5256,12 @@ export interface operations {
             /** @description The request body is not sent as `application/json`. */
             415: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5101,6 +5377,12 @@ export interface operations {
             /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
             413: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5110,6 +5392,12 @@ export interface operations {
             /** @description The request body is not sent as `application/json`. */
             415: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5222,6 +5510,12 @@ export interface operations {
             /** @description A path parameter is longer than 256 characters. */
             414: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
                     [name: string]: unknown;
                 };
                 content: {

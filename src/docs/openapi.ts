@@ -78,8 +78,8 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   // One document for every deployment: the paths are relative to wherever it is served from.
   // `x-internal: false`: the API is for the public web app, not only for internal callers.
   document.servers = [{ url: '/', description: 'This deployment (local, staging or production)', 'x-internal': false } as never];
-  documentRateLimitHeaders(document);
   documentFrameworkErrors(document);
+  documentRateLimitHeaders(document);
   return document;
 }
 
@@ -127,9 +127,6 @@ function rateLimitHeaders(): Record<string, HeaderObject> {
 }
 
 const OPERATION_METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
-
-/** Fastify answers these before the guards run (see `documentFrameworkErrors`): no rate-limit headers. */
-export const FRAMEWORK_ERROR_STATUSES = ['413', '414', '415'];
 const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
 
 /**
@@ -148,7 +145,7 @@ function documentRateLimitHeaders(document: OpenAPIObject): void {
       if (limits.length === 0) continue;
       const names = limits.flatMap((limit) => ['Limit', 'Remaining', 'Reset'].map((part) => `X-RateLimit-${part}${LIMITS[limit].suffix}`));
       for (const [status, response] of Object.entries(operation.responses) as [string, ResponseObject][]) {
-        if (!/^[24]/.test(status) || FRAMEWORK_ERROR_STATUSES.includes(status)) continue;
+        if (!/^[24]/.test(status)) continue;
         const added: string[] = status === '429' ? ['Retry-After', ...names] : names;
         response.headers = { ...response.headers, ...Object.fromEntries(added.map((name) => [name, headerRef(name)])) };
       }
@@ -158,8 +155,9 @@ function documentRateLimitHeaders(document: OpenAPIObject): void {
 
 /**
  * Fastify's own errors, on every operation they can happen to: 413 and 415 where a JSON body is
- * read, 414 where a path parameter is routed. They are answered before the guards run, so without
- * rate-limit headers; a description an operation gives itself (the import's 413) stays.
+ * read, 414 where a path parameter is routed. A description an operation gives itself (the
+ * import's 413) stays. They are answered before the rate limiter runs: their rate-limit headers,
+ * optional like all of them, say so (WHEN_SENT).
  */
 function documentFrameworkErrors(document: OpenAPIObject): void {
   const body: [number, string][] = [
