@@ -85,7 +85,7 @@ describe('OpenAPI document', () => {
   });
 
   it('marks /metrics as needing the metrics token', () => {
-    expect(document.paths['/metrics'].get.security).toEqual([{ 'metrics-token': [] }]);
+    expect(document.paths['/metrics'].get.security).toEqual([{ [SECURITY_SCHEMES.metrics]: [] }]);
   });
 
   it('documents at least one client error for every API operation', () => {
