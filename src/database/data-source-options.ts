@@ -9,7 +9,7 @@ import { TypeOrmLogger } from './typeorm-logger';
 /** Where the numbered migrations live, relative to this file in `src/` and in `dist/src/` alike. */
 const MIGRATIONS_GLOB = join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
 
-function sslOptions(db: DatabaseConfig['database']): boolean | TlsOptions {
+export function sslOptions(db: DatabaseConfig['database']): boolean | TlsOptions {
   switch (db.ssl) {
     case 'disable':
       return false;
