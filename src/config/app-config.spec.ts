@@ -43,6 +43,20 @@ describe('loadAppConfig', () => {
       expect(config.auth.identityProvider).toBeUndefined();
     });
 
+    it('every tunable has its documented default', () => {
+      const config = local();
+      expect(config).toMatchObject({
+        host: '0.0.0.0',
+        requestTimeoutMs: 10_000,
+        shutdownGraceMs: 10_000,
+        database: { poolSize: 20, connectTimeoutMs: 3_000, statementTimeoutMs: 5_000 },
+        auth: { accessTtlSeconds: 900, refreshTtlSeconds: 30 * 86_400, issuer: 'fyntrix-api', audience: 'fyntrix-app', lockoutAttempts: 10, lockoutWindowMs: 15 * 60_000 },
+        rateLimit: { ttlMs: 60_000, max: 600, burstTtlMs: 1_000, burstMax: 50, authTtlMs: 60_000, authMax: 20 },
+        features: { serverPreferences: 100, localStorageImport: 100 },
+      });
+      expect(config.redisUrl).toBeUndefined();
+    });
+
     it('is dev when APP_STAGE is not set', () => {
       expect(local().stage).toBe('dev');
     });
