@@ -1,15 +1,16 @@
 import { DataSource } from 'typeorm';
-import { loadAppConfig } from './src/config/app-config';
+import { loadDatabaseConfig } from './src/config/app-config';
 import { buildDataSourceOptions } from './src/database/data-source-options';
 import { locateDatabase } from './src/database/embedded-postgres';
 
 /**
  * The DataSource of the TypeORM CLI (`npm run migration:*`), built from the same options as
  * the app. Without DATABASE_URL (dev/test) it uses the embedded PostgreSQL, starting it when
- * it is not already running.
+ * it is not already running. It reads the database settings alone (`loadDatabaseConfig`): a
+ * stage's migrations need its DATABASE_URL, not its JWT, metrics or token keys.
  */
 async function createCliDataSource(): Promise<DataSource> {
-  const config = loadAppConfig();
+  const config = loadDatabaseConfig();
   const { url } = await locateDatabase(config);
   // The CLI reports to the terminal in TypeORM's own format (it prints the SQL it runs).
   return new DataSource({ ...buildDataSourceOptions(config, url), migrationsRun: false, logger: 'advanced-console' });

@@ -8,8 +8,10 @@ import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { exceedsJsonDepth, JSON_TOO_DEEP } from './common/json-depth';
 import { AccessLogController, nestLogger, rootLogger } from './common/logger';
-import { boundedProblem, PROBLEM_CONTENT_TYPE, problemTypes, statusTitle } from './common/problem';
+import { PROBLEM_CONTENT_TYPE, problemTypes, statusTitle } from './common/problem';
+import { sendProblem } from './common/problem-details.filter';
 import { requestIdFor } from './common/request-id';
+import { PATH_PARAM_MAX_LENGTH } from './common/url-path';
 import { type AppConfig, loadAppConfig } from './config/app-config';
 import { createOpenApiDocument, ROOT_ROUTES, setupSwaggerUi } from './docs/openapi';
 import metadata from './metadata';
@@ -49,20 +51,7 @@ function securityHeaders() {
 function frameworkError(error: { statusCode?: number }, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode === 414 ? 414 : 400;
   const detail = status === 414 ? 'A path parameter is longer than this API accepts.' : 'The URL is not valid: it has a malformed percent-encoding.';
-  void reply
-    .status(status)
-    .header('x-request-id', request.id)
-    .header('content-type', PROBLEM_CONTENT_TYPE)
-    .send(
-      boundedProblem({
-        type: problemTypes.validation,
-        title: statusTitle(status),
-        status,
-        detail,
-        instance: request.url.split('?')[0],
-        requestId: String(request.id),
-      }),
-    );
+  sendProblem(reply, request, { type: problemTypes.validation, title: statusTitle(status), status, detail });
 }
 
 /**
@@ -98,9 +87,7 @@ function createAdapter(config: AppConfig): FastifyAdapter {
     bodyLimit: config.bodyLimitBytes,
     // A request still unanswered after this gets a 503 instead of hanging (e.g. database down).
     handlerTimeout: config.requestTimeoutMs,
-    // Path parameters this long reach validation (a 400 naming the field), longer ones are 414.
-    // Fastify's default, 100, would answer 414 for valid insight ids (up to 128 characters).
-    routerOptions: { maxParamLength: 256 },
+    routerOptions: { maxParamLength: PATH_PARAM_MAX_LENGTH },
     frameworkErrors: frameworkError,
     clientErrorHandler: clientError,
     trustProxy: config.trustProxy,

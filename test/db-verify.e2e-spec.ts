@@ -9,10 +9,10 @@ import { createScratchDatabase } from './support/database';
 const root = join(__dirname, '..');
 
 /** `npm run db:verify` against a stage's database, as CI runs it. */
-function runVerify(databaseUrl: string) {
+function runVerify(databaseUrl: string | undefined, env: NodeJS.ProcessEnv = { ...process.env, APP_STAGE: 'test' }) {
   return spawnSync(process.execPath, [join(root, 'scripts', 'run.cjs'), 'src/cli/verify-database.ts'], {
     cwd: root,
-    env: { ...process.env, APP_STAGE: 'test', DATABASE_URL: databaseUrl },
+    env: { ...env, DATABASE_URL: databaseUrl },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -47,6 +47,19 @@ describe('db:verify', () => {
     const cli = runVerify(scratch.url);
     expect(cli.stdout).toContain('OK: the database matches the code.');
     expect(cli.status).toBe(0);
+  });
+
+  // What deploy-stage.yml gives the migration container: the stage and its database, no app secrets.
+  it('runs for a deployed stage with its DATABASE_URL alone (no JWT, metrics or token keys)', () => {
+    const staging = { PATH: process.env.PATH, HOME: process.env.HOME, APP_STAGE: 'staging', DATABASE_SSL: 'disable' };
+    const cli = runVerify(scratch.url, staging);
+    expect(cli.stderr).not.toContain('Invalid configuration');
+    expect(cli.stdout).toContain('OK: the database matches the code.');
+    expect(cli.status).toBe(0);
+
+    const withoutUrl = runVerify(undefined, staging);
+    expect(withoutUrl.status).toBe(1);
+    expect(withoutUrl.stderr).toContain('DATABASE_URL: is required when APP_STAGE=staging');
   });
 
   it('fails with a readable report when an index is missing', async () => {

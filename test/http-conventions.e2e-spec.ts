@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { startTestApp, TestApp } from './support/app';
-import { withDatabase } from './support/database';
+import { whileUserUpdatesFail, withDatabase } from './support/database';
 import { registerUser } from './support/users';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -22,6 +21,15 @@ function expectProblem(res: Response, status: number, instance: string): void {
     }),
   );
   expect(res.body.requestId).toBeTruthy();
+}
+
+/** Neither the body nor the headers name the database's internals (the body's `instance` is the only place the path appears). */
+function expectNoInternals(res: Response, functionName: string): void {
+  const headers = JSON.stringify(res.headers);
+  for (const leak of ['secret-internal-detail', functionName, 'trigger', 'RAISE', 'UPDATE', 'SELECT', 'QueryFailedError', 'character varying', 'out of range', '    at ']) {
+    expect(headers).not.toContain(leak);
+    expect(res.text).not.toContain(leak);
+  }
 }
 
 describe('HTTP conventions', () => {
@@ -111,21 +119,7 @@ describe('HTTP conventions', () => {
 
     it('500 without internals when the database fails a statement', async () => {
       const user = await registerUser(t);
-      const suffix = randomUUID().replaceAll('-', '');
-      const fn = `test_fail_update_${suffix}`;
-      const trigger = `test_fail_update_${suffix}`;
-      await withDatabase(async (c) => {
-        await c.query(`
-          CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
-          BEGIN
-            RAISE EXCEPTION 'secret-internal-detail from ${fn} on table users';
-          END $$`);
-        // Only this test's user: every other spec keeps updating users freely.
-        await c.query(`
-          CREATE TRIGGER ${trigger} BEFORE UPDATE ON users FOR EACH ROW
-            WHEN (OLD.id = '${user.id}') EXECUTE FUNCTION ${fn}()`);
-      });
-      try {
+      await whileUserUpdatesFail(user.id, `RAISE EXCEPTION 'secret-internal-detail on table users'`, async (fn) => {
         const res = await t.http().patch('/api/v1/users/me').set('authorization', user.auth).set('x-request-id', 'fail-500-check').send({ name: 'Renamed' });
         expectProblem(res, 500, '/api/v1/users/me');
         expect(res.body).toEqual({
@@ -136,20 +130,25 @@ describe('HTTP conventions', () => {
           instance: '/api/v1/users/me',
           requestId: 'fail-500-check',
         });
-        // Nor in the headers. (The body is fixed above; `instance` is the only place the path appears.)
-        const headers = JSON.stringify(res.headers);
-        for (const leak of ['secret-internal-detail', fn, 'trigger', 'RAISE', 'UPDATE', 'SELECT', 'QueryFailedError', '    at ']) {
-          expect(headers).not.toContain(leak);
-          expect(res.text).not.toContain(leak);
-        }
-        const [row] = await withDatabase((c) => c.query('SELECT name FROM users WHERE id = $1', [user.id]).then((r) => r.rows));
-        expect(row.name).toBe('Test User');
-      } finally {
-        await withDatabase(async (c) => {
-          await c.query(`DROP TRIGGER IF EXISTS ${trigger} ON users`);
-          await c.query(`DROP FUNCTION IF EXISTS ${fn}()`);
-        });
-      }
+        expectNoInternals(res, fn);
+      });
+      const [row] = await withDatabase((c) => c.query('SELECT name FROM users WHERE id = $1', [user.id]).then((r) => r.rows));
+      expect(row.name).toBe('Test User');
+    });
+
+    // Validation should refuse what does not fit a column; when it misses a case, the answer
+    // is still the client's 400, not a 500.
+    it.each([
+      ['22001', 'a string longer than its column', `NEW.name := repeat('n', 101)`],
+      ['22003', 'a number out of its column\'s range', `PERFORM 2147483647::integer + 1`],
+    ])('400 without internals when the database finds a value too large (SQLSTATE %s: %s)', async (_code, _label, plpgsql) => {
+      const user = await registerUser(t);
+      await whileUserUpdatesFail(user.id, plpgsql, async (fn) => {
+        const res = await t.http().patch('/api/v1/users/me').set('authorization', user.auth).send({ name: 'Renamed' });
+        expectProblem(res, 400, '/api/v1/users/me');
+        expect(res.body).toMatchObject({ type: 'urn:fyntrix:problem:validation-failed', detail: 'A value is longer or larger than this API stores.' });
+        expectNoInternals(res, fn);
+      });
     });
   });
 

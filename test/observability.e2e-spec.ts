@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from './support/app';
-import { adminUrl, createScratchDatabase, withDatabase } from './support/database';
+import { adminUrl, createScratchDatabase, whileUserUpdatesFail, withDatabase } from './support/database';
 import { AppProcess, freePort, spawnApp, waitUntilServing } from './support/process';
-import { registerUser } from './support/users';
+import { registerUser, STRONG_PASSWORD, uniqueEmail } from './support/users';
 
 const METRIC = 'http_request_duration_seconds';
 
@@ -129,7 +129,7 @@ describe('logs of the real process', () => {
   }, 90_000);
   afterAll(() => app?.dispose());
 
-  it('writes JSON lines carrying the request id, with credentials redacted, and stops cleanly on SIGTERM', async () => {
+  it('writes JSON lines carrying the request id (the error line of a 500 too), with credentials redacted, and stops cleanly on SIGTERM', async () => {
     const secret = `secret-looking-value-${randomUUID()}`;
     const res = await fetch(`${base}/api/v1/users/me`, {
       headers: { authorization: `Bearer ${secret}`, 'x-request-id': 'trace-123', cookie: `session=${secret}` },
@@ -137,9 +137,27 @@ describe('logs of the real process', () => {
     expect(res.status).toBe(401);
     expect(res.headers.get('x-request-id')).toBe('trace-123');
 
+    const json = { 'content-type': 'application/json' };
+    const registered = await fetch(`${base}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ email: uniqueEmail('log-500'), password: STRONG_PASSWORD, name: 'Log User' }),
+    });
+    expect(registered.status).toBe(201);
+    const { user, accessToken } = (await registered.json()) as { user: { id: string }; accessToken: string };
+    await whileUserUpdatesFail(user.id, `RAISE EXCEPTION 'failing on purpose'`, async () => {
+      const failed = await fetch(`${base}/api/v1/users/me`, {
+        method: 'PATCH',
+        headers: { ...json, authorization: `Bearer ${accessToken}`, 'x-request-id': 'trace-500' },
+        body: JSON.stringify({ name: 'Renamed' }),
+      });
+      expect(failed.status).toBe(500);
+    });
+
     // The access-log line is written when the response completes, so it may trail the response.
     const deadline = Date.now() + 10_000;
-    while (!app.stdout.includes('"requestId":"trace-123"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const logged = () => app.stdout.includes('"requestId":"trace-123"') && app.stdout.includes('"requestId":"trace-500"');
+    while (!logged() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     app.child.kill('SIGTERM');
     const exit = await app.exit(20_000);
     // Through process.exit(0), so pino's buffered lines are flushed (see createApp).
@@ -159,6 +177,12 @@ describe('logs of the real process', () => {
     const access = entries.filter((e) => e.requestId === 'trace-123');
     expect(access).toEqual([
       expect.objectContaining({ msg: 'request completed', method: 'GET', url: '/api/v1/users/me', statusCode: 401 }),
+    ]);
+    // The exception filter's error line names the request, so a reported requestId finds its stack.
+    const failure = entries.filter((e) => e.requestId === 'trace-500');
+    expect(failure).toEqual([
+      expect.objectContaining({ level: 50, msg: 'request failed: Internal Server Error', error: expect.objectContaining({ message: expect.stringContaining('failing on purpose') }) }),
+      expect.objectContaining({ msg: 'request completed', method: 'PATCH', url: '/api/v1/users/me', statusCode: 500 }),
     ]);
     // The probe of waitUntilServing is not logged (health and metrics stay out of the access log).
     expect(entries.filter((e) => e.url === '/health/live')).toEqual([]);

@@ -112,6 +112,25 @@ describe('users: /users/me, roles and user:promote', () => {
       expect((await patchMe(user, { name: 'n'.repeat(100) }).expect(200)).body.name).toHaveLength(100);
     });
 
+    // PostgreSQL counts code points; class-validator's Length would not count U+FE0F and let
+    // 200 of them through to varchar(100) (a 500).
+    it('counts the name in code points, as the column does, on PATCH /users/me and POST /auth/register', async () => {
+      const name = 'a\uFE0F'.repeat(50);
+      const tooLong = [{ field: 'name', message: 'name must be shorter than or equal to 100 characters' }];
+      const user = await registerUser(t, { name: 'Unchanged' });
+      expect((await patchMe(user, { name }).expect(200)).body.name).toBe(name);
+      expect((await patchMe(user, { name: `${name}b` }).expect(400)).body.errors).toEqual(tooLong);
+      expect((await patchMe(user, { name: 'a\uFE0F'.repeat(100) }).expect(400)).body.errors).toEqual(tooLong);
+      expect((await getMe(user).expect(200)).body.name).toBe(name);
+
+      expect((await registerUser(t, { name })).id).toEqual(expect.any(String));
+      const email = uniqueEmail('long-name');
+      const refused = await t.http().post('/api/v1/auth/register').send({ email, password: 'correct horse battery staple 42', name: 'a\uFE0F'.repeat(100) });
+      expectProblem(refused, 400, 'urn:fyntrix:problem:validation-failed');
+      expect(refused.body.errors).toEqual(tooLong);
+      expect(await withDatabase(async (c) => (await c.query('SELECT 1 FROM users WHERE email = $1', [email])).rowCount)).toBe(0);
+    });
+
     it.each([
       ['an empty name', { name: '' }, 'name'],
       ['a blank name', { name: '    ' }, 'name'],

@@ -90,6 +90,23 @@ describe('watchlist', () => {
       expect(res.body).toMatchObject(longest);
     });
 
+    // PostgreSQL counts code points; class-validator's MaxLength would not count U+FE0F and let
+    // 1,000 of them through to varchar(500) (a 500).
+    it('counts notes in code points, as the column does: 500 with variation selectors fit, 501 are 400', async () => {
+      const alice = await registerUser(t);
+      const notes = 'a\uFE0F'.repeat(250);
+      expect((await add(alice, { symbol: 'TCS', notes }).expect(201)).body.notes).toBe(notes);
+      const over = await add(alice, { symbol: 'INFY', notes: `${notes}b` }).expect(400);
+      expect(over.headers['content-type']).toMatch(PROBLEM);
+      expect(over.body.errors).toEqual([{ field: 'notes', message: 'notes must be shorter than or equal to 500 characters' }]);
+      const doubled = await add(alice, { symbol: 'INFY', notes: 'a\uFE0F'.repeat(500) }).expect(400);
+      expect(doubled.body.errors).toEqual([{ field: 'notes', message: 'notes must be shorter than or equal to 500 characters' }]);
+      const replaced = await replace(alice, [{ symbol: 'TCS', notes: `${notes}b` }]).expect(400);
+      expect(replaced.body.errors).toEqual([{ field: 'items.0.notes', message: 'notes must be shorter than or equal to 500 characters' }]);
+      await replace(alice, [{ symbol: 'WIPRO', notes }]).expect(200);
+      await expectStoredList(alice, ['WIPRO']);
+    });
+
     it('adding a listed symbol again is 200 with the saved item, unchanged, and no audit event', async () => {
       const alice = await registerUser(t);
       const created = await add(alice, { symbol: 'TCS', notes: 'first' }).expect(201);

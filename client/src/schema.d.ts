@@ -1302,11 +1302,11 @@ export interface components {
     headers: {
         /** @description Seconds until the request may be retried: the limit that was hit resets, or a locked sign-in unlocks. */
         "Retry-After": number;
-        /** @description Requests allowed per window by the `default` limit (RATE_LIMIT_MAX requests per RATE_LIMIT_TTL_MS). Sent when the rate limiter ran: not on a 401 of the access-token check (it runs before the limiter), nor on a 400, 413 or 415 for a body that could not be read as JSON. */
+        /** @description Requests allowed per window by the `default` limit (RATE_LIMIT_MAX requests per RATE_LIMIT_TTL_MS). Sent when the rate limiter ran: not on a 401 of the access-token check (it runs before the limiter), nor on a 400, 413 or 415 for a body that could not be read as JSON, nor on a 414 for a path parameter too long to route. */
         "X-RateLimit-Limit": number;
-        /** @description Requests allowed per window by the per-IP `auth` limit of the auth routes (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_TTL_MS). Sent when the rate limiter ran: not on a 401 of the access-token check (it runs before the limiter), nor on a 400, 413 or 415 for a body that could not be read as JSON. */
+        /** @description Requests allowed per window by the per-IP `auth` limit of the auth routes (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_TTL_MS). Sent when the rate limiter ran: not on a 401 of the access-token check (it runs before the limiter), nor on a 400, 413 or 415 for a body that could not be read as JSON, nor on a 414 for a path parameter too long to route. */
         "X-RateLimit-Limit-auth": number;
-        /** @description Requests allowed per window by the `burst` limit (RATE_LIMIT_BURST_MAX requests per RATE_LIMIT_BURST_TTL_MS). Sent when the rate limiter ran: not on a 401 of the access-token check (it runs before the limiter), nor on a 400, 413 or 415 for a body that could not be read as JSON. */
+        /** @description Requests allowed per window by the `burst` limit (RATE_LIMIT_BURST_MAX requests per RATE_LIMIT_BURST_TTL_MS). Sent when the rate limiter ran: not on a 401 of the access-token check (it runs before the limiter), nor on a 400, 413 or 415 for a body that could not be read as JSON, nor on a 414 for a path parameter too long to route. */
         "X-RateLimit-Limit-burst": number;
         /** @description Requests left in the current window of the `default` limit (RATE_LIMIT_MAX requests per RATE_LIMIT_TTL_MS). */
         "X-RateLimit-Remaining": number;
@@ -1633,6 +1633,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
@@ -1685,6 +1721,42 @@ export interface operations {
             };
             /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
             400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
@@ -1788,6 +1860,42 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
@@ -1859,6 +1967,42 @@ export interface operations {
             };
             /** @description An account with this email already exists. */
             409: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-auth": components["headers"]["X-RateLimit-Remaining-auth"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-auth": components["headers"]["X-RateLimit-Reset-auth"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Limit-auth": components["headers"]["X-RateLimit-Limit-auth"];
@@ -2062,6 +2206,36 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
@@ -2137,6 +2311,21 @@ export interface operations {
             };
             /** @description No live connection of the caller has this id (deleted ones are gone). */
             404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
@@ -2252,6 +2441,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
@@ -2331,6 +2535,51 @@ export interface operations {
             };
             /** @description No live connection of the caller has this id (deleted ones are gone). */
             404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
@@ -2546,6 +2795,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The caller already has 5,000 dismissed insights. */
             422: {
                 headers: {
@@ -2636,6 +2900,21 @@ export interface operations {
             };
             /** @description The insight is not dismissed. */
             404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
@@ -2825,6 +3104,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
@@ -2992,6 +3286,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
@@ -3082,6 +3391,21 @@ export interface operations {
             };
             /** @description The broker reports a state the intent cannot move to. */
             409: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
@@ -3189,6 +3513,51 @@ export interface operations {
             };
             /** @description The order is filled, cancelled or rejected, or not a paper order. */
             409: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
@@ -3402,6 +3771,36 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description A symbol listed twice for one exchange, `takenAt` in the future, or totals of 10^24 or more. */
             422: {
                 headers: {
@@ -3563,6 +3962,21 @@ export interface operations {
             };
             /** @description The caller has no snapshot with this id. */
             404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
@@ -3746,6 +4160,36 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description A rule is broken: the primary mode must be enabled; auxiliary modes must be enabled and not the primary. */
             422: {
                 headers: {
@@ -3861,6 +4305,36 @@ export interface operations {
                 headers: {
                     /** @description The version, quoted: `"3"`. */
                     ETag?: string;
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
@@ -4040,6 +4514,36 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The prices do not fit the order type (a price missing or not taken), or an SL trigger is on the wrong side of its limit. */
             422: {
                 headers: {
@@ -4130,6 +4634,21 @@ export interface operations {
             };
             /** @description The caller has no trade intent with this id. */
             404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
@@ -4246,6 +4765,21 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
@@ -4340,6 +4874,51 @@ export interface operations {
             };
             /** @description The intent is not a draft (already submitted, cancelled, …). */
             409: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
@@ -4529,6 +5108,36 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description Too many requests; retry after `Retry-After` seconds. */
             429: {
                 headers: {
@@ -4660,6 +5269,36 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description More than 500 items, or a symbol listed twice (after normalisation); nothing was changed. */
             422: {
                 headers: {
@@ -4766,6 +5405,36 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description The watchlist already holds 500 symbols. */
             422: {
                 headers: {
@@ -4856,6 +5525,21 @@ export interface operations {
             };
             /** @description The symbol is not in the watchlist. */
             404: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description A path parameter is longer than 256 characters. */
+            414: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];

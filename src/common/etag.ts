@@ -11,7 +11,9 @@ export const IF_MATCH_MAX_LENGTH = 256;
 
 /**
  * The versions an `If-Match` header accepts: undefined when absent or `*` (any version);
- * 400 when malformed. Weak tags (`W/"7"`) never match under If-Match (RFC 9110 §13.1.1).
+ * 400 when malformed. Weak tags (`W/"7"`) are refused as malformed: If-Match compares strongly
+ * (RFC 9110 §13.1.1) and this API issues strong tags only. A version has 1 to 9 digits here, more
+ * edits than any resource will see; a longer number is refused rather than parsed inexactly.
  */
 export function parseIfMatch(header: string | undefined): number[] | undefined {
   if (header === undefined || header.trim() === '*') return undefined;

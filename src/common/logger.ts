@@ -4,6 +4,8 @@ import { LogController } from 'fastify';
 import { Logger as NestPinoLogger, PinoLogger } from 'nestjs-pino';
 import pino, { type Logger } from 'pino';
 import type { AppConfig } from '../config/app-config';
+import { ROOT_ROUTES } from '../docs/openapi';
+import { urlPath } from './url-path';
 
 let root: Logger | undefined;
 
@@ -42,8 +44,8 @@ export function nestLogger(config: AppConfig): LoggerService {
   return new NestPinoLogger(new PinoLogger(params), params);
 }
 
-/** Probes and scrapes would drown the access log. */
-const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
+/** Probes and scrapes (the routes outside /api/v1) would drown the access log. */
+const QUIET_ROUTES = new Set(ROOT_ROUTES.map((route) => `/${route}`));
 
 /**
  * One access-log line per request, when it completes, carrying the request id (Fastify binds
@@ -60,7 +62,7 @@ export class AccessLogController extends LogController {
     if (this.isLogDisabled(request)) return;
     const line = {
       method: request.method,
-      url: request.url.split('?')[0],
+      url: urlPath(request.url),
       statusCode: reply.statusCode,
       responseTime: Math.round(reply.elapsedTime * 100) / 100,
     };

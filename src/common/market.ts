@@ -14,7 +14,6 @@ export const SYMBOL_MAX_LENGTH = 32;
 /** A user's watchlist holds at most this many symbols (a 501st is refused). */
 export const WATCHLIST_MAX_ITEMS = 500;
 
-
 export const TRADING_MODES = ['Intraday', 'Swing', 'Options', 'Futures'] as const;
 export type TradingMode = (typeof TRADING_MODES)[number];
 

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, isUUID, Max, MaxLength, Min } from 'class-validator';
 import type { SqlParams } from '../database/sql-params';
 import { ApiList, ApiText } from '../docs/schema-bounds';
 import { badRequest } from './problem';
@@ -47,8 +47,6 @@ export interface Keyset {
   id: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Opaque to clients: the (time, id) of the last item of a page. */
 export function encodeCursor(key: Keyset): string {
   return Buffer.from(`${key.at.toISOString()}|${key.id}`).toString('base64url');
@@ -57,7 +55,7 @@ export function encodeCursor(key: Keyset): string {
 export function decodeCursor(cursor: string): Keyset {
   const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   const at = new Date(iso ?? '');
-  if (!id || !UUID.test(id) || Number.isNaN(at.getTime())) {
+  if (!id || !isUUID(id) || Number.isNaN(at.getTime())) {
     throw badRequest('The cursor is not valid.', [{ field: 'cursor', message: 'cursor must be a nextCursor value' }]);
   }
   return { at, id };

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isDatabaseUnavailable } from '../database/database-errors';
+import { isDatabaseUnavailable, isValueTooLarge } from '../database/database-errors';
 import { JSON_TOO_DEEP } from './json-depth';
 import {
   boundedProblem,
@@ -10,6 +10,7 @@ import {
   problemTypes,
   statusTitle,
 } from './problem';
+import { urlPath } from './url-path';
 
 interface FastifyLikeError {
   code?: string;
@@ -56,6 +57,19 @@ function httpExceptionDetail(exception: HttpException): string {
   return statusTitle(exception.getStatus());
 }
 
+/** A problem as the filter decides it; the request gives its `instance` and `requestId`. */
+export type ProblemFields = Pick<ProblemDocument, 'type' | 'title' | 'status' | 'detail' | 'errors'>;
+
+/**
+ * Sends `problem` as `application/problem+json`, with the request's path as `instance` and its id
+ * (also in `X-Request-Id`), cut to PROBLEM_BOUNDS. Every error of the API leaves through here.
+ */
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: ProblemFields): void {
+  const { type, title, status, detail, errors } = problem;
+  const document = { type, title, status, detail, instance: urlPath(request.url), requestId: String(request.id), ...(errors ? { errors } : {}) };
+  void reply.status(status).header('x-request-id', request.id).header('content-type', PROBLEM_CONTENT_TYPE).send(boundedProblem(document));
+}
+
 /**
  * Answers every error as RFC 9457 `application/problem+json` with the request id. Server-side
  * failures are logged with their stack and answered without internals (no stack, no SQL).
@@ -67,9 +81,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const problem = boundedProblem(this.toProblem(exception, request));
+    const problem = this.toProblem(exception);
+    // Nest's logger has no request context (no per-request middleware), so the id is passed here.
     if (problem.status >= 500) {
       this.logger.error({ error: loggableError(exception), requestId: request.id }, `request failed: ${problem.title}`);
+    } else if (isValueTooLarge(exception)) {
+      this.logger.warn({ error: loggableError(exception), requestId: request.id }, 'a value did not fit its column: validation let it through');
     }
     // A header the handler set for a success it then did not have (the ETag of a version that
     // was rolled back) must not ride on the error; a problem sets its own (412's current ETag).
@@ -77,11 +94,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof ProblemException) {
       for (const [name, value] of Object.entries(exception.problem.headers ?? {})) reply.header(name, value);
     }
-    void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+    sendProblem(reply, request, problem);
   }
 
-  private toProblem(exception: unknown, request: FastifyRequest): ProblemDocument {
-    const base = { instance: request.url.split('?')[0], requestId: String(request.id) };
+  private toProblem(exception: unknown): ProblemFields {
     if (exception instanceof ProblemException) {
       const status = exception.getStatus();
       return {
@@ -89,8 +105,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         title: exception.problem.title ?? statusTitle(status),
         status,
         detail: exception.detail,
-        ...base,
-        ...(exception.problem.errors ? { errors: exception.problem.errors } : {}),
+        errors: exception.problem.errors,
       };
     }
     // Nest wraps Fastify's own errors in an HttpException (the FastifyError is its cause).
@@ -98,20 +113,28 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const clientError = fastifyClientError(unwrapped);
     if (clientError) {
       const type = clientError.status === 400 ? problemTypes.validation : 'about:blank';
-      return { type, title: statusTitle(clientError.status), ...clientError, ...base };
+      return { type, title: statusTitle(clientError.status), ...clientError };
     }
-    if (exception instanceof HttpException && (unwrapped as FastifyLikeError)?.code !== 'FST_ERR_HANDLER_TIMEOUT') {
+    const timedOut = (unwrapped as FastifyLikeError)?.code === 'FST_ERR_HANDLER_TIMEOUT';
+    if (exception instanceof HttpException && !timedOut) {
       const status = exception.getStatus();
       const type = status === HttpStatus.TOO_MANY_REQUESTS ? problemTypes.rateLimited : 'about:blank';
-      return { type, title: statusTitle(status), status, detail: httpExceptionDetail(exception), ...base };
+      return { type, title: statusTitle(status), status, detail: httpExceptionDetail(exception) };
     }
-    if (isDatabaseUnavailable(exception) || (unwrapped as FastifyLikeError)?.code === 'FST_ERR_HANDLER_TIMEOUT') {
+    if (timedOut || isDatabaseUnavailable(exception)) {
       return {
         type: problemTypes.unavailable,
         title: statusTitle(503),
         status: 503,
         detail: 'The service could not complete the request in time or reach its database. Retry shortly.',
-        ...base,
+      };
+    }
+    if (isValueTooLarge(exception)) {
+      return {
+        type: problemTypes.validation,
+        title: statusTitle(400),
+        status: 400,
+        detail: 'A value is longer or larger than this API stores.',
       };
     }
     return {
@@ -119,7 +142,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       title: statusTitle(500),
       status: 500,
       detail: 'An unexpected error occurred. Quote the requestId when reporting it.',
-      ...base,
     };
   }
 }

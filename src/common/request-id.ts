@@ -6,12 +6,10 @@ const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Fastify's `genReqId`: a caller's `X-Request-Id` is kept when it is sane (so one id follows a
- * request across services), anything else is replaced by a UUID. The id is also put on the raw
- * request, where the HTTP logger reads it, so one id appears in every line.
+ * request across services), anything else is replaced by a UUID. Fastify binds it to the
+ * request's logger (the access log) and the exception filter logs it with its errors.
  */
 export function requestIdFor(raw: IncomingMessage): string {
   const header = raw.headers['x-request-id'];
-  const id = typeof header === 'string' && SANE_REQUEST_ID.test(header) ? header : randomUUID();
-  (raw as IncomingMessage & { id?: string }).id = id;
-  return id;
+  return typeof header === 'string' && SANE_REQUEST_ID.test(header) ? header : randomUUID();
 }

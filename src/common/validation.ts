@@ -74,7 +74,7 @@ export function IsEmailAddress() {
   return applyDecorators(
     Trim(),
     IsEmail(),
-    MaxLength(EMAIL_MAX_LENGTH),
+    MaxChars(EMAIL_MAX_LENGTH),
     ApiProperty({ type: String, format: 'email', maxLength: EMAIL_MAX_LENGTH }),
   );
 }
@@ -128,6 +128,40 @@ export function UuidParam(name = 'id'): ParameterDecorator {
     doc(target, method!, Object.getOwnPropertyDescriptor(target, method!)!);
   };
 }
+
+/**
+ * The length of a string as PostgreSQL's `varchar(n)` counts it: in code points. class-validator's
+ * `@MaxLength`/`@Length` (validator.js `isLength`) do not count U+FE0E/U+FE0F, so a string they let
+ * through could still overflow its column (a 500); every stored string is checked with this.
+ */
+export const charLength = (value: string): number => [...value].length;
+
+/**
+ * A string of `min` to `max` characters counted as the database counts them (`charLength`), with
+ * class-validator's messages; documented as `minLength`/`maxLength`.
+ */
+export function LengthInChars(min: number, max: number) {
+  return applyDecorators(
+    ValidateBy({
+      name: 'lengthInChars',
+      constraints: [min, max],
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && charLength(value) >= min && charLength(value) <= max,
+        defaultMessage: (args) => {
+          const length = typeof args?.value === 'string' ? charLength(args.value) : undefined;
+          if (length !== undefined && length > max) return `${args?.property} must be shorter than or equal to ${max} characters`;
+          if (min === 0) return `${args?.property} must be shorter than or equal to ${max} characters`;
+          if (length !== undefined && length < min) return `${args?.property} must be longer than or equal to ${min} characters`;
+          return `${args?.property} must be longer than or equal to ${min} and shorter than or equal to ${max} characters`;
+        },
+      },
+    }),
+    ApiProperty({ ...(min > 0 ? { minLength: min } : {}), maxLength: max }),
+  );
+}
+
+/** At most `max` characters, counted as the database counts them (see `LengthInChars`). */
+export const MaxChars = (max: number) => LengthInChars(0, max);
 
 /** A uuid body field or query parameter: 36 characters is all IsUUID lets through. */
 export const IsUuid = () => applyDecorators(IsUUID(), ApiProperty({ type: String, format: 'uuid', maxLength: UUID_LENGTH }));

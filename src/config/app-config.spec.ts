@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigValidationError, loadAppConfig } from './app-config';
+import { ConfigValidationError, loadAppConfig, loadDatabaseConfig } from './app-config';
 
 const SECRETS = {
   DATABASE_URL: 'postgres://app:secret@db.internal.example:5432/fyntrix',
@@ -11,10 +11,10 @@ const SECRETS = {
 };
 const REQUIRED = Object.keys(SECRETS);
 
-/** The message `loadAppConfig` refuses `env` with (fails the test when it loads). */
-function refusal(env: NodeJS.ProcessEnv): string {
+/** The message `load` (loadAppConfig by default) refuses `env` with (fails the test when it loads). */
+function refusal(env: NodeJS.ProcessEnv, load: (env: NodeJS.ProcessEnv) => unknown = loadAppConfig): string {
   try {
-    loadAppConfig(env);
+    load(env);
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigValidationError);
     return (error as Error).message;
@@ -46,6 +46,20 @@ describe('loadAppConfig', () => {
     it.each(['dev', 'test', 'staging', 'prod'])('%s: an account locks after 10 failed sign-ins within 15 minutes', (stage) => {
       const config = loadAppConfig({ APP_STAGE: stage, ...SECRETS, DATA_DIR: dataDir });
       expect(config.auth).toMatchObject({ lockoutAttempts: 10, lockoutWindowMs: 15 * 60_000 });
+    });
+
+    it('every tunable has its documented default', () => {
+      const config = local();
+      expect(config).toMatchObject({
+        host: '0.0.0.0',
+        requestTimeoutMs: 10_000,
+        shutdownGraceMs: 10_000,
+        database: { poolSize: 20, connectTimeoutMs: 3_000, statementTimeoutMs: 5_000, preparedStatements: true },
+        auth: { accessTtlSeconds: 900, refreshTtlSeconds: 30 * 86_400, issuer: 'fyntrix-api', audience: 'fyntrix-app', lockoutAttempts: 10, lockoutWindowMs: 15 * 60_000 },
+        rateLimit: { ttlMs: 60_000, max: 600, burstTtlMs: 1_000, burstMax: 50, authTtlMs: 60_000, authMax: 20 },
+        features: { serverPreferences: 100, localStorageImport: 100 },
+      });
+      expect(config.redisUrl).toBeUndefined();
     });
 
     it('is dev when APP_STAGE is not set', () => {
@@ -208,5 +222,54 @@ describe('loadAppConfig', () => {
       expect(local().corsOrigins).toEqual([]);
       expect(local({ CORS_ORIGINS: '' }).corsOrigins).toEqual([]);
     });
+  });
+});
+
+describe('loadDatabaseConfig (the migration commands and db:verify)', () => {
+  it.each(['staging', 'prod'])('%s: DATABASE_URL is enough, without the JWT, metrics and token keys', (stage) => {
+    const env = { APP_STAGE: stage, DATABASE_URL: SECRETS.DATABASE_URL };
+    expect(refusal(env)).toContain('JWT_SIGNING_KEY: is required');
+    expect(loadDatabaseConfig(env)).toMatchObject({
+      stage,
+      database: { url: SECRETS.DATABASE_URL, ssl: 'verify-full', migrateOnStart: false },
+    });
+  });
+
+  it.each(['staging', 'prod'])('%s: refuses to run without DATABASE_URL, naming it and nothing else', (stage) => {
+    const message = refusal({ APP_STAGE: stage }, loadDatabaseConfig);
+    expect(message).toBe(`Invalid configuration:\n  - DATABASE_URL: is required when APP_STAGE=${stage}`);
+  });
+
+  it('validates what it reads, and ignores invalid settings the database does not need', () => {
+    expect(refusal({ DATABASE_URL: 'not a url' }, loadDatabaseConfig)).toMatch(/DATABASE_URL: Invalid URL/);
+    expect(refusal({ DATABASE_SSL: 'yes' }, loadDatabaseConfig)).toMatch(/DATABASE_SSL: .*"verify-full"/);
+    expect(refusal({ APP_STAGE: 'qa' }, loadDatabaseConfig)).toMatch(/APP_STAGE: /);
+    expect(loadDatabaseConfig({ PORT: 'abc', JWT_SIGNING_KEY: 'short', TRUST_PROXY: '1' }).stage).toBe('dev');
+  });
+
+  it('is the database part of the full configuration, for every stage', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fyntrix-config-'));
+    try {
+      for (const env of [
+        { APP_STAGE: 'dev' },
+        { APP_STAGE: 'test', EMBEDDED_PG_PORT: '54405', DATABASE_POOL_SIZE: '5' },
+        { APP_STAGE: 'prod', ...SECRETS, DATABASE_SSL: 'require', DATABASE_SSL_CA_FILE: '/etc/rds.pem', DATABASE_STATEMENT_TIMEOUT_MS: '800' },
+      ]) {
+        const full = loadAppConfig({ ...env, DATA_DIR: dataDir });
+        expect(loadDatabaseConfig({ ...env, DATA_DIR: dataDir })).toEqual({ stage: full.stage, dataDir: full.dataDir, database: full.database });
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('generates no secrets in dev', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'fyntrix-config-'));
+    try {
+      expect(loadDatabaseConfig({ DATA_DIR: dataDir })).toMatchObject({ stage: 'dev', dataDir, database: { embeddedPort: 54320 } });
+      expect(() => statSync(join(dataDir, 'secrets'))).toThrow();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

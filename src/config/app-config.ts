@@ -80,28 +80,56 @@ export const CONFIG_BOUNDS = {
   jwtClaimLength: 255,
 } as const;
 
+/** BODY_LIMIT_BYTES when not set: 256 KiB. */
+export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * What the database needs, and nothing else: the migration commands (`ormconfig.ts`) and
+ * `db:verify` read only these, so they run with a stage's DATABASE_URL and without its app secrets.
+ */
+const DATABASE_ENV = {
+  APP_STAGE: z.enum(STAGES).default('dev'),
+  DATA_DIR: z.string().default('.data'),
+  DATABASE_URL: optional(z.string().url()),
+  DATABASE_SSL: z.enum(['disable', 'require', 'verify-full']).optional(),
+  DATABASE_SSL_CA_FILE: optional(z.string()),
+  DATABASE_POOL_SIZE: int(1, 200).default(20),
+  DATABASE_CONNECT_TIMEOUT_MS: int(100, 120_000).default(3_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(5_000),
+  DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
+  EMBEDDED_PG_PORT: int(1024, 65535).optional(),
+};
+
+const isDeployed = (stage: Stage) => stage === 'staging' || stage === 'prod';
+
+/** Staging and prod refuse to start without these (dev and test generate or embed them). */
+function requireWhenDeployed<K extends string>(keys: readonly K[]) {
+  return (env: { APP_STAGE: Stage } & Partial<Record<K, unknown>>, ctx: z.RefinementCtx) => {
+    if (!isDeployed(env.APP_STAGE)) return;
+    for (const key of keys) {
+      if (!env[key]) {
+        const format = key === 'TOKEN_ENCRYPTION_KEYS' ? ` (${KEY_RING_FORMAT})` : '';
+        ctx.addIssue({ code: 'custom', path: [key], message: `is required when APP_STAGE=${env.APP_STAGE}${format}` });
+      }
+    }
+  };
+}
+
+const databaseEnvSchema = z.object(DATABASE_ENV).superRefine(requireWhenDeployed(['DATABASE_URL']));
+
 const envSchema = z
   .object({
-    APP_STAGE: z.enum(STAGES).default('dev'),
     HOST: z.string().default('0.0.0.0'),
     PORT: int(0, 65535).default(3000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     CORS_ORIGINS: list.default([]),
     /** false, true (trust every hop), or a comma-separated list of proxy addresses/CIDRs */
     TRUST_PROXY: trustProxy.default(false),
-    BODY_LIMIT_BYTES: int(1024, CONFIG_BOUNDS.bodyLimitBytes).default(256 * 1024),
+    BODY_LIMIT_BYTES: int(1024, CONFIG_BOUNDS.bodyLimitBytes).default(DEFAULT_BODY_LIMIT_BYTES),
     REQUEST_TIMEOUT_MS: int(100, 600_000).default(10_000),
     SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
-    DATA_DIR: z.string().default('.data'),
 
-    DATABASE_URL: optional(z.string().url()),
-    DATABASE_SSL: z.enum(['disable', 'require', 'verify-full']).optional(),
-    DATABASE_SSL_CA_FILE: optional(z.string()),
-    DATABASE_POOL_SIZE: int(1, 200).default(20),
-    DATABASE_CONNECT_TIMEOUT_MS: int(100, 120_000).default(3_000),
-    DATABASE_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(5_000),
-    DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
-    EMBEDDED_PG_PORT: int(1024, 65535).optional(),
+    ...DATABASE_ENV,
 
     JWT_SIGNING_KEY: optional(z.string().min(32, 'must be at least 32 characters')),
     JWT_ACCESS_TTL_SECONDS: int(30, 86_400).default(900),
@@ -131,16 +159,7 @@ const envSchema = z
     FEATURE_SERVER_PREFERENCES_PERCENT: percent.default(100),
     FEATURE_LOCAL_STORAGE_IMPORT_PERCENT: percent.default(100),
   })
-  .superRefine((env, ctx) => {
-    if (env.APP_STAGE !== 'staging' && env.APP_STAGE !== 'prod') return;
-    const required = ['DATABASE_URL', 'JWT_SIGNING_KEY', 'METRICS_TOKEN', 'TOKEN_ENCRYPTION_KEYS'] as const;
-    for (const key of required) {
-      if (!env[key]) {
-        const format = key === 'TOKEN_ENCRYPTION_KEYS' ? ` (${KEY_RING_FORMAT})` : '';
-        ctx.addIssue({ code: 'custom', path: [key], message: `is required when APP_STAGE=${env.APP_STAGE}${format}` });
-      }
-    }
-  })
+  .superRefine(requireWhenDeployed(['DATABASE_URL', 'JWT_SIGNING_KEY', 'METRICS_TOKEN', 'TOKEN_ENCRYPTION_KEYS']))
   .superRefine((env, ctx) => {
     const idp = [env.JWKS_URI, env.JWT_ISSUER, env.JWT_AUDIENCE].filter(Boolean).length;
     if (idp !== 0 && idp !== 3) {
@@ -154,17 +173,10 @@ const envSchema = z
 
 export type Env = z.infer<typeof envSchema>;
 
-export interface AppConfig {
+/** The settings of the database alone: what `loadDatabaseConfig` returns, part of every AppConfig. */
+export interface DatabaseConfig {
   stage: Stage;
-  host: string;
-  port: number;
-  logLevel: Env['LOG_LEVEL'];
-  corsOrigins: string[];
-  /** Fastify's `trustProxy`: every hop, none, or the proxies' addresses. */
-  trustProxy: boolean | string;
-  bodyLimitBytes: number;
-  requestTimeoutMs: number;
-  shutdownGraceMs: number;
+  /** Where dev and test keep the embedded PostgreSQL and their generated secrets. */
   dataDir: string;
   database: {
     /** Absent in dev/test: an embedded PostgreSQL is started instead. */
@@ -180,6 +192,18 @@ export interface AppConfig {
     /** dev applies pending migrations at start; every other stage leaves that to CI. */
     migrateOnStart: boolean;
   };
+}
+
+export interface AppConfig extends DatabaseConfig {
+  host: string;
+  port: number;
+  logLevel: Env['LOG_LEVEL'];
+  corsOrigins: string[];
+  /** Fastify's `trustProxy`: every hop, none, or the proxies' addresses. */
+  trustProxy: boolean | string;
+  bodyLimitBytes: number;
+  requestTimeoutMs: number;
+  shutdownGraceMs: number;
   auth: {
     /** HS256 key of the access tokens this service issues. */
     signingKey: string;
@@ -243,17 +267,47 @@ function loadDotEnv(): void {
   if (existsSync(file)) process.loadEnvFile(file);
 }
 
-export function loadAppConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.env)): AppConfig {
-  const parsed = envSchema.safeParse(env);
+/** Parses `env` with `schema`, or throws one ConfigValidationError listing every problem. */
+function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigValidationError(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  const e = parsed.data;
-  const deployed = e.APP_STAGE === 'staging' || e.APP_STAGE === 'prod';
-  const dataDir = resolve(e.DATA_DIR);
+  return parsed.data;
+}
+
+function databaseConfig(e: z.infer<typeof databaseEnvSchema>): DatabaseConfig {
   return {
     stage: e.APP_STAGE,
+    dataDir: resolve(e.DATA_DIR),
+    database: {
+      url: e.DATABASE_URL,
+      ssl: e.DATABASE_SSL ?? (isDeployed(e.APP_STAGE) ? 'verify-full' : 'disable'),
+      sslCaFile: e.DATABASE_SSL_CA_FILE,
+      poolSize: e.DATABASE_POOL_SIZE,
+      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+      preparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'true',
+      embeddedPort: e.EMBEDDED_PG_PORT ?? (e.APP_STAGE === 'test' ? 54329 : 54320),
+      migrateOnStart: e.APP_STAGE === 'dev',
+    },
+  };
+}
+
+/**
+ * The database settings alone (stage, DATABASE_*, the embedded server's), for the migration
+ * commands and `db:verify`: a stage's DATABASE_URL is all they need, not its JWT or token keys.
+ */
+export function loadDatabaseConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.env)): DatabaseConfig {
+  return databaseConfig(parseEnv(databaseEnvSchema, env));
+}
+
+export function loadAppConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.env)): AppConfig {
+  const e = parseEnv(envSchema, env);
+  const { stage, dataDir, database } = databaseConfig(e);
+  return {
+    stage,
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
@@ -263,17 +317,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.en
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     dataDir,
-    database: {
-      url: e.DATABASE_URL,
-      ssl: e.DATABASE_SSL ?? (deployed ? 'verify-full' : 'disable'),
-      sslCaFile: e.DATABASE_SSL_CA_FILE,
-      poolSize: e.DATABASE_POOL_SIZE,
-      connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS,
-      statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
-      preparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'true',
-      embeddedPort: e.EMBEDDED_PG_PORT ?? (e.APP_STAGE === 'test' ? 54329 : 54320),
-      migrateOnStart: e.APP_STAGE === 'dev',
-    },
+    database,
     auth: {
       signingKey: e.JWT_SIGNING_KEY ?? devSecret(dataDir, 'jwt-signing-key'),
       accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,

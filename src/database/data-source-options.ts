@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TlsOptions } from 'node:tls';
 import type { DataSourceOptions } from 'typeorm';
-import type { AppConfig } from '../config/app-config';
+import type { DatabaseConfig } from '../config/app-config';
 import { ENTITIES } from './entities';
 import { TypeOrmLogger } from './typeorm-logger';
 
 /** Where the numbered migrations live, relative to this file in `src/` and in `dist/src/` alike. */
 const MIGRATIONS_GLOB = join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
 
-function sslOptions(db: AppConfig['database']): boolean | TlsOptions {
+export function sslOptions(db: DatabaseConfig['database']): boolean | TlsOptions {
   switch (db.ssl) {
     case 'disable':
       return false;
@@ -25,7 +25,7 @@ function sslOptions(db: AppConfig['database']): boolean | TlsOptions {
  * The one set of TypeORM options: the Nest app and `ormconfig.ts` (the CLI) both build their
  * DataSource from here, so they cannot drift apart.
  */
-export function buildDataSourceOptions(config: AppConfig, url: string): DataSourceOptions {
+export function buildDataSourceOptions(config: DatabaseConfig, url: string): DataSourceOptions {
   const db = config.database;
   return {
     type: 'postgres',

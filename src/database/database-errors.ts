@@ -59,3 +59,15 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   const message = e.message ?? '';
   return UNAVAILABLE_MESSAGES.some((m) => message.includes(m));
 }
+
+/**
+ * 22001 (string_data_right_truncation) and 22003 (numeric_value_out_of_range): a value the
+ * request sent does not fit its column. Validation should have refused it; when it did not, the
+ * answer is still the client's 400, never a 500.
+ */
+const VALUE_TOO_LARGE_CODES = new Set(['22001', '22003']);
+
+export function isValueTooLarge(error: unknown): boolean {
+  const code = pgErrorCode(error);
+  return code !== undefined && VALUE_TOO_LARGE_CODES.has(code);
+}

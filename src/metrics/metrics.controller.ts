@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swag
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/auth.decorators';
+import { SECURITY_SCHEMES } from '../docs/openapi';
 import { ApiProblem } from '../docs/problem-response';
 import { NoRateLimit } from '../rate-limit/rate-limit.decorators';
 import { MetricsTokenGuard } from './metrics-token.guard';
@@ -16,7 +17,7 @@ export class MetricsController extends PrometheusController {
   /** Prometheus metrics: process, HTTP latency per route, import outcomes. */
   @Get()
   @UseGuards(MetricsTokenGuard)
-  @ApiBearerAuth('metrics-token')
+  @ApiBearerAuth(SECURITY_SCHEMES.metrics)
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format.', schema: { type: 'string' } })
   @ApiProblem(401, 'METRICS_TOKEN is set and the bearer token does not match.')

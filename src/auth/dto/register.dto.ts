@@ -1,6 +1,6 @@
-import { IsString, Length } from 'class-validator';
+import { IsString } from 'class-validator';
 import { Trim } from '../../common/strings';
-import { IsEmailAddress, IsPasswordInput } from '../../common/validation';
+import { IsEmailAddress, IsPasswordInput, LengthInChars } from '../../common/validation';
 import { PASSWORD_POLICY } from '../password-policy';
 
 export class RegisterDto {
@@ -15,6 +15,6 @@ export class RegisterDto {
   /** Display name, 1 to 100 characters. @example "Priya Raman" */
   @Trim()
   @IsString()
-  @Length(1, 100)
+  @LengthInChars(1, 100)
   name: string;
 }

@@ -1,10 +1,11 @@
-import { IsString, Length } from 'class-validator';
+import { IsString } from 'class-validator';
 import { Trim } from '../../common/strings';
+import { LengthInChars } from '../../common/validation';
 
 export class UpdateProfileDto {
   /** Display name, 1 to 100 characters after trimming. @example "Priya Raman" */
   @Trim()
   @IsString()
-  @Length(1, 100)
+  @LengthInChars(1, 100)
   name: string;
 }

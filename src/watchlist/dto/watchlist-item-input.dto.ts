@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
 import { EXCHANGES, type Exchange } from '../../common/market';
-import { IsEnumValue, IsSymbol } from '../../common/validation';
+import { IsEnumValue, IsSymbol, MaxChars } from '../../common/validation';
 
 export const WATCHLIST_NOTES_MAX_LENGTH = 500;
 
@@ -19,7 +19,7 @@ export class WatchlistItemInputDto {
   /** Free text, at most 500 characters; absent or null for none. @example "Breakout above 3,000?" */
   @IsOptional()
   @IsString()
-  @MaxLength(WATCHLIST_NOTES_MAX_LENGTH)
+  @MaxChars(WATCHLIST_NOTES_MAX_LENGTH)
   @ApiPropertyOptional({ type: String, maxLength: WATCHLIST_NOTES_MAX_LENGTH })
   notes?: string | null;
 }
