@@ -84,6 +84,25 @@ describe('migrateLocalStorage', () => {
     expect(storage.getItem(MIGRATION_MARKER_KEY)).not.toBeNull();
   });
 
+  it('keeps a merged key some of whose entries the server did not store (notStored: a limit was reached)', async () => {
+    const answer: Handler = (body) => {
+      const { entries } = body as LocalStorageImportRequest;
+      const results = Object.keys(entries).map((key) =>
+        key === 'arise_watchlist'
+          ? { key, outcome: 'merged' as const, detail: '2 did not fit the 500-item limit: TCS, INFY', notStored: 2 }
+          : { key, outcome: 'imported' as const, detail: '' },
+      );
+      return json(200, { status: 'imported', results, importedAt: IMPORTED_AT } satisfies LocalStorageImportResponse);
+    };
+    const { client, storage } = setup({ [IMPORT]: answer });
+
+    const result = await migrateLocalStorage(client, storage);
+
+    expect(result).toMatchObject({ status: 'migrated', keptKeys: ['arise_watchlist'] });
+    expect(storage.getItem('arise_watchlist')).toBe(powerUser.arise_watchlist);
+    expect(storage.getItem('arise_universe')).toBeNull();
+  });
+
   it('keeps a key whose value another tab changed while the request ran', async () => {
     let storage: FakeStorage;
     const { client, storage: created } = setup({

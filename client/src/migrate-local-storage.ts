@@ -28,7 +28,10 @@ export type MigrationResult =
       results: LocalStorageImportResponse['results'];
       /** Keys removed from storage. */
       removedKeys: string[];
-      /** Keys sent but left in storage: `invalid` ones, and any whose value changed while the request ran. */
+      /**
+       * Keys sent but left in storage: `invalid` ones, ones with entries the server did not store
+       * (`notStored`, a limit reached), and any whose value changed while the request ran.
+       */
       keptKeys: string[];
     }
   /** The marker was already set (`marker` is null if it could not be read): nothing was sent. */
@@ -52,7 +55,8 @@ export interface MigrateOptions {
  * 2. it sends the persistent `arise_*` keys only (session caches stay in the browser and are
  *    not sent: the server would ignore them, and they are the bulk of the data);
  * 3. only after a successful answer it sets the marker and removes each sent key whose outcome
- *    is settled (`imported`, `merged`, `kept-server`) and whose value is still the one sent;
+ *    is settled (`imported`, `merged`, `kept-server`), all of whose entries the server stored
+ *    (no `notStored`), and whose value is still the one sent;
  * 4. on any failure (network, 4xx, 5xx) it changes nothing, so the next run tries again. The
  *    server treats a replay of the same values as a no-op, so a retry after a lost answer is safe.
  * It runs only when both flags are on: removing the keys while the app still reads
@@ -90,11 +94,12 @@ export async function migrateLocalStorage(
   storage.setItem(MIGRATION_MARKER_KEY, JSON.stringify(marker));
   const removedKeys: string[] = [];
   const keptKeys: string[] = [];
-  const outcomes = new Map(answer.results.map((result) => [result.key, result.outcome]));
+  const results = new Map(answer.results.map((result) => [result.key, result]));
   for (const [key, sent] of Object.entries(entries)) {
-    const outcome = outcomes.get(key);
+    const result = results.get(key);
+    const settled = result !== undefined && SETTLED_OUTCOMES.has(result.outcome) && !result.notStored;
     // Another tab may have written a new value meanwhile: that one never reached the server.
-    if (outcome !== undefined && SETTLED_OUTCOMES.has(outcome) && storage.getItem(key) === sent) {
+    if (settled && storage.getItem(key) === sent) {
       storage.removeItem(key);
       removedKeys.push(key);
     } else {

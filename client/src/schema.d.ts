@@ -931,6 +931,13 @@ export interface components {
             detail: string;
             /** @example arise_risk */
             key: string;
+            /**
+             * @description How many entries of this key (watchlist symbols, dismissed insights) were not stored because
+             *     a limit was reached; `detail` names them. Absent when everything fitted. A client keeps its
+             *     copy of such a key. (An addition to the design's `{key, outcome, detail}`.)
+             * @example 2
+             */
+            notStored?: number;
             outcome: components["schemas"]["ImportOutcome"];
         };
         LoginDto: {

@@ -369,6 +369,7 @@ describe('planImport: the list limits and unions', () => {
         key: 'arise_watchlist',
         outcome: 'merged',
         detail: '5 symbols added; 2 already present; 2 did not fit the 500-item limit: NEW6, NEW7',
+        notStored: 2,
       },
     ]);
   });
@@ -388,6 +389,7 @@ describe('planImport: the list limits and unions', () => {
     expect(result.watchlistToAdd).toEqual(nse(...symbols('S', 498)));
     expect(result.watchlistOverflow).toEqual(nse(...symbols('S', 598).slice(498)));
     expect(result.results[0].detail).toMatch(/^498 symbols added; 2 already present; 100 did not fit the 500-item limit: S498, S499, /);
+    expect(result.results[0].notStored).toBe(100);
   });
 
   it('caps the dismissed insights the same way: what fits is added, the rest named', () => {
@@ -396,6 +398,7 @@ describe('planImport: the list limits and unions', () => {
     expect(result.insightIdsToAdd).toEqual(['new-1', 'new-2']);
     expect(result.insightIdsOverflow).toEqual(['new-3']);
     expect(result.results[0].detail).toBe('2 dismissed insights added; 1 already dismissed; 1 did not fit the 5000-item limit: new-3');
+    expect(result.results[0].notStored).toBe(1);
   });
 
   it('keeps the exchange of a symbol already saved, and says so', () => {

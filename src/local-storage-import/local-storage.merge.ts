@@ -47,6 +47,8 @@ export interface KeyResult {
   key: string;
   outcome: ImportOutcome;
   detail: string;
+  /** How many of the key's entries did not fit a limit (named in `detail`); absent when all fitted. */
+  notStored?: number;
 }
 
 /** What the server holds for the user when the import runs. */
@@ -122,9 +124,12 @@ function showSkipped(skipped: readonly SkippedItem[] = []): string {
 
 const sentences = (...parts: string[]) => parts.filter((part) => part !== '').join('; ');
 
-/** Every entry that did not fit is named: the detail is its only record once the browser key is gone. */
+/** Every entry that did not fit is named, so the import's record keeps them too. */
 const didNotFit = (names: readonly string[], limit: number) =>
   names.length > 0 ? `${names.length} did not fit the ${limit}-item limit: ${names.join(', ')}` : '';
+
+/** Counts what did not fit, so a client keeps its copy of the key (a named field, not a sentence to parse). */
+const withNotStored = (result: KeyResult, notStored: number): KeyResult => (notStored > 0 ? { ...result, notStored } : result);
 
 /**
  * Plans the import of parsed keys into what the server holds; pure, and total: every key
@@ -252,7 +257,7 @@ function planWatchlist(parsed: ParsedWatchlist, saved: readonly WatchlistEntry[]
     didNotFit(plan.watchlistOverflow.map((item) => item.symbol), WATCHLIST_MAX_ITEMS),
     showSkipped(parsed.skipped),
   );
-  return { key: parsed.key, outcome: saved.length > 0 ? 'merged' : 'imported', detail };
+  return withNotStored({ key: parsed.key, outcome: saved.length > 0 ? 'merged' : 'imported', detail }, plan.watchlistOverflow.length);
 }
 
 function planInsights(parsed: ParsedInsights, saved: readonly string[], plan: ImportPlan): KeyResult {
@@ -268,7 +273,7 @@ function planInsights(parsed: ParsedInsights, saved: readonly string[], plan: Im
     didNotFit(plan.insightIdsOverflow, DISMISSED_INSIGHTS_MAX),
     showSkipped(parsed.skipped),
   );
-  return { key: parsed.key, outcome: saved.length > 0 ? 'merged' : 'imported', detail };
+  return withNotStored({ key: parsed.key, outcome: saved.length > 0 ? 'merged' : 'imported', detail }, plan.insightIdsOverflow.length);
 }
 
 function planProfile(parsed: ParsedProfile, savedName: string, plan: ImportPlan): KeyResult {

@@ -1,8 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CONFIG_BOUNDS } from '../../config/app-config';
 import { ApiList, ApiText, ApiTimestamp } from '../../docs/schema-bounds';
 import { MAX_IMPORT_KEYS, MAX_KEY_LENGTH } from './import-local-storage.dto';
 import { IMPORT_OUTCOMES, type ImportOutcome } from '../local-storage.merge';
 import { IMPORT_STATUSES, type ImportStatus } from '../local-storage-import.entity';
+
+/** Every entry takes at least a byte of the request body: a bound no count of entries can pass. */
+const MAX_NOT_STORED = CONFIG_BOUNDS.bodyLimitBytes;
 
 /** What happened to one key sent. */
 export class KeyResultDto {
@@ -13,6 +17,14 @@ export class KeyResultDto {
   outcome: ImportOutcome;
   /** Why, in a sentence; for `invalid`, the reason. @example "imported: Aggressive" */
   detail: string;
+  /**
+   * How many entries of this key (watchlist symbols, dismissed insights) were not stored because
+   * a limit was reached; `detail` names them. Absent when everything fitted. A client keeps its
+   * copy of such a key. (An addition to the design's `{key, outcome, detail}`.)
+   * @example 2
+   */
+  @ApiProperty({ required: false, type: 'integer', minimum: 1, maximum: MAX_NOT_STORED })
+  notStored?: number;
 }
 
 export class ImportResultDto {
