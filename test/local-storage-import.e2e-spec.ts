@@ -225,6 +225,7 @@ describe('one-time localStorage import', () => {
           key: 'arise_dismissed_insights_v1',
           outcome: 'merged',
           detail: '5 dismissed insights added; 3 did not fit the 5000-item limit: new-5, new-6, new-7',
+          notStored: 3,
         },
       ]);
       expect(await storedInsights(user, 'new-')).toEqual(ids.slice(0, 5));
@@ -251,6 +252,7 @@ describe('one-time localStorage import', () => {
         expect(symbols.size).toBe(500);
         const { detail } = importRes.body.results[0];
         const notFitting = detail.match(/did not fit the 500-item limit: (.*)$/)?.[1].split(', ') ?? [];
+        expect(importRes.body.results[0].notStored ?? 0).toBe(notFitting.length);
         // Every imported symbol is either stored or named as not fitting; the racing add is stored or refused.
         for (const symbol of imported) expect(symbols.has(symbol) !== notFitting.includes(symbol)).toBe(true);
         expect(symbols.has('RACER')).toBe(addRes.status === 201);
