@@ -17,6 +17,7 @@ import autocannon from 'autocannon';
 import { scenarios } from './scenarios';
 import type { BenchContext } from './scenario';
 import { registerUsers, startService, waitUntilReady } from './service';
+import { printTable } from './table';
 
 const users = Number(process.env.BENCH_USERS ?? 1_000);
 const duration = Number(process.env.BENCH_DURATION ?? 10);
@@ -67,16 +68,6 @@ async function measure(ctx: BenchContext, scenario: (typeof scenarios)[number], 
   };
 }
 
-function printTable(rows: Row[]): void {
-  const header = ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'timeouts'];
-  const lines = rows.map((r) => [r.scenario, r.connections, r.requestsPerSecond, r.p50, r.p99, r.non2xx, r.errors, r.timeouts].map(String));
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(format(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const line of lines) console.log(format(line));
-}
-
 async function main(): Promise<void> {
   const port = Number(process.env.BENCH_PORT ?? 3900);
   const service = process.env.BENCH_URL ? undefined : startService(port);
@@ -95,7 +86,10 @@ async function main(): Promise<void> {
       }
     }
     console.log(`\n${users} users, ${duration} s per run, service + database + load generator on this machine\n`);
-    printTable(rows);
+    printTable(
+      ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'timeouts'],
+      rows.map((r) => [r.scenario, r.connections, r.requestsPerSecond, r.p50, r.p99, r.non2xx, r.errors, r.timeouts]),
+    );
     if (process.env.BENCH_JSON) console.log(JSON.stringify(rows, null, 2));
   } finally {
     service?.kill('SIGTERM');
