@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from './support/app';
 import { withDatabase } from './support/database';
+import { fieldsOf } from './support/problem';
 import { connectBroker } from './support/trading';
 import { registerUser, TestUser } from './support/users';
 
@@ -110,7 +111,7 @@ describe('portfolio snapshots', () => {
       ['totals of 10^24 or more', { holdings: [holding('A', '999999999999', '999999999999'), holding('B', '999999999999', '999999999999')] }, 'holdings'],
     ])('answers 422 for %s', async (_name, patch, field) => {
       const res = await create(alice, { cash: '0', holdings: [], ...patch }).expect(422);
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([field]);
+      expect(fieldsOf(res)).toEqual([field]);
     });
 
     it('keeps the same symbol on two exchanges apart', async () => {
@@ -137,7 +138,7 @@ describe('portfolio snapshots', () => {
       ['totals sent by the client', { totalValue: '1' }, 'totalValue'],
     ])('answers 400 for %s', async (_name, patch, field) => {
       const res = await create(alice, { cash: '0', holdings: [], ...patch }).expect(400);
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      expect(fieldsOf(res)).toContain(field);
     });
   });
 
