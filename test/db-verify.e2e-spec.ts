@@ -1,22 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { loadAppConfig } from '../src/config/app-config';
 import { buildDataSourceOptions } from '../src/database/data-source-options';
 import { formatReport, verifySchema } from '../src/database/schema-verification';
 import { createScratchDatabase } from './support/database';
-
-const root = join(__dirname, '..');
+import { runCli } from './support/process';
 
 /** `npm run db:verify` against a stage's database, as CI runs it. */
-function runVerify(databaseUrl: string) {
-  return spawnSync(process.execPath, [join(root, 'scripts', 'run.cjs'), 'src/cli/verify-database.ts'], {
-    cwd: root,
-    env: { ...process.env, APP_STAGE: 'test', DATABASE_URL: databaseUrl },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-}
+const runVerify = (databaseUrl: string) => runCli('src/cli/verify-database.ts', [], { APP_STAGE: 'test', DATABASE_URL: databaseUrl });
 
 describe('db:verify', () => {
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
@@ -44,9 +34,9 @@ describe('db:verify', () => {
     );
     expect(report.ok).toBe(true);
 
-    const cli = runVerify(scratch.url);
+    const cli = await runVerify(scratch.url);
     expect(cli.stdout).toContain('OK: the database matches the code.');
-    expect(cli.status).toBe(0);
+    expect(cli.code).toBe(0);
   });
 
   it('fails with a readable report when an index is missing', async () => {
@@ -56,8 +46,8 @@ describe('db:verify', () => {
       expect(report.ok).toBe(false);
       expect(formatReport(report)).toContain('MISSING index ix_user_preferences_universe (table user_preferences)');
 
-      const cli = runVerify(scratch.url);
-      expect(cli.status).toBe(1);
+      const cli = await runVerify(scratch.url);
+      expect(cli.code).toBe(1);
       expect(cli.stdout).toContain('MISSING index ix_user_preferences_universe');
       expect(cli.stdout).toContain('FAILED');
     } finally {
