@@ -1,8 +1,6 @@
-import { DataSource } from 'typeorm';
-import { loadAppConfig } from '../src/config/app-config';
-import { buildDataSourceOptions } from '../src/database/data-source-options';
+import type { DataSource } from 'typeorm';
 import { formatReport, verifySchema } from '../src/database/schema-verification';
-import { createScratchDatabase } from './support/database';
+import { createScratchDatabase, migrationDataSource } from './support/database';
 import { runCli } from './support/process';
 
 /** `npm run db:verify` against a stage's database, as CI runs it. */
@@ -14,8 +12,7 @@ describe('db:verify', () => {
 
   beforeAll(async () => {
     scratch = await createScratchDatabase('verify');
-    const options = { ...buildDataSourceOptions(loadAppConfig(), scratch.url), logging: false, migrationsRun: false } as const;
-    dataSource = await new DataSource({ ...options, logger: 'advanced-console' }).initialize();
+    dataSource = await migrationDataSource(scratch.url);
     await dataSource.runMigrations({ transaction: 'each' });
   });
 
