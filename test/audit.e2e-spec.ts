@@ -3,6 +3,7 @@ import { startTestApp, TestApp } from './support/app';
 import { withFailingAuditInserts } from './support/audit';
 import { withDatabase } from './support/database';
 import { readAllPages } from './support/pagination';
+import { DEFAULT_VALUES } from './support/preferences';
 import { expectProblem, fieldsOf } from './support/problem';
 import { registerAdmin, registerUser, TestUser } from './support/users';
 
@@ -10,17 +11,8 @@ const PREFERENCES = '/api/v1/preferences';
 const MY_EVENTS = '/api/v1/audit/events';
 const ADMIN_EVENTS = '/api/v1/admin/audit/events';
 
-const DEFAULT_VALUES = {
-  disclosureAccepted: false,
-  universe: 'NIFTY50',
-  marketRegion: 'India',
-  riskProfile: 'Moderate',
-  tradingModes: { Intraday: false, Swing: true, Options: false, Futures: false },
-  primaryMode: 'Swing',
-  auxiliaryModes: [],
-};
 /** Every field of a preferences snapshot in the audit trail: the user's fields, no bookkeeping. */
-const SNAPSHOT_FIELDS = [...Object.keys(DEFAULT_VALUES), 'disclosureAcceptedAt'].sort();
+const SNAPSHOT_FIELDS = Object.keys(DEFAULT_VALUES).sort();
 const EVENT_FIELDS = ['action', 'after', 'before', 'changedFields', 'entity', 'id', 'occurredAt', 'requestId'];
 const ADMIN_EVENT_FIELDS = [...EVENT_FIELDS, 'actorUserId', 'ip', 'subjectUserId', 'userAgent'].sort();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -84,7 +76,7 @@ describe('audit trail', () => {
       expect(create).toMatchObject({
         action: 'create',
         before: null,
-        after: { ...DEFAULT_VALUES, disclosureAcceptedAt: null },
+        after: DEFAULT_VALUES,
         requestId,
         changedFields: [
           'auxiliaryModes',
@@ -108,7 +100,6 @@ describe('audit trail', () => {
         before: create.after,
         after: {
           ...DEFAULT_VALUES,
-          disclosureAcceptedAt: null,
           riskProfile: 'Aggressive',
           tradingModes: { ...DEFAULT_VALUES.tradingModes, Options: true },
         },
