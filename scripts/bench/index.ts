@@ -11,7 +11,8 @@
  * Environment: BENCH_USERS (1000), BENCH_DURATION (10), BENCH_CONNECTIONS ("16,64"),
  * BENCH_SCENARIOS (comma-separated names, default all), BENCH_URL (benchmark an already running
  * service instead; it must allow the load through its rate limits), BENCH_JSON=1 (also print
- * the results as JSON).
+ * the results as JSON), BENCH_PORT (3900, the port of the service it starts) and BENCH_PG_PORT
+ * (54340, that service's embedded PostgreSQL).
  */
 import autocannon from 'autocannon';
 import { scenarios } from './scenarios';
