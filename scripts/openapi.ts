@@ -3,10 +3,12 @@
  * output `nest build` produces) and then the committed OpenAPI document (openapi.json), from
  * the app in Nest preview mode: no database is needed.
  *
- * `npm run openapi -- --check` writes nothing and fails when either file is stale.
+ * `npm run openapi -- --check` writes nothing and fails when either file, or the client's
+ * types generated from openapi.json (`npm run client`), is stale.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { renderClientSchema, SCHEMA_FILE } from './client';
 
 const root = join(__dirname, '..');
 process.chdir(root); // the Nest CLI helpers resolve tsconfig paths from the working directory
@@ -53,24 +55,54 @@ export async function renderOpenApi(): Promise<string> {
   }
 }
 
+/** Where two texts first differ, with a little context, for a readable failure. */
+function firstDifference(generated: string, committed: string): string {
+  let at = 0;
+  while (at < generated.length && generated[at] === committed[at]) at++;
+  const line = generated.slice(0, at).split('\n').length;
+  const around = (text: string) => JSON.stringify(text.slice(Math.max(0, at - 60), at + 60));
+  return `first difference on line ${line}: committed ${around(committed)}, generated ${around(generated)}`;
+}
+
+export interface StaleFile {
+  /** Relative to the repository. */
+  file: string;
+  /** The command that regenerates it. */
+  fix: string;
+  difference: string;
+}
+
+/**
+ * The committed generated files (src/metadata.ts, openapi.json, client/src/schema.d.ts) that
+ * differ from what their generators produce now; writes nothing. The app's document is rendered
+ * with the committed metadata, the client's types from the committed openapi.json.
+ */
+export async function staleGeneratedFiles(): Promise<StaleFile[]> {
+  // A scratch name of its own: the real file is not touched, and parallel runs do not collide.
+  const scratch = `metadata.check-${process.pid}.ts`;
+  let metadata: string;
+  try {
+    metadata = generatePluginMetadata(scratch);
+  } finally {
+    rmSync(join(root, 'src', scratch), { force: true });
+  }
+  const generated = [
+    { path: METADATA_FILE, fresh: metadata, fix: 'npm run openapi' },
+    { path: OPENAPI_FILE, fresh: await renderOpenApi(), fix: 'npm run openapi' },
+    { path: SCHEMA_FILE, fresh: await renderClientSchema(), fix: 'npm run client' },
+  ];
+  return generated.flatMap(({ path, fresh, fix }) => {
+    const committed = readFileSync(path, 'utf8');
+    return fresh === committed ? [] : [{ file: relative(root, path), fix, difference: firstDifference(fresh, committed) }];
+  });
+}
+
 async function main(): Promise<void> {
-  const check = process.argv.includes('--check');
-  if (check) {
-    const scratch = 'metadata.check.ts';
-    let fresh: string;
-    try {
-      fresh = generatePluginMetadata(scratch);
-    } finally {
-      rmSync(join(root, 'src', scratch), { force: true });
-    }
-    const stale: string[] = [];
-    if (fresh !== readFileSync(METADATA_FILE, 'utf8')) stale.push('src/metadata.ts');
-    if ((await renderOpenApi()) !== readFileSync(OPENAPI_FILE, 'utf8')) stale.push('openapi.json');
-    if (stale.length > 0) {
-      console.error(`stale: ${stale.join(', ')} — run \`npm run openapi\` and commit the result`);
-      process.exit(1);
-    }
-    console.log('openapi.json and src/metadata.ts are up to date');
+  if (process.argv.includes('--check')) {
+    const stale = await staleGeneratedFiles();
+    for (const { file, fix, difference } of stale) console.error(`stale: ${file} — run \`${fix}\` and commit the result (${difference})`);
+    if (stale.length > 0) process.exit(1);
+    console.log('src/metadata.ts, openapi.json and client/src/schema.d.ts are up to date');
     return;
   }
   generatePluginMetadata();

@@ -3,23 +3,35 @@
  * one route cannot: errors that only appear under a mix, slow leaks, latency drifting.
  *
  * Starts the compiled service (as `npm run bench` does) unless SOAK_URL points at one,
- * registers SOAK_USERS users, and lets each of them loop over realistic flows (preferences,
- * watchlist, insights, the import, trading, audit, sessions) for SOAK_DURATION seconds. Prints
- * per-route request counts, p50/p99/max latency and status classes, and the service's RSS and
- * heap (from /metrics) at the start, every SOAK_SAMPLE seconds, and at the end. Exits 1 on any
- * 5xx or network error.
+ * registers SOAK_USERS users, promotes the first to admin (`npm run user:promote`, against the
+ * started service's database; with SOAK_URL, this shell's environment must point at the
+ * service's database), and lets each of them loop over realistic flows (preferences, watchlist,
+ * insights, the import, trading, audit, sessions, sign-ups, the admin views) for SOAK_DURATION
+ * seconds, while the health probes and /metrics are polled every SOAK_SAMPLE seconds. Prints
+ * per-route request counts, p50/p99/max latency and status classes, the service's RSS and heap
+ * (from /metrics) over time, and every route of openapi.json the run never called. Exits 1 on
+ * any 5xx or network error, or when a documented route was never called (a new route needs a
+ * flow here).
  *
- * Environment: SOAK_DURATION (120), SOAK_USERS (40), SOAK_SAMPLE (15), SOAK_URL, SOAK_PORT (3901).
+ * Environment: SOAK_DURATION (seconds, 120), SOAK_USERS (40), SOAK_SAMPLE (seconds, 15),
+ * SOAK_URL (soak a running service instead; it must allow the load through its rate limits and
+ * accept METRICS_TOKEN below), SOAK_PORT (3901, the port of the service it starts), and
+ * BENCH_PG_PORT (54340, that service's embedded PostgreSQL).
  */
 import { randomUUID } from 'node:crypto';
-import type { BenchUser } from './bench/scenario';
-import { registerUsers, startService, waitUntilReady } from './bench/service';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pick, type BenchUser } from './bench/scenario';
+import { registerUsers, runServiceCli, startService, waitUntilReady } from './bench/service';
+import { printTable } from './bench/table';
 
 const duration = Number(process.env.SOAK_DURATION ?? 120) * 1_000;
 const userCount = Number(process.env.SOAK_USERS ?? 40);
 const sampleEvery = Number(process.env.SOAK_SAMPLE ?? 15) * 1_000;
 const METRICS_TOKEN = 'soak-metrics-token-0123456789';
+const SERVICE_ENV = { METRICS_TOKEN, FEATURE_LOCAL_STORAGE_IMPORT_PERCENT: '100' };
 const SAMPLES_PER_ROUTE = 20_000;
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
 /** Latencies of one route; a bounded reservoir keeps memory flat over long runs. */
 class RouteStats {
@@ -50,22 +62,29 @@ class RouteStats {
 const stats = new Map<string, RouteStats>();
 let baseUrl = '';
 
-/** One request, timed and counted under its route template. */
-async function call(user: BenchUser, route: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+/** Who sends a request: a user, a monitoring probe, or nobody (public routes). */
+interface Caller {
+  authorization?: string;
+}
+const anonymous: Caller = {};
+const scraper: Caller = { authorization: `Bearer ${METRICS_TOKEN}` };
+
+/** One request, timed and counted under its route template (`METHOD /path/{param}` as in openapi.json). */
+async function call(caller: Caller, route: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const [method] = route.split(' ');
   const started = performance.now();
   let status: number | 'error' = 'error';
   try {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { authorization: user.authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { ...(caller.authorization ? { authorization: caller.authorization } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     status = res.status;
     const text = await res.text();
-    return { status, json: text ? JSON.parse(text) : undefined };
+    return { status, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
   } catch {
-    return { status: 0, json: undefined };
+    return { status: 0, body: undefined };
   } finally {
     const entry = stats.get(route) ?? new RouteStats();
     stats.set(route, entry);
@@ -73,8 +92,19 @@ async function call(user: BenchUser, route: string, path: string, body?: unknown
   }
 }
 
-const pick = <T>(values: readonly T[]): T => values[Math.floor(Math.random() * values.length)];
 const SYMBOLS = ['TCS', 'INFY', 'RELIANCE', 'HDFCBANK', 'ITC', 'SBIN', 'LT', 'M&M', 'BAJAJ-AUTO', 'AXISBANK', 'WIPRO', 'TATAMOTORS'];
+
+/** The soak user promoted to admin before the run (the admin flow reads through its token). */
+let admin: BenchUser;
+
+/** Refresh tokens rotate: a session that renews keeps the new pair. */
+async function renew(user: BenchUser): Promise<boolean> {
+  const res = await call(user, 'POST /api/v1/auth/refresh', '/api/v1/auth/refresh', { refreshToken: user.refreshToken });
+  if (res.status !== 200) return false;
+  user.refreshToken = res.body.refreshToken;
+  user.authorization = `Bearer ${res.body.accessToken}`;
+  return true;
+}
 
 /** The flows a user of the app goes through, weighted roughly by how often the web app does them. */
 const flows: [number, (user: BenchUser) => Promise<void>][] = [
@@ -82,7 +112,7 @@ const flows: [number, (user: BenchUser) => Promise<void>][] = [
   [6, async (u) => void (await call(u, 'PATCH /api/v1/preferences', '/api/v1/preferences', { riskProfile: pick(['Aggressive', 'Moderate', 'Conservative']), universe: pick(['NIFTY50', 'NIFTY500', 'NIFTYBANK']) }))],
   [2, async (u) => {
     const current = await call(u, 'GET /api/v1/preferences', '/api/v1/preferences');
-    if (current.status === 200) await call(u, 'PUT /api/v1/preferences', '/api/v1/preferences', { ...current.json, marketRegion: pick(['India', 'Global']) });
+    if (current.status === 200) await call(u, 'PUT /api/v1/preferences', '/api/v1/preferences', { ...current.body, marketRegion: pick(['India', 'Global']) });
   }],
   [15, async (u) => void (await call(u, 'GET /api/v1/watchlist', '/api/v1/watchlist'))],
   [5, async (u) => {
@@ -107,26 +137,29 @@ const flows: [number, (user: BenchUser) => Promise<void>][] = [
     await call(u, 'GET /api/v1/migrations/local-storage', '/api/v1/migrations/local-storage');
   }],
   [2, async (u) => {
-    // A trading session: connect the paper broker, draft, submit, fill a little, cancel, disconnect.
+    // A trading session: connect the paper broker, draft, submit, fill a little, check, cancel, disconnect.
     const connection = await call(u, 'POST /api/v1/broker-connections', '/api/v1/broker-connections', {
       broker: 'paper',
       accountRef: `SOAK-${randomUUID().slice(0, 8)}`,
       accessToken: `paper-${randomUUID()}`,
     });
     if (connection.status !== 201) return;
-    const id = connection.json.id as string;
+    const id = connection.body.id as string;
     await call(u, 'GET /api/v1/broker-connections', '/api/v1/broker-connections');
+    await call(u, 'GET /api/v1/broker-connections/{id}', `/api/v1/broker-connections/${id}`);
     await call(u, 'PUT /api/v1/broker-connections/{id}/tokens', `/api/v1/broker-connections/${id}/tokens`, { accessToken: `paper-${randomUUID()}` });
     const intent = await call(u, 'POST /api/v1/trade-intents', '/api/v1/trade-intents', {
       symbol: pick(SYMBOLS), side: 'BUY', quantity: 10, orderType: 'LIMIT', limitPrice: '101.5000', product: 'CNC', mode: 'Swing',
     });
     if (intent.status === 201) {
-      const intentId = intent.json.id as string;
+      const intentId = intent.body.id as string;
       await call(u, 'POST /api/v1/trade-intents/{id}/submit', `/api/v1/trade-intents/${intentId}/submit`, { connectionId: id });
+      await call(u, 'GET /api/v1/trade-intents/{id}', `/api/v1/trade-intents/${intentId}`);
       const orders = await call(u, 'GET /api/v1/orders', `/api/v1/orders?intentId=${intentId}`);
-      const order = orders.json?.items?.[0];
+      const order = orders.body?.items?.[0];
       if (order) {
         await call(u, 'POST /api/v1/orders/{id}/simulated-fills', `/api/v1/orders/${order.id}/simulated-fills`, { quantity: 4 });
+        await call(u, 'POST /api/v1/orders/{id}/refresh', `/api/v1/orders/${order.id}/refresh`);
         await call(u, 'GET /api/v1/orders/{id}', `/api/v1/orders/${order.id}`);
       }
       await call(u, 'POST /api/v1/trade-intents/{id}/cancel', `/api/v1/trade-intents/${intentId}/cancel`);
@@ -135,20 +168,35 @@ const flows: [number, (user: BenchUser) => Promise<void>][] = [
     await call(u, 'DELETE /api/v1/broker-connections/{id}', `/api/v1/broker-connections/${id}`);
   }],
   [2, async (u) => {
-    await call(u, 'POST /api/v1/portfolio/snapshots', '/api/v1/portfolio/snapshots', {
+    const created = await call(u, 'POST /api/v1/portfolio/snapshots', '/api/v1/portfolio/snapshots', {
       cash: '250000.5000',
       holdings: [{ symbol: pick(SYMBOLS), exchange: 'NSE', quantity: '12', averagePrice: '1520.2500', lastPrice: '1544.1000' }],
     });
     await call(u, 'GET /api/v1/portfolio/snapshots/latest', '/api/v1/portfolio/snapshots/latest');
     await call(u, 'GET /api/v1/portfolio/snapshots', '/api/v1/portfolio/snapshots?limit=10');
+    if (created.status === 201) await call(u, 'GET /api/v1/portfolio/snapshots/{id}', `/api/v1/portfolio/snapshots/${created.body.id}`);
+  }],
+  [1, async (u) => void (await renew(u))],
+  [1, async (u) => {
+    // Signing in on another device: a session of its own, renewed once, then signed out.
+    const login = await call(anonymous, 'POST /api/v1/auth/login', '/api/v1/auth/login', { email: u.email, password: u.password });
+    if (login.status !== 200) return;
+    const device: BenchUser = { ...u, refreshToken: login.body.refreshToken, authorization: `Bearer ${login.body.accessToken}` };
+    if (await renew(device)) await call(device, 'POST /api/v1/auth/logout', '/api/v1/auth/logout', { refreshToken: device.refreshToken });
+  }],
+  [0.2, async () => {
+    // A new account (argon2 makes this the costliest request of the mix, hence rare).
+    const res = await call(anonymous, 'POST /api/v1/auth/register', '/api/v1/auth/register', {
+      email: `soak-${randomUUID()}@example.test`,
+      password: `soak password ${randomUUID()}`,
+      name: 'Soak sign-up',
+    });
+    if (res.status === 201) await call({ authorization: `Bearer ${res.body.accessToken}` }, 'POST /api/v1/auth/logout', '/api/v1/auth/logout', { refreshToken: res.body.refreshToken });
   }],
   [1, async (u) => {
-    // A session renewal: refresh tokens rotate, so the user keeps the new pair.
-    const res = await call(u, 'POST /api/v1/auth/refresh', '/api/v1/auth/refresh', { refreshToken: u.refreshToken });
-    if (res.status === 200) {
-      u.refreshToken = res.json.refreshToken;
-      u.authorization = `Bearer ${res.json.accessToken}`;
-    }
+    // Support looking into the service: everyone's recent events, one user's, the import stats.
+    await call(admin, 'GET /api/v1/admin/audit/events', `/api/v1/admin/audit/events?limit=20${Math.random() < 0.5 ? `&userId=${u.id}` : ''}`);
+    await call(admin, 'GET /api/v1/admin/migrations/stats', '/api/v1/admin/migrations/stats');
   }],
 ];
 const totalWeight = flows.reduce((sum, [weight]) => sum + weight, 0);
@@ -165,8 +213,11 @@ interface MemorySample {
   heapUsedMb: number;
 }
 
-async function memory(started: number): Promise<MemorySample> {
-  const text = await (await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+/** What the orchestrator and Prometheus see at each sample: the probes, then memory from /metrics. */
+async function sample(started: number): Promise<MemorySample> {
+  await call(anonymous, 'GET /health/live', '/health/live');
+  await call(anonymous, 'GET /health/ready', '/health/ready');
+  const text = String((await call(scraper, 'GET /metrics', '/metrics')).body);
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 1024 / 1024;
   return {
     atSeconds: Math.round((Date.now() - started) / 1_000),
@@ -175,35 +226,52 @@ async function memory(started: number): Promise<MemorySample> {
   };
 }
 
+/** Every operation of openapi.json as `METHOD /path`, the way `call` names routes. */
+function documentedRoutes(): string[] {
+  const document = JSON.parse(readFileSync(join(__dirname, '..', 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+  return Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.keys(item)
+      .filter((method) => HTTP_METHODS.includes(method))
+      .map((method) => `${method.toUpperCase()} ${path}`),
+  );
+}
+
+/** Prints the run; returns how many things went wrong (5xx, network errors, routes never called). */
 function report(samples: MemorySample[]): number {
   const rows = [...stats.entries()].sort(([a], [b]) => a.localeCompare(b));
-  const header = ['route', 'requests', 'p50 ms', 'p99 ms', 'max ms', '2xx', '4xx', '5xx', 'errors'];
-  const lines = rows.map(([route, s]) =>
-    [route, s.count, s.percentile(50).toFixed(1), s.percentile(99).toFixed(1), s.max.toFixed(0), s.byClass['2xx'] ?? 0, s.byClass['4xx'] ?? 0, s.byClass['5xx'] ?? 0, s.byClass.error ?? 0].map(String),
+  console.log('');
+  printTable(
+    ['route', 'requests', 'p50 ms', 'p99 ms', 'max ms', '2xx', '4xx', '5xx', 'errors'],
+    rows.map(([route, s]) => [route, s.count, s.percentile(50).toFixed(1), s.percentile(99).toFixed(1), s.max.toFixed(0), s.byClass['2xx'] ?? 0, s.byClass['4xx'] ?? 0, s.byClass['5xx'] ?? 0, s.byClass.error ?? 0]),
   );
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(`\n${format(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
-  for (const line of lines) console.log(format(line));
   console.log('\nservice memory (from /metrics):');
   for (const s of samples) console.log(`  t=${String(s.atSeconds).padStart(5)} s  rss ${s.rssMb} MB  heap used ${s.heapUsedMb} MB`);
   const failures = rows.reduce((sum, [, s]) => sum + (s.byClass['5xx'] ?? 0) + (s.byClass.error ?? 0), 0);
   const total = rows.reduce((sum, [, s]) => sum + s.count, 0);
   console.log(`\n${total} requests in ${duration / 1_000} s by ${userCount} users: ${failures} 5xx or network errors`);
-  return failures;
+  const documented = documentedRoutes();
+  const uncalled = documented.filter((route) => !stats.has(route));
+  const undocumented = rows.map(([route]) => route).filter((route) => !documented.includes(route));
+  console.log(uncalled.length ? `routes of openapi.json never called (${uncalled.length}):\n  ${uncalled.join('\n  ')}` : `every route of openapi.json was called (${documented.length})`);
+  if (undocumented.length) console.log(`called but not in openapi.json:\n  ${undocumented.join('\n  ')}`);
+  return failures + uncalled.length;
 }
 
 async function main(): Promise<void> {
   const port = Number(process.env.SOAK_PORT ?? 3901);
-  const service = process.env.SOAK_URL ? undefined : startService(port, { METRICS_TOKEN, FEATURE_LOCAL_STORAGE_IMPORT_PERCENT: '100' });
+  const service = process.env.SOAK_URL ? undefined : startService(port, SERVICE_ENV);
   baseUrl = process.env.SOAK_URL ?? `http://127.0.0.1:${port}`;
   let failures = 1;
   try {
     await waitUntilReady(baseUrl, 60_000);
     const users = await registerUsers(baseUrl, userCount);
+    admin = users[0];
+    await runServiceCli('src/cli/promote-user.ts', [admin.email], service && { port, env: SERVICE_ENV });
+    // The role travels in the access token: a renewed one carries it.
+    if (!(await renew(admin))) throw new Error(`could not renew the session of the promoted ${admin.email}`);
     const started = Date.now();
-    const samples = [await memory(started)];
-    const sampler = setInterval(() => void memory(started).then((s) => samples.push(s)), sampleEvery);
+    const samples = [await sample(started)];
+    const sampler = setInterval(() => void sample(started).then((s) => samples.push(s)), sampleEvery);
     console.log(`soaking with ${userCount} users for ${duration / 1_000} s…`);
     await Promise.all(
       users.map(async (user) => {
@@ -211,7 +279,7 @@ async function main(): Promise<void> {
       }),
     );
     clearInterval(sampler);
-    samples.push(await memory(started));
+    samples.push(await sample(started));
     failures = report(samples);
   } finally {
     service?.kill('SIGTERM');

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from './support/app';
 import { withFailingAuditInserts } from './support/audit';
 import { withDatabase } from './support/database';
+import { readAllPages } from './support/pagination';
+import { DEFAULT_VALUES } from './support/preferences';
 import { expectProblem, fieldsOf } from './support/problem';
 import { registerAdmin, registerUser, TestUser } from './support/users';
 
@@ -9,17 +11,8 @@ const PREFERENCES = '/api/v1/preferences';
 const MY_EVENTS = '/api/v1/audit/events';
 const ADMIN_EVENTS = '/api/v1/admin/audit/events';
 
-const DEFAULT_VALUES = {
-  disclosureAccepted: false,
-  universe: 'NIFTY50',
-  marketRegion: 'India',
-  riskProfile: 'Moderate',
-  tradingModes: { Intraday: false, Swing: true, Options: false, Futures: false },
-  primaryMode: 'Swing',
-  auxiliaryModes: [],
-};
 /** Every field of a preferences snapshot in the audit trail: the user's fields, no bookkeeping. */
-const SNAPSHOT_FIELDS = [...Object.keys(DEFAULT_VALUES), 'disclosureAcceptedAt'].sort();
+const SNAPSHOT_FIELDS = Object.keys(DEFAULT_VALUES).sort();
 const EVENT_FIELDS = ['action', 'after', 'before', 'changedFields', 'entity', 'id', 'occurredAt', 'requestId'];
 const ADMIN_EVENT_FIELDS = [...EVENT_FIELDS, 'actorUserId', 'ip', 'subjectUserId', 'userAgent'].sort();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -55,22 +48,6 @@ describe('audit trail', () => {
   const myEvents = async (user: TestUser, query = ''): Promise<AuditEvent[]> => (await listMine(user, query).expect(200)).body.items;
   const getPreferences = async (user: TestUser) => (await t.http().get(PREFERENCES).set('authorization', user.auth).expect(200)).body;
 
-  /** Reads every page with `limit`, checking the page sizes; answers the items in order. */
-  async function readAllPages(list: (query: string) => ReturnType<typeof listMine>, limit: number, extra = ''): Promise<{ items: AuditEvent[]; sizes: number[] }> {
-    const items: AuditEvent[] = [];
-    const sizes: number[] = [];
-    let cursor: string | null = null;
-    do {
-      const query: string = `?limit=${limit}${extra}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const res = await list(query).expect(200);
-      items.push(...res.body.items);
-      sizes.push(res.body.items.length);
-      cursor = res.body.nextCursor;
-      expect(sizes.length).toBeLessThan(50);
-    } while (cursor);
-    return { items, sizes };
-  }
-
   describe('events of preference changes', () => {
     it('records one event per change: entity, action, before/after without bookkeeping, changed fields, request id', async () => {
       const user = await registerUser(t);
@@ -99,7 +76,7 @@ describe('audit trail', () => {
       expect(create).toMatchObject({
         action: 'create',
         before: null,
-        after: { ...DEFAULT_VALUES, disclosureAcceptedAt: null },
+        after: DEFAULT_VALUES,
         requestId,
         changedFields: [
           'auxiliaryModes',
@@ -123,7 +100,6 @@ describe('audit trail', () => {
         before: create.after,
         after: {
           ...DEFAULT_VALUES,
-          disclosureAcceptedAt: null,
           riskProfile: 'Aggressive',
           tradingModes: { ...DEFAULT_VALUES.tradingModes, Options: true },
         },
@@ -276,7 +252,7 @@ describe('audit trail', () => {
       expect(everything.map((e) => e.after?.universe)).toEqual([...universes].reverse());
       expect(everything.at(-1)!.action).toBe('create');
 
-      const { items, sizes } = await readAllPages((q) => listMine(user, q), 3);
+      const { items, sizes } = await readAllPages<AuditEvent>((cursor) => listMine(user).query({ limit: 3, cursor }));
       expect(sizes).toEqual([3, 3, 1]);
       expect(items.map((e) => e.id)).toEqual(everything.map((e) => e.id));
       expect(new Set(items.map((e) => e.id)).size).toBe(7);
@@ -301,7 +277,7 @@ describe('audit trail', () => {
       const everything = await myEvents(user, '?limit=100');
       expect(everything).toHaveLength(micros.length);
       for (const limit of [1, 2, 3, 4]) {
-        const { items } = await readAllPages((q) => listMine(user, q), limit);
+        const { items } = await readAllPages<AuditEvent>((cursor) => listMine(user).query({ limit, cursor }));
         expect(items.map((e) => e.id)).toEqual(everything.map((e) => e.id));
       }
     });
@@ -318,7 +294,7 @@ describe('audit trail', () => {
       expect(profile).toHaveLength(1);
       expect(profile[0]).toMatchObject({ entity: 'profile', requestId: renamed.headers['x-request-id'] });
       expect(await myEvents(user, '?entity=watchlist')).toEqual([]);
-      const { items, sizes } = await readAllPages((q) => listMine(user, q), 1, '&entity=preferences');
+      const { items, sizes } = await readAllPages<AuditEvent>((cursor) => listMine(user).query({ limit: 1, entity: 'preferences', cursor }));
       expect(sizes).toEqual([1, 1]);
       expect(items.every((e) => e.entity === 'preferences')).toBe(true);
     });
@@ -409,20 +385,15 @@ describe('audit trail', () => {
 
       // Without a user filter: every user's events, newest first, the entity filter still applies.
       // (Specs running in parallel add events too: read on until Alice's event is passed.)
-      const profiles: AuditEvent[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: { items: AuditEvent[]; nextCursor: string | null } = (
-          await listAsAdmin(`?entity=profile&limit=100${cursor ? `&cursor=${cursor}` : ''}`).expect(200)
-        ).body;
-        profiles.push(...page.items);
-        cursor = page.nextCursor;
-      } while (cursor && Date.parse(profiles.at(-1)!.occurredAt) >= Date.parse(aliceProfile[0].occurredAt));
+      const { items: profiles } = await readAllPages<AuditEvent>(
+        (cursor) => listAsAdmin().query({ entity: 'profile', limit: 100, cursor }),
+        (read) => Date.parse(read.at(-1)!.occurredAt) < Date.parse(aliceProfile[0].occurredAt),
+      );
       expect(profiles.every((e) => e.entity === 'profile')).toBe(true);
       expect(profiles.map((e) => e.id)).toContain(aliceProfile[0].id);
       expect(new Set(profiles.map((e) => e.subjectUserId)).size).toBeGreaterThan(1);
 
-      const { items, sizes } = await readAllPages((q) => listAsAdmin(q), 2, `&userId=${alice.id}`);
+      const { items, sizes } = await readAllPages<AuditEvent>((cursor) => listAsAdmin().query({ limit: 2, userId: alice.id, cursor }));
       expect(sizes).toEqual([2, 1]);
       expect(items.map((e) => e.id)).toEqual(alices.map((e) => e.id));
     });

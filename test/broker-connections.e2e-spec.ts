@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from './support/app';
+import { auditEvents } from './support/audit';
 import { withDatabase } from './support/database';
+import { fieldsOf } from './support/problem';
 import {
-  auditEvents,
   cancelIntent,
   connectBroker,
   createIntent,
@@ -103,7 +104,7 @@ describe('broker connections', () => {
         .set('authorization', alice.auth)
         .send({ broker: 'paper', accountRef: uniqueAccountRef(), accessToken: 'tok', ...patch })
         .expect(400);
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      expect(fieldsOf(res)).toContain(field);
     });
 
     it('answers 401 without a token', async () => {

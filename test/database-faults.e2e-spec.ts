@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestApp, TestApp } from './support/app';
+import { readAllPages } from './support/pagination';
 import { REPO_ROOT, startControllablePostgres } from './support/process';
 import { registerUser, TestUser } from './support/users';
 
@@ -76,7 +77,7 @@ describe('database outage under write load', () => {
     const back = Date.now();
     let recovered = false;
     while (!recovered && Date.now() - back < 5_000) {
-      const res = await t.http().get('/api/v1/users/me').set('authorization', user.auth);
+      const res = await t.http().patch('/api/v1/users/me').set('authorization', user.auth).send({ name: 'recovery probe' });
       recovered = res.status === 200;
       if (!recovered) await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -91,18 +92,10 @@ describe('database outage under write load', () => {
     // No request hung: each was answered within the request timeout (plus scheduling slack).
     expect(slowest).toBeLessThan(REQUEST_TIMEOUT_MS + 1_500);
 
-    const stored = new Set<string>();
-    for (let cursor: string | null | undefined; ; ) {
-      const page = await t
-        .http()
-        .get('/api/v1/audit/events')
-        .query({ entity: 'profile', limit: 100, ...(cursor ? { cursor } : {}) })
-        .set('authorization', user.auth)
-        .expect(200);
-      for (const event of page.body.items) stored.add(event.after.name);
-      cursor = page.body.nextCursor;
-      if (!cursor) break;
-    }
+    const { items: events } = await readAllPages<{ after: { name: string } }>((cursor) =>
+      t.http().get('/api/v1/audit/events').query({ entity: 'profile', limit: 100, cursor }).set('authorization', user.auth),
+    );
+    const stored = new Set(events.map((event) => event.after.name));
     expect(acknowledged.length).toBeGreaterThan(10);
     expect(acknowledged.filter((name) => !stored.has(name))).toEqual([]);
   }, 120_000);

@@ -1,22 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { loadAppConfig } from '../src/config/app-config';
-import { buildDataSourceOptions } from '../src/database/data-source-options';
+import type { DataSource } from 'typeorm';
 import { formatReport, verifySchema } from '../src/database/schema-verification';
-import { createScratchDatabase } from './support/database';
-
-const root = join(__dirname, '..');
+import { createScratchDatabase, migrationDataSource } from './support/database';
+import { runCli } from './support/process';
 
 /** `npm run db:verify` against a stage's database, as CI runs it. */
-function runVerify(databaseUrl: string | undefined, env: NodeJS.ProcessEnv = { ...process.env, APP_STAGE: 'test' }) {
-  return spawnSync(process.execPath, [join(root, 'scripts', 'run.cjs'), 'src/cli/verify-database.ts'], {
-    cwd: root,
-    env: { ...env, DATABASE_URL: databaseUrl },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-}
+const runVerify = (databaseUrl: string) => runCli('src/cli/verify-database.ts', [], { APP_STAGE: 'test', DATABASE_URL: databaseUrl });
 
 describe('db:verify', () => {
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
@@ -24,8 +12,7 @@ describe('db:verify', () => {
 
   beforeAll(async () => {
     scratch = await createScratchDatabase('verify');
-    const options = { ...buildDataSourceOptions(loadAppConfig(), scratch.url), logging: false, migrationsRun: false } as const;
-    dataSource = await new DataSource({ ...options, logger: 'advanced-console' }).initialize();
+    dataSource = await migrationDataSource(scratch.url);
     await dataSource.runMigrations({ transaction: 'each' });
   });
 
@@ -44,21 +31,22 @@ describe('db:verify', () => {
     );
     expect(report.ok).toBe(true);
 
-    const cli = runVerify(scratch.url);
+    const cli = await runVerify(scratch.url);
     expect(cli.stdout).toContain('OK: the database matches the code.');
-    expect(cli.status).toBe(0);
+    expect(cli.code).toBe(0);
   });
 
   // What deploy-stage.yml gives the migration container: the stage and its database, no app secrets.
-  it('runs for a deployed stage with its DATABASE_URL alone (no JWT, metrics or token keys)', () => {
+  it('runs for a deployed stage with its DATABASE_URL alone (no JWT, metrics or token keys)', async () => {
     const staging = { PATH: process.env.PATH, HOME: process.env.HOME, APP_STAGE: 'staging', DATABASE_SSL: 'disable' };
-    const cli = runVerify(scratch.url, staging);
+    const verifyAs = (env: NodeJS.ProcessEnv) => runCli('src/cli/verify-database.ts', [], env, { inheritEnv: false });
+    const cli = await verifyAs({ ...staging, DATABASE_URL: scratch.url });
     expect(cli.stderr).not.toContain('Invalid configuration');
     expect(cli.stdout).toContain('OK: the database matches the code.');
-    expect(cli.status).toBe(0);
+    expect(cli.code).toBe(0);
 
-    const withoutUrl = runVerify(undefined, staging);
-    expect(withoutUrl.status).toBe(1);
+    const withoutUrl = await verifyAs(staging);
+    expect(withoutUrl.code).toBe(1);
     expect(withoutUrl.stderr).toContain('DATABASE_URL: is required when APP_STAGE=staging');
   });
 
@@ -69,8 +57,8 @@ describe('db:verify', () => {
       expect(report.ok).toBe(false);
       expect(formatReport(report)).toContain('MISSING index ix_user_preferences_universe (table user_preferences)');
 
-      const cli = runVerify(scratch.url);
-      expect(cli.status).toBe(1);
+      const cli = await runVerify(scratch.url);
+      expect(cli.code).toBe(1);
       expect(cli.stdout).toContain('MISSING index ix_user_preferences_universe');
       expect(cli.stdout).toContain('FAILED');
     } finally {

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { withDatabase } from './support/database';
 import { freePort, runEntry } from './support/process';
 
 interface Outcome {
@@ -93,4 +95,82 @@ describe('graceful shutdown', () => {
     expect(exitCode).toBe(0);
     expect(service.lines.join('\n')).toContain('SIGTERM: draining in-flight requests');
   }, 120_000);
+
+  it('cuts a request that outlasts SHUTDOWN_GRACE_MS and still exits 0, within the grace', async () => {
+    const graceMs = 300;
+    const port = await freePort();
+    const service = runEntry('src/main.ts', [], {
+      APP_STAGE: 'test',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      SHUTDOWN_GRACE_MS: String(graceMs),
+    });
+    const suffix = randomUUID().replaceAll('-', '');
+    const fn = `test_slow_update_${suffix}`;
+    let sleeper: number | undefined;
+    try {
+      await service.waitForLine(/"ready in/, 60_000);
+      const base = `http://127.0.0.1:${port}`;
+      const register = await fetch(`${base}/api/v1/auth/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `shutdown-slow-${suffix}@example.test`, password: 'correct horse battery staple 42', name: 'Slow' }),
+      });
+      expect(register.status).toBe(201);
+      const { accessToken, user } = (await register.json()) as { accessToken: string; user: { id: string } };
+      // Only this user's updates sleep (in the database, as a slow statement would): other specs go on.
+      await withDatabase(async (c) => {
+        await c.query(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$`);
+        await c.query(`CREATE TRIGGER ${fn} BEFORE UPDATE ON users FOR EACH ROW WHEN (OLD.id = '${user.id}') EXECUTE FUNCTION ${fn}()`);
+      });
+      const slow = fetch(`${base}/api/v1/users/me`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Never saved' }),
+      }).then(
+        (res) => `answered ${res.status}`,
+        (error: { cause?: { code?: string } }) => error.cause?.code ?? String(error),
+      );
+      sleeper = await waitForSleepingUpdate(fn);
+
+      const exited = new Promise<number | null>((resolve) => service.child.once('exit', (code) => resolve(code)));
+      const signalledAt = Date.now();
+      service.child.kill('SIGTERM');
+      const exitCode = await exited;
+      const tookMs = Date.now() - signalledAt;
+
+      expect(exitCode).toBe(0);
+      // The lame-duck moment (≤ the grace), the grace, then closing the pool: not the 30 s sleep.
+      expect(tookMs).toBeGreaterThanOrEqual(graceMs);
+      expect(tookMs).toBeLessThan(graceMs * 2 + 2_000);
+      expect(service.lines.join('\n')).toContain(`requests still running after ${graceMs} ms: closing their connections`);
+      // The client saw its connection closed, not an answer.
+      expect(await slow).not.toMatch(/^answered/);
+      const [row] = await withDatabase((c) => c.query('SELECT name FROM users WHERE id = $1', [user.id]).then((r) => r.rows));
+      expect(row.name).toBe('Slow');
+    } finally {
+      service.child.kill('SIGKILL');
+      await withDatabase(async (c) => {
+        // The database does not notice the client left while it sleeps; its lock would hold DROP TRIGGER.
+        if (sleeper) await c.query('SELECT pg_terminate_backend($1)', [sleeper]);
+        await c.query(`DROP TRIGGER IF EXISTS ${fn} ON users`);
+        await c.query(`DROP FUNCTION IF EXISTS ${fn}()`);
+      });
+    }
+  }, 120_000);
 });
+
+/** Waits until an UPDATE of users sleeps in `fn`'s trigger (the request is then surely in flight); answers its backend's pid. */
+async function waitForSleepingUpdate(fn: string): Promise<number> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+    const [sleeping] = await withDatabase((c) =>
+      c
+        .query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query ILIKE 'UPDATE%users%' AND datname = current_database()`)
+        .then((r) => r.rows),
+    );
+    if (sleeping) return sleeping.pid;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no UPDATE of users sleeping in ${fn} within 10 s`);
+}

@@ -1,10 +1,10 @@
 import { DISMISSED_INSIGHTS_MAX } from '../src/insights/insight-id';
 import { InsightsService } from '../src/insights/insights.service';
 import { startTestApp, TestApp } from './support/app';
+import { auditEvents } from './support/audit';
 import { withDatabase } from './support/database';
+import { expectProblem, fieldsOf } from './support/problem';
 import { registerUser, TestUser } from './support/users';
-
-const PROBLEM = /^application\/problem\+json/;
 
 describe('dismissed insights', () => {
   let t: TestApp;
@@ -18,11 +18,6 @@ describe('dismissed insights', () => {
     t.http().post(`/api/v1/insights/${encodedId}/dismiss`).set('authorization', u.auth);
   const undismiss = (u: TestUser, encodedId: string) =>
     t.http().delete(`/api/v1/insights/${encodedId}/dismiss`).set('authorization', u.auth);
-
-  const auditEvents = async (u: TestUser) => {
-    const res = await t.http().get('/api/v1/audit/events?entity=insights&limit=100').set('authorization', u.auth).expect(200);
-    return res.body.items as { action: string; before: unknown; after: unknown; changedFields: string[] }[];
-  };
 
   const storedIds = (u: TestUser) =>
     withDatabase(async (client) => {
@@ -39,7 +34,7 @@ describe('dismissed insights', () => {
     ['DELETE', '/api/v1/insights/welcome-tour/dismiss'],
   ])('%s %s without a token is 401', async (method, path) => {
     const res = await t.http()[method.toLowerCase() as 'get'](path).expect(401);
-    expect(res.headers['content-type']).toMatch(PROBLEM);
+    expectProblem(res, 401);
   });
 
   it('starts empty', async () => {
@@ -56,7 +51,7 @@ describe('dismissed insights', () => {
     const again = await dismiss(alice, id).expect(200);
     expect(again.body).toEqual(first.body);
     expect((await list(alice).expect(200)).body).toEqual({ items: [first.body] });
-    expect(await auditEvents(alice)).toEqual([
+    expect(await auditEvents(t, alice, 'insights')).toEqual([
       expect.objectContaining({ action: 'dismiss', before: null, after: first.body, changedFields: ['dismissedAt', 'insightId'] }),
     ]);
   });
@@ -84,8 +79,8 @@ describe('dismissed insights', () => {
   ])('an id with %s is 400, on both routes', async (_name, encodedId) => {
     const alice = await registerUser(t);
     const res = await dismiss(alice, encodedId).expect(400);
-    expect(res.headers['content-type']).toMatch(PROBLEM);
-    expect(res.body.errors[0].field).toBe('insightId');
+    expectProblem(res, 400, 'urn:fyntrix:problem:validation-failed');
+    expect(fieldsOf(res)[0]).toBe('insightId');
     await undismiss(alice, encodedId).expect(400);
     expect(await storedIds(alice)).toEqual([]);
   });
@@ -100,10 +95,10 @@ describe('dismissed insights', () => {
     const dismissed = (await dismiss(alice, 'welcome-tour').expect(201)).body;
     await undismiss(alice, 'welcome-tour').expect(204);
     const missing = await undismiss(alice, 'welcome-tour').expect(404);
-    expect(missing.headers['content-type']).toMatch(PROBLEM);
+    expectProblem(missing, 404);
     await undismiss(alice, 'never-dismissed').expect(404);
     expect((await list(alice).expect(200)).body).toEqual({ items: [] });
-    const events = await auditEvents(alice);
+    const events = await auditEvents(t, alice, 'insights');
     expect(events.map((e) => e.action)).toEqual(['undismiss', 'dismiss']);
     expect(events[0]).toMatchObject({ before: dismissed, after: null });
     // Dismissing again starts a new dismissal.
@@ -120,7 +115,7 @@ describe('dismissed insights', () => {
     await dismiss(bob, 'shared-id').expect(201);
     await undismiss(bob, 'shared-id').expect(204);
     expect(await storedIds(alice)).toEqual(['alice-only', 'shared-id']);
-    expect(await auditEvents(alice)).toHaveLength(2);
+    expect(await auditEvents(t, alice, 'insights')).toHaveLength(2);
   });
 
   it('parallel dismissals of one insight: exactly one 201 per insight, the rest 200, one row, one event', async () => {
@@ -135,7 +130,7 @@ describe('dismissed insights', () => {
     }
     expect(responses.every((r) => r.status === 200 || r.status === 201)).toBe(true);
     expect(await storedIds(alice)).toEqual(ids);
-    expect(await auditEvents(alice)).toHaveLength(ids.length);
+    expect(await auditEvents(t, alice, 'insights')).toHaveLength(ids.length);
   });
 
   it(`keeps at most ${DISMISSED_INSIGHTS_MAX}, also under concurrency`, async () => {
@@ -172,7 +167,7 @@ describe('dismissed insights', () => {
       overflow: [],
     });
     expect(await storedIds(alice)).toEqual(['ins-1', 'ins-2', 'ins-3']);
-    expect(await auditEvents(alice)).toHaveLength(1);
+    expect(await auditEvents(t, alice, 'insights')).toHaveLength(1);
   });
 
   it('the database itself refuses malformed ids', async () => {

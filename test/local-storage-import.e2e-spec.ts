@@ -1,6 +1,8 @@
+import { POWER_USER_EXPECTED } from './fixtures/local-storage/expected';
 import { loadDump } from './fixtures/local-storage/load';
 import { startTestApp, TestApp } from './support/app';
 import { withDatabase } from './support/database';
+import { modes } from './support/preferences';
 import { withUserTrigger } from './support/triggers';
 import { registerUser, TestUser } from './support/users';
 
@@ -37,26 +39,15 @@ describe('one-time localStorage import', () => {
     expect(byKey.arise_dismissed_insights_v1).toBe('imported');
 
     const preferences = (await get(user, '/preferences')).body;
-    expect(preferences).toMatchObject({
-      disclosureAccepted: true,
-      universe: 'NIFTY500',
-      marketRegion: 'India',
-      riskProfile: 'Aggressive',
-      tradingModes: { Intraday: true, Swing: true, Options: true, Futures: false },
-      primaryMode: 'Intraday',
-      auxiliaryModes: ['Swing', 'Options'],
-      version: 1,
-    });
+    expect(preferences).toMatchObject({ ...POWER_USER_EXPECTED.preferences, version: 1 });
     expect(preferences.disclosureAcceptedAt).toEqual(expect.any(String));
     const watchlist = (await get(user, '/watchlist')).body;
-    expect(watchlist.items.map((i: { symbol: string }) => i.symbol)).toEqual(['RELIANCE', 'TCS', 'HDFCBANK', 'INFY', 'M&M', 'BAJAJ-AUTO', 'NIFTYBEES', 'TATAMOTORS']);
+    expect(watchlist.items.map((i: { symbol: string }) => i.symbol)).toEqual(POWER_USER_EXPECTED.watchlist);
     expect(new Set(watchlist.items.map((i: { exchange: string }) => i.exchange))).toEqual(new Set(['NSE']));
     const insights = (await get(user, '/insights/dismissed')).body;
-    expect(insights.items.map((i: { insightId: string }) => i.insightId).sort()).toEqual(
-      ['insight:breakout:INFY:2026-11-21', 'insight:momentum:TCS:2026-11-20', 'welcome-tour'].sort(),
-    );
+    expect(insights.items.map((i: { insightId: string }) => i.insightId).sort()).toEqual([...POWER_USER_EXPECTED.dismissedInsightIds].sort());
     const me = (await get(user, '/users/me')).body;
-    expect(me.name).toBe('Priya Raman');
+    expect(me.name).toBe(POWER_USER_EXPECTED.name);
     expect(me.accountId).not.toBe('FY-204981');
 
     const events = (await get(user, '/audit/events?entity=import')).body.items;
@@ -91,7 +82,7 @@ describe('one-time localStorage import', () => {
     const preferences = (await get(user, '/preferences')).body;
     expect(preferences).toMatchObject({ riskProfile: 'Conservative', universe: 'NIFTY50', disclosureAccepted: true });
     const symbols = (await get(user, '/watchlist')).body.items.map((i: { symbol: string }) => i.symbol);
-    expect(symbols).toEqual(['SBIN', 'RELIANCE', 'TCS', 'HDFCBANK', 'INFY', 'M&M', 'BAJAJ-AUTO', 'NIFTYBEES', 'TATAMOTORS']);
+    expect(symbols).toEqual(['SBIN', ...POWER_USER_EXPECTED.watchlist]);
   });
 
   it('reads legacy formats', async () => {
@@ -105,7 +96,7 @@ describe('one-time localStorage import', () => {
       marketRegion: 'Global',
       riskProfile: 'Conservative',
       primaryMode: 'Futures',
-      tradingModes: { Intraday: false, Swing: true, Options: false, Futures: true },
+      tradingModes: modes('Swing', 'Futures'),
       auxiliaryModes: ['Swing'],
     });
     const items = (await get(user, '/watchlist')).body.items.map((i: { symbol: string; exchange: string }) => `${i.exchange}:${i.symbol}`);

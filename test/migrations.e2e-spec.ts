@@ -1,8 +1,6 @@
 import type { Client } from 'pg';
-import { DataSource } from 'typeorm';
-import { loadAppConfig } from '../src/config/app-config';
-import { buildDataSourceOptions } from '../src/database/data-source-options';
-import { createScratchDatabase, withDatabase } from './support/database';
+import type { DataSource } from 'typeorm';
+import { createScratchDatabase, migrationDataSource, withDatabase } from './support/database';
 
 /**
  * The real migrations on a database of their own: all up, all down one by one back to an empty
@@ -53,8 +51,7 @@ describe('migrations', () => {
 
   beforeAll(async () => {
     scratch = await createScratchDatabase('migrations');
-    const options = { ...buildDataSourceOptions(loadAppConfig(), scratch.url), logging: false, logger: 'advanced-console', migrationsRun: false } as const;
-    dataSource = await new DataSource(options).initialize();
+    dataSource = await migrationDataSource(scratch.url);
   });
 
   afterAll(async () => {

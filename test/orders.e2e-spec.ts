@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from './support/app';
-import { auditEvents, connectBroker, createIntent, orderOf, simulateFill, submitIntent } from './support/trading';
+import { auditEvents } from './support/audit';
+import { connectBroker, createIntent, orderOf, simulateFill, submitIntent } from './support/trading';
 import { registerUser, TestUser } from './support/users';
 
 describe('orders', () => {

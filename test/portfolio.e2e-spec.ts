@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from './support/app';
 import { withDatabase } from './support/database';
+import { readAllPages } from './support/pagination';
+import { fieldsOf } from './support/problem';
 import { connectBroker } from './support/trading';
 import { registerUser, TestUser } from './support/users';
 
@@ -110,7 +112,7 @@ describe('portfolio snapshots', () => {
       ['totals of 10^24 or more', { holdings: [holding('A', '999999999999', '999999999999'), holding('B', '999999999999', '999999999999')] }, 'holdings'],
     ])('answers 422 for %s', async (_name, patch, field) => {
       const res = await create(alice, { cash: '0', holdings: [], ...patch }).expect(422);
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual([field]);
+      expect(fieldsOf(res)).toEqual([field]);
     });
 
     it('keeps the same symbol on two exchanges apart', async () => {
@@ -137,7 +139,7 @@ describe('portfolio snapshots', () => {
       ['totals sent by the client', { totalValue: '1' }, 'totalValue'],
     ])('answers 400 for %s', async (_name, patch, field) => {
       const res = await create(alice, { cash: '0', holdings: [], ...patch }).expect(400);
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      expect(fieldsOf(res)).toContain(field);
     });
   });
 
@@ -173,14 +175,10 @@ describe('portfolio snapshots', () => {
       const takenAt = '2024-02-01T00:00:00Z';
       const ids = [];
       for (let i = 0; i < 5; i++) ids.push((await create(erin, { cash: '1', holdings: [], takenAt }).expect(201)).body.id);
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const res = await t.http().get('/api/v1/portfolio/snapshots').query({ limit: 2, cursor }).set('authorization', erin.auth).expect(200);
-        seen.push(...res.body.items.map((s: { id: string }) => s.id));
-        cursor = res.body.nextCursor ?? undefined;
-      } while (cursor);
-      expect(seen).toEqual([...ids].sort().reverse());
+      const { items } = await readAllPages<{ id: string }>((cursor) =>
+        t.http().get('/api/v1/portfolio/snapshots').query({ limit: 2, cursor }).set('authorization', erin.auth),
+      );
+      expect(items.map((s) => s.id)).toEqual([...ids].sort().reverse());
     });
 
     it('does not skip snapshots taken within one millisecond (timestamps have microseconds)', async () => {
@@ -189,14 +187,10 @@ describe('portfolio snapshots', () => {
       for (const micros of ['000100', '000300', '000200']) {
         ids.push((await create(fay, { cash: '1', holdings: [], takenAt: `2024-02-02T00:00:00.${micros}Z` }).expect(201)).body.id);
       }
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const res = await t.http().get('/api/v1/portfolio/snapshots').query({ limit: 1, cursor }).set('authorization', fay.auth).expect(200);
-        seen.push(...res.body.items.map((s: { id: string }) => s.id));
-        cursor = res.body.nextCursor ?? undefined;
-      } while (cursor);
-      expect(seen).toEqual([ids[1], ids[2], ids[0]]);
+      const { items } = await readAllPages<{ id: string }>((cursor) =>
+        t.http().get('/api/v1/portfolio/snapshots').query({ limit: 1, cursor }).set('authorization', fay.auth),
+      );
+      expect(items.map((s) => s.id)).toEqual([ids[1], ids[2], ids[0]]);
     });
 
     it('answers 422 for an empty range and 400 for malformed filters', async () => {

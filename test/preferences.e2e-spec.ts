@@ -1,7 +1,7 @@
 import { startTestApp, TestApp } from './support/app';
 import { withDatabase } from './support/database';
 import { expectProblem, fieldsOf } from './support/problem';
-import { CONTRACT_DEFAULTS, DEFAULT_VALUES } from './support/preferences';
+import { CONTRACT_DEFAULTS, DEFAULT_VALUES, modes } from './support/preferences';
 import { registerUser, TestUser } from './support/users';
 
 const API = '/api/v1/preferences';
@@ -324,13 +324,6 @@ describe('preferences', () => {
   });
 
   describe('rules (422 with field errors)', () => {
-    const modes = (...on: string[]) => ({
-      Intraday: on.includes('Intraday'),
-      Swing: on.includes('Swing'),
-      Options: on.includes('Options'),
-      Futures: on.includes('Futures'),
-    });
-
     it.each([
       ['the primary mode is not enabled', { tradingModes: modes('Swing'), primaryMode: 'Options', auxiliaryModes: [] }, ['primaryMode']],
       ['an auxiliary mode is not enabled', { tradingModes: modes('Swing'), primaryMode: 'Swing', auxiliaryModes: ['Futures'] }, ['auxiliaryModes.0']],

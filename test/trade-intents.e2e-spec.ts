@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from './support/app';
+import { auditEvents } from './support/audit';
 import { withDatabase } from './support/database';
+import { fieldsOf } from './support/problem';
 import {
-  auditEvents,
   cancelIntent,
   connectBroker,
   createIntent,
@@ -81,7 +82,7 @@ describe('trade intents', () => {
     ])('answers 422 for %s', async (_name, patch, fields) => {
       const res = await post(alice, { ...LIMIT_BUY, ...patch }).expect(422);
       expect(res.body.type).toBe('urn:fyntrix:problem:rule-violated');
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(fields);
+      expect(fieldsOf(res)).toEqual(fields);
     });
 
     it.each([
@@ -107,7 +108,7 @@ describe('trade intents', () => {
       ['an unknown field', { status: 'filled' }, 'status'],
     ])('answers 400 for %s', async (_name, patch, field) => {
       const res = await post(alice, { ...LIMIT_BUY, ...patch }).expect(400);
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      expect(fieldsOf(res)).toContain(field);
     });
 
     it('answers 401 without a token', async () => {

@@ -1,32 +1,15 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { createOpenApiDocument } from '../src/docs/openapi';
 import { startTestApp, TestApp } from './support/app';
 import { withDatabase } from './support/database';
 import { expectProblem } from './support/problem';
+import { runCli } from './support/process';
 import { decodeJwt } from './support/tokens';
 import { registerUser, TestUser, uniqueEmail } from './support/users';
 
 const USER_FIELDS = ['accountId', 'createdAt', 'email', 'id', 'name', 'role'];
 
 /** `npm run user:promote -- <email>`, as an operator runs it, against the test database. */
-async function promote(email?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const root = join(__dirname, '..');
-  const args = [join(root, 'scripts/run.cjs'), 'src/cli/promote-user.ts', ...(email ? [email] : [])];
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, args, {
-      cwd: root,
-      env: { ...process.env, APP_STAGE: 'test', DATABASE_URL: process.env.DATABASE_URL, LOG_LEVEL: 'silent' },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout: string; stderr: string };
-    if (typeof e.code !== 'number') throw error;
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const promote = (email?: string) => runCli('src/cli/promote-user.ts', email ? [email] : [], { APP_STAGE: 'test', LOG_LEVEL: 'silent' });
 
 describe('users: /users/me, roles and user:promote', () => {
   let t: TestApp;

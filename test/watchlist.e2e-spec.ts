@@ -1,9 +1,9 @@
 import { WatchlistService } from '../src/watchlist/watchlist.service';
 import { startTestApp, TestApp } from './support/app';
+import { auditEvents } from './support/audit';
 import { withDatabase } from './support/database';
+import { expectProblem, fieldsOf } from './support/problem';
 import { registerUser, TestUser } from './support/users';
-
-const PROBLEM = /^application\/problem\+json/;
 
 /** from, from+1, … (n numbers) */
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
@@ -24,12 +24,6 @@ describe('watchlist', () => {
   const remove = (u: TestUser, encodedSymbol: string) =>
     t.http().delete(`/api/v1/watchlist/${encodedSymbol}`).set('authorization', u.auth);
   const replaceWith = (u: TestUser, list: string[]) => replace(u, list.map((symbol) => ({ symbol })));
-
-  /** The watchlist audit events of a user, newest first. */
-  const auditEvents = async (u: TestUser) => {
-    const res = await t.http().get('/api/v1/audit/events?entity=watchlist&limit=100').set('authorization', u.auth).expect(200);
-    return res.body.items as { action: string; before: any; after: any; changedFields: string[] }[];
-  };
 
   /** What is really stored, in position order. */
   const stored = (u: TestUser) =>
@@ -56,7 +50,7 @@ describe('watchlist', () => {
       ['DELETE', '/api/v1/watchlist/TCS'],
     ])('%s %s without a token is 401', async (method, path) => {
       const res = await t.http()[method.toLowerCase() as 'get'](path).send({ symbol: 'TCS', items: [] }).expect(401);
-      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expectProblem(res, 401);
     });
   });
 
@@ -96,9 +90,8 @@ describe('watchlist', () => {
       const alice = await registerUser(t);
       const notes = 'a\uFE0F'.repeat(250);
       expect((await add(alice, { symbol: 'TCS', notes }).expect(201)).body.notes).toBe(notes);
-      const over = await add(alice, { symbol: 'INFY', notes: `${notes}b` }).expect(400);
-      expect(over.headers['content-type']).toMatch(PROBLEM);
-      expect(over.body.errors).toEqual([{ field: 'notes', message: 'notes must be shorter than or equal to 500 characters' }]);
+      const over = expectProblem(await add(alice, { symbol: 'INFY', notes: `${notes}b` }), 400);
+      expect(over.errors).toEqual([{ field: 'notes', message: 'notes must be shorter than or equal to 500 characters' }]);
       const doubled = await add(alice, { symbol: 'INFY', notes: 'a\uFE0F'.repeat(500) }).expect(400);
       expect(doubled.body.errors).toEqual([{ field: 'notes', message: 'notes must be shorter than or equal to 500 characters' }]);
       const replaced = await replace(alice, [{ symbol: 'TCS', notes: `${notes}b` }]).expect(400);
@@ -113,7 +106,7 @@ describe('watchlist', () => {
       const again = await add(alice, { symbol: ' tcs', exchange: 'BSE', notes: 'second' }).expect(200);
       expect(again.body).toEqual(created.body);
       expect((await get(alice).expect(200)).body).toEqual({ items: [created.body], count: 1 });
-      const events = await auditEvents(alice);
+      const events = await auditEvents(t, alice, 'watchlist');
       expect(events.map((e) => e.action)).toEqual(['add']);
     });
 
@@ -134,8 +127,8 @@ describe('watchlist', () => {
     ])('rejects %s with 400 and stores nothing', async (_name, body, field) => {
       const alice = await registerUser(t);
       const res = await add(alice, body).expect(400);
-      expect(res.headers['content-type']).toMatch(PROBLEM);
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      expectProblem(res, 400, 'urn:fyntrix:problem:validation-failed');
+      expect(fieldsOf(res)).toContain(field);
       expect(await stored(alice)).toEqual([]);
     });
   });
@@ -169,7 +162,7 @@ describe('watchlist', () => {
       const alice = await registerUser(t);
       await add(alice, { symbol: 'TCS' }).expect(201);
       const missing = await remove(alice, 'INFY').expect(404);
-      expect(missing.headers['content-type']).toMatch(PROBLEM);
+      expectProblem(missing, 404);
       await remove(alice, 'TCS').expect(204);
       await remove(alice, 'TCS').expect(404);
       const invalid = await remove(alice, 'TC%24S').expect(400);
@@ -205,9 +198,9 @@ describe('watchlist', () => {
       const alice = await registerUser(t);
       await replace(alice, [{ symbol: 'TCS', notes: 'a' }, { symbol: 'INFY' }, { symbol: 'WIPRO' }]).expect(200);
       await replace(alice, [{ symbol: 'INFY' }, { symbol: 'TCS', notes: 'b' }, { symbol: 'SBIN' }]).expect(200);
-      const before = await auditEvents(alice);
+      const before = await auditEvents(t, alice, 'watchlist');
       await replace(alice, [{ symbol: 'infy' }, { symbol: 'TCS', exchange: 'NSE', notes: 'b' }, { symbol: 'SBIN' }]).expect(200);
-      const events = await auditEvents(alice);
+      const events = await auditEvents(t, alice, 'watchlist');
       expect(events).toHaveLength(before.length);
       expect(events.map((e) => e.action)).toEqual(['replace', 'replace']);
       expect(events[0]).toMatchObject({
@@ -222,7 +215,7 @@ describe('watchlist', () => {
       const alice = await registerUser(t);
       await replaceWith(alice, ['A', 'B', 'C']).expect(200);
       await replaceWith(alice, ['C', 'A', 'B']).expect(200);
-      const [event] = await auditEvents(alice);
+      const [event] = await auditEvents(t, alice, 'watchlist');
       expect(event).toMatchObject({ action: 'replace', changedFields: ['symbols'], after: { symbols: ['C', 'A', 'B'], items: {} } });
       await expectStoredList(alice, ['C', 'A', 'B']);
     });
@@ -239,7 +232,7 @@ describe('watchlist', () => {
       const alice = await registerUser(t);
       await replaceWith(alice, ['KEEP1', 'KEEP2']).expect(200);
       const res = await replaceWith(alice, ['TCS', 'INFY', ' tcs ', 'SBIN', 'Infy', 'TCS']).expect(422);
-      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expectProblem(res, 422, 'urn:fyntrix:problem:rule-violated');
       expect(res.body.errors).toEqual([
         { field: 'items.2.symbol', message: 'TCS is already listed at items.0' },
         { field: 'items.4.symbol', message: 'INFY is already listed at items.1' },
@@ -257,7 +250,7 @@ describe('watchlist', () => {
       const alice = await registerUser(t);
       await replaceWith(alice, ['KEEP']).expect(200);
       const res = await t.http().put('/api/v1/watchlist').set('authorization', alice.auth).send(body).expect(400);
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      expect(fieldsOf(res)).toContain(field);
       await expectStoredList(alice, ['KEEP']);
     });
   });
@@ -271,7 +264,7 @@ describe('watchlist', () => {
       expect(res.body.items[499]).toMatchObject({ symbol: 'S499', position: 499 });
 
       const over = await add(alice, { symbol: 'ONE-TOO-MANY' }).expect(422);
-      expect(over.headers['content-type']).toMatch(PROBLEM);
+      expectProblem(over, 422, 'urn:fyntrix:problem:rule-violated');
       expect(over.body.errors).toEqual([{ field: 'symbol', message: 'a watchlist holds at most 500 items' }]);
       // A symbol already listed is still a 200 on a full list.
       await add(alice, { symbol: 's7' }).expect(200);
@@ -309,7 +302,7 @@ describe('watchlist', () => {
       const created = responses.find((r) => r.status === 201)!.body;
       for (const r of responses) expect(r.body).toEqual(created);
       await expectStoredList(alice, ['FIRST', 'INFY']);
-      expect((await auditEvents(alice)).map((e) => e.action)).toEqual(['add', 'add']);
+      expect((await auditEvents(t, alice, 'watchlist')).map((e) => e.action)).toEqual(['add', 'add']);
     });
 
     it('20 parallel adds of different symbols get distinct, dense positions', async () => {
@@ -356,7 +349,7 @@ describe('watchlist', () => {
       expect(lists).toContainEqual(final);
       await expectStoredList(alice, final);
       // One event per replace, and they chain: each one started from the list the previous one left.
-      const events = (await auditEvents(alice)).filter((e) => e.action === 'replace').slice(0, 10);
+      const events = (await auditEvents<{ symbols: string[] }>(t, alice, 'watchlist')).filter((e) => e.action === 'replace').slice(0, 10);
       let current = initial;
       for (let step = 0; step < 10; step++) {
         const next = events.find((e) => JSON.stringify(e.before.symbols) === JSON.stringify(current));
@@ -377,7 +370,7 @@ describe('watchlist', () => {
       await replaceWith(alice, ['X', 'X']).expect(422);
       await remove(alice, 'TCS').expect(204);
       const item = { symbol: 'TCS', exchange: 'BSE', notes: 'watch', position: 0 };
-      expect(await auditEvents(alice)).toEqual([
+      expect(await auditEvents(t, alice, 'watchlist')).toEqual([
         expect.objectContaining({ action: 'remove', before: item, after: null, changedFields: ['exchange', 'notes', 'position', 'symbol'] }),
         expect.objectContaining({ action: 'add', before: null, after: item, changedFields: ['exchange', 'notes', 'position', 'symbol'] }),
       ]);
@@ -399,7 +392,7 @@ describe('watchlist', () => {
 
       await expectStoredList(alice, ['TCS', 'INFY']);
       expect((await get(alice).expect(200)).body.items.map((i: { notes: string | null }) => i.notes)).toEqual([null, null]);
-      expect(await auditEvents(alice)).toHaveLength(1);
+      expect(await auditEvents(t, alice, 'watchlist')).toHaveLength(1);
     });
   });
 
@@ -428,7 +421,7 @@ describe('watchlist', () => {
       ]);
       await expectStoredList(alice, ['TCS', ...symbols(497), 'NEW1', 'NEW2']);
       // The merge itself records nothing; its caller does.
-      expect(await auditEvents(alice)).toHaveLength(1);
+      expect(await auditEvents(t, alice, 'watchlist')).toHaveLength(1);
     });
   });
 

@@ -1,9 +1,8 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { components, paths } from './schema';
 
-/** Every route of the API, generated from openapi.json. */
-export type ApiPaths = paths;
-export type FyntrixClient = Client<ApiPaths>;
+/** A client of every route of the API (`paths`, generated from openapi.json). */
+export type FyntrixClient = Client<paths>;
 
 export type Problem = components['schemas']['ProblemResponse'];
 
@@ -22,7 +21,7 @@ export interface FyntrixClientOptions {
  * `getAccessToken` returns at that moment, so a refreshed token is used from the next request on.
  */
 export function createFyntrixClient(options: FyntrixClientOptions): FyntrixClient {
-  const client = createClient<ApiPaths>({ baseUrl: options.baseUrl, fetch: options.fetch });
+  const client = createClient<paths>({ baseUrl: options.baseUrl, fetch: options.fetch });
   client.use(bearerToken(options.getAccessToken));
   return client;
 }

@@ -11,12 +11,14 @@
  * Environment: BENCH_USERS (1000), BENCH_DURATION (10), BENCH_CONNECTIONS ("16,64"),
  * BENCH_SCENARIOS (comma-separated names, default all), BENCH_URL (benchmark an already running
  * service instead; it must allow the load through its rate limits), BENCH_JSON=1 (also print
- * the results as JSON).
+ * the results as JSON), BENCH_PORT (3900, the port of the service it starts) and BENCH_PG_PORT
+ * (54340, that service's embedded PostgreSQL).
  */
 import autocannon from 'autocannon';
 import { scenarios } from './scenarios';
 import type { BenchContext } from './scenario';
 import { registerUsers, startService, waitUntilReady } from './service';
+import { printTable } from './table';
 
 const users = Number(process.env.BENCH_USERS ?? 1_000);
 const duration = Number(process.env.BENCH_DURATION ?? 10);
@@ -67,16 +69,6 @@ async function measure(ctx: BenchContext, scenario: (typeof scenarios)[number], 
   };
 }
 
-function printTable(rows: Row[]): void {
-  const header = ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'timeouts'];
-  const lines = rows.map((r) => [r.scenario, r.connections, r.requestsPerSecond, r.p50, r.p99, r.non2xx, r.errors, r.timeouts].map(String));
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log(format(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const line of lines) console.log(format(line));
-}
-
 async function main(): Promise<void> {
   const port = Number(process.env.BENCH_PORT ?? 3900);
   const service = process.env.BENCH_URL ? undefined : startService(port);
@@ -95,7 +87,10 @@ async function main(): Promise<void> {
       }
     }
     console.log(`\n${users} users, ${duration} s per run, service + database + load generator on this machine\n`);
-    printTable(rows);
+    printTable(
+      ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'timeouts'],
+      rows.map((r) => [r.scenario, r.connections, r.requestsPerSecond, r.p50, r.p99, r.non2xx, r.errors, r.timeouts]),
+    );
     if (process.env.BENCH_JSON) console.log(JSON.stringify(rows, null, 2));
   } finally {
     service?.kill('SIGTERM');

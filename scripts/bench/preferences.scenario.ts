@@ -1,7 +1,5 @@
 import { RISK_PROFILES, UNIVERSES } from '../../src/preferences/preferences.enums';
-import type { Scenario } from './scenario';
-
-const pick = <T>(values: readonly T[]): T => values[Math.floor(Math.random() * values.length)];
+import { pick, type Scenario } from './scenario';
 
 export const getPreferences: Scenario = {
   name: 'GET /preferences',

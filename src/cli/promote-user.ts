@@ -3,9 +3,8 @@
  * environment like the service (`APP_STAGE=prod DATABASE_URL=… npm run user:promote -- …`).
  */
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from '../app.module';
 import { UsersService } from '../users/users.service';
+import { runCli, withAppContext } from './run-cli';
 
 async function main(): Promise<number> {
   const email = process.argv[2];
@@ -13,20 +12,9 @@ async function main(): Promise<number> {
     console.error('usage: npm run user:promote -- <email>');
     return 2;
   }
-  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
-  try {
-    const promoted = await app.get(UsersService).setRoleByEmail(email, 'admin');
-    console.log(promoted ? `${email} is now an admin` : `no account with email ${email}`);
-    return promoted ? 0 : 1;
-  } finally {
-    await app.close();
-  }
+  const promoted = await withAppContext((app) => app.get(UsersService).setRoleByEmail(email, 'admin'));
+  console.log(promoted ? `${email} is now an admin` : `no account with email ${email}`);
+  return promoted ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runCli(main);

@@ -6,9 +6,8 @@
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from '../app.module';
 import { BrokerTokensService } from '../trading/broker-connections/broker-tokens.service';
+import { runCli, withAppContext } from './run-cli';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { 'batch-size': { type: 'string', default: '500' } } });
@@ -17,23 +16,14 @@ async function main(): Promise<number> {
     console.error('usage: npm run tokens:reencrypt [-- --batch-size <1..10000>]');
     return 2;
   }
-  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
-  try {
-    const report = await app.get(BrokerTokensService).reencryptAll(batchSize, (count) => console.log(`re-encrypted a batch of ${count}`));
-    console.log(
-      `key version ${report.keyVersion}: re-encrypted ${report.reencrypted} token rows in ${report.batches} batches; ` +
-        `${report.remaining} rows remain under older keys`,
-    );
-    return report.remaining === 0 ? 0 : 1;
-  } finally {
-    await app.close();
-  }
+  const report = await withAppContext((app) =>
+    app.get(BrokerTokensService).reencryptAll(batchSize, (count) => console.log(`re-encrypted a batch of ${count}`)),
+  );
+  console.log(
+    `key version ${report.keyVersion}: re-encrypted ${report.reencrypted} token rows in ${report.batches} batches; ` +
+      `${report.remaining} rows remain under older keys`,
+  );
+  return report.remaining === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runCli(main);

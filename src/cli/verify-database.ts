@@ -7,6 +7,7 @@
 import 'reflect-metadata';
 import { dataSource as cliDataSource } from '../../ormconfig';
 import { formatReport, verifySchema } from '../database/schema-verification';
+import { runCli } from './run-cli';
 
 async function main(): Promise<number> {
   const dataSource = await (await cliDataSource).initialize();
@@ -19,10 +20,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+runCli(main);

@@ -1,4 +1,6 @@
+import { POWER_USER_EXPECTED } from '../../test/fixtures/local-storage/expected';
 import { type LocalStorageDump, loadDump } from '../../test/fixtures/local-storage/load';
+import { modes } from '../../test/support/preferences';
 import { checkPreferenceRules, DEFAULT_PREFERENCES, type PreferenceValues } from '../preferences/preferences.rules';
 import { PREFERENCE_KEYS, SESSION_CACHE_KEYS } from './local-storage.keys';
 import { type ImportPlan, type KeyResult, planChangesSomething, planImport, type ServerState } from './local-storage.merge';
@@ -7,12 +9,6 @@ import { parseLocalStorage, type WatchlistEntry } from './local-storage.parser';
 const EMPTY_SERVER: ServerState = { preferences: null, watchlist: [], dismissedInsightIds: [], profileName: '' };
 const DUMPS: LocalStorageDump[] = ['new-user', 'power-user', 'legacy-formats', 'damaged'];
 
-const modes = (...on: string[]) => ({
-  Intraday: on.includes('Intraday'),
-  Swing: on.includes('Swing'),
-  Options: on.includes('Options'),
-  Futures: on.includes('Futures'),
-});
 const nse = (...symbols: string[]): WatchlistEntry[] => symbols.map((symbol) => ({ symbol, exchange: 'NSE' }));
 const plan = (entries: Record<string, string>, server: ServerState = EMPTY_SERVER) => planImport(parseLocalStorage(entries), server);
 const planDump = (name: LocalStorageDump, server: ServerState = EMPTY_SERVER) => plan(loadDump(name), server);
@@ -32,15 +28,6 @@ function applyPlan(server: ServerState, importPlan: ImportPlan): ServerState {
 const PREFERENCE_KEY_LIST = Object.values(PREFERENCE_KEYS);
 const SESSION_IGNORED: KeyResult['detail'] = 'a session cache of market data: not kept on the server';
 
-const POWER_USER_PREFERENCES: PreferenceValues = {
-  disclosureAccepted: true,
-  universe: 'NIFTY500',
-  marketRegion: 'India',
-  riskProfile: 'Aggressive',
-  tradingModes: modes('Intraday', 'Swing', 'Options'),
-  primaryMode: 'Intraday',
-  auxiliaryModes: ['Swing', 'Options'],
-};
 /** What a user saved on the server from another device, before importing this browser. */
 const SAVED_PREFERENCES: PreferenceValues = {
   disclosureAccepted: false,
@@ -85,12 +72,12 @@ describe('planImport: the contract dumps against a server that holds nothing', (
       { key: 'arise_dismissed_insights_v1', outcome: 'imported', detail: '3 dismissed insights added' },
       ...SESSION_CACHE_KEYS.map((key) => ({ key, outcome: 'ignored', detail: SESSION_IGNORED })),
     ]);
-    expect(result.preferences).toEqual(POWER_USER_PREFERENCES);
+    expect(result.preferences).toEqual(POWER_USER_EXPECTED.preferences);
     expect(result.acceptsDisclosure).toBe(true);
-    expect(result.watchlistToAdd).toEqual(nse('RELIANCE', 'TCS', 'HDFCBANK', 'INFY', 'M&M', 'BAJAJ-AUTO', 'NIFTYBEES', 'TATAMOTORS'));
+    expect(result.watchlistToAdd).toEqual(nse(...POWER_USER_EXPECTED.watchlist));
     expect(result.watchlistOverflow).toEqual([]);
-    expect(result.insightIdsToAdd).toEqual(['insight:momentum:TCS:2026-11-20', 'insight:breakout:INFY:2026-11-21', 'welcome-tour']);
-    expect(result.profileName).toBe('Priya Raman');
+    expect(result.insightIdsToAdd).toEqual(POWER_USER_EXPECTED.dismissedInsightIds);
+    expect(result.profileName).toBe(POWER_USER_EXPECTED.name);
   });
 
   it('legacy-formats: old encodings read as the contract says', () => {

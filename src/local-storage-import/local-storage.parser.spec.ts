@@ -1,4 +1,5 @@
 import { loadDump } from '../../test/fixtures/local-storage/load';
+import { modes } from '../../test/support/preferences';
 import type { PreferenceValues } from '../preferences/preferences.rules';
 import { PREFERENCE_KEYS, SESSION_CACHE_KEYS } from './local-storage.keys';
 import { parseLocalStorage, type ParsedKey, type WatchlistEntry } from './local-storage.parser';
@@ -12,12 +13,6 @@ const parseOne = (key: string, raw: string): ParsedKey => {
 
 const K = PREFERENCE_KEYS;
 const fieldOf = (key: string) => Object.entries(PREFERENCE_KEYS).find(([, k]) => k === key)![0];
-const modes = (...on: string[]) => ({
-  Intraday: on.includes('Intraday'),
-  Swing: on.includes('Swing'),
-  Options: on.includes('Options'),
-  Futures: on.includes('Futures'),
-});
 const nseEntry = (symbol: string): WatchlistEntry => ({ symbol, exchange: 'NSE' });
 const nse = (...symbols: string[]): WatchlistEntry[] => symbols.map(nseEntry);
 

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { DEVICE_ID_KEY, MIGRATION_MARKER_KEY, type MigrationResult } from '../../client/src';
 import { PERSISTENT_KEYS, SESSION_CACHE_KEYS } from '../../src/local-storage-import/local-storage.keys';
+import { POWER_USER_EXPECTED } from '../fixtures/local-storage/expected';
 import { loadDump } from '../fixtures/local-storage/load';
 import { STRONG_PASSWORD, uniqueEmail } from '../support/users';
 import type { PageGlobals, TestApp } from './page/test-app';
@@ -17,17 +18,7 @@ const powerUser = loadDump('power-user');
 const onlyKeys = (keys: readonly string[]) => Object.fromEntries(Object.entries(powerUser).filter(([key]) => keys.includes(key)));
 const SESSION_CACHES = onlyKeys(SESSION_CACHE_KEYS);
 
-const POWER_USER_PREFERENCES = {
-  disclosureAccepted: true,
-  universe: 'NIFTY500',
-  marketRegion: 'India',
-  riskProfile: 'Aggressive',
-  tradingModes: { Intraday: true, Swing: true, Options: true, Futures: false },
-  primaryMode: 'Intraday',
-  auxiliaryModes: ['Swing', 'Options'],
-};
-const POWER_USER_WATCHLIST = ['RELIANCE', 'TCS', 'HDFCBANK', 'INFY', 'M&M', 'BAJAJ-AUTO', 'NIFTYBEES', 'TATAMOTORS'];
-const POWER_USER_DISMISSED = ['insight:momentum:TCS:2026-11-20', 'insight:breakout:INFY:2026-11-21', 'welcome-tour'];
+const { preferences: POWER_USER_PREFERENCES, watchlist: POWER_USER_WATCHLIST, dismissedInsightIds: POWER_USER_DISMISSED } = POWER_USER_EXPECTED;
 /** Every flag on for every user, whatever the defaults, so that the import runs. */
 const ROLLOUT_ENV = { FEATURE_SERVER_PREFERENCES_PERCENT: '100', FEATURE_LOCAL_STORAGE_IMPORT_PERCENT: '100' };
 

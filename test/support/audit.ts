@@ -1,5 +1,20 @@
 import { randomBytes } from 'node:crypto';
+import type { TestApp } from './app';
 import { withDatabase } from './database';
+import type { TestUser } from './users';
+
+export interface AuditEventItem<Snapshot = unknown> {
+  action: string;
+  before: Snapshot;
+  after: Snapshot;
+  changedFields: string[];
+}
+
+/** The caller's audit events of one entity, newest first (`Snapshot`: the shape of before/after). */
+export async function auditEvents<Snapshot = unknown>(t: TestApp, user: TestUser, entity: string): Promise<AuditEventItem<Snapshot>[]> {
+  const res = await t.http().get('/api/v1/audit/events').query({ entity, limit: 100 }).set('authorization', user.auth).expect(200);
+  return res.body.items;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

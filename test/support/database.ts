@@ -30,14 +30,27 @@ export async function createMigratedDatabase(serverUrl: string, database: string
     await admin.query(`CREATE DATABASE ${database}`);
   }, adminUrl(serverUrl));
   const url = testDatabaseUrl(serverUrl, database);
+  await migrate(url);
+  return url;
+}
+
+/**
+ * A connected DataSource on the database of `url` with the service's own options (entities,
+ * migrations), which does not migrate by itself: the caller runs or undoes migrations on it.
+ */
+export function migrationDataSource(url: string): Promise<DataSource> {
   const options = { ...buildDataSourceOptions(loadAppConfig(), url), migrationsRun: false, logger: 'advanced-console', logging: false } as const;
-  const dataSource = await new DataSource(options).initialize();
+  return new DataSource(options).initialize();
+}
+
+/** Applies the real migrations (each in its own transaction) to the database of `url`. */
+export async function migrate(url: string): Promise<void> {
+  const dataSource = await migrationDataSource(url);
   try {
     await dataSource.runMigrations({ transaction: 'each' });
   } finally {
     await dataSource.destroy();
   }
-  return url;
 }
 
 export function dropDatabase(serverUrl: string, database: string): Promise<void> {

@@ -5,18 +5,13 @@
  * `start` and `exit` lines on stdin, answering `stopped`, `started`, `exited`.
  */
 import { createInterface } from 'node:readline';
-import { DataSource } from 'typeorm';
-import { loadAppConfig } from '../../src/config/app-config';
-import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { startEmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { migrate } from './database';
 
 async function main(): Promise<void> {
   const [port, dataDir] = process.argv.slice(2);
   const server = await startEmbeddedPostgres({ dataDir, port: Number(port), database: 'fyntrix_faults' });
-  const options = { ...buildDataSourceOptions(loadAppConfig(), server.url), migrationsRun: false, logging: false } as const;
-  const dataSource = await new DataSource({ ...options, logger: 'advanced-console' }).initialize();
-  await dataSource.runMigrations({ transaction: 'each' });
-  await dataSource.destroy();
+  await migrate(server.url);
   console.log(`ready ${server.url}`);
   for await (const line of createInterface({ input: process.stdin })) {
     if (line === 'stop') {

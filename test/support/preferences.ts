@@ -17,3 +17,11 @@ export const CONTRACT_DEFAULTS = {
 
 /** The defaults without the bookkeeping a first save sets (version, updatedAt). */
 export const { version: _version, updatedAt: _updatedAt, ...DEFAULT_VALUES } = CONTRACT_DEFAULTS;
+
+/** `tradingModes` with the named modes on and the others off: `modes('Swing', 'Options')`. */
+export const modes = (...on: string[]) => ({
+  Intraday: on.includes('Intraday'),
+  Swing: on.includes('Swing'),
+  Options: on.includes('Options'),
+  Futures: on.includes('Futures'),
+});

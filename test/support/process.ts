@@ -1,12 +1,31 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, type ChildProcessByStdio, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
+
+/**
+ * One of the service's entry points (`src/main.ts`, a CLI, …) as its own process, the way the
+ * npm scripts start them (`node scripts/run.cjs <entry> …args`), with exactly `env`: callers
+ * that want the test run's environment spread `process.env` in themselves.
+ */
+export function spawnEntry(
+  entry: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  { cwd = REPO_ROOT, stdin = 'ignore' }: { cwd?: string; stdin?: 'ignore' | 'pipe' } = {},
+): ChildProcessByStdio<Writable | null, Readable, Readable> {
+  return spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'run.cjs'), entry, ...args], { cwd, env, stdio: [stdin, 'pipe', 'pipe'] }) as ChildProcessByStdio<
+    Writable | null,
+    Readable,
+    Readable
+  >;
+}
 
 export interface Exit {
   code: number | null;
@@ -34,15 +53,11 @@ export function spawnApp(env: Record<string, string>): AppProcess {
   const cwd = mkdtempSync(join(tmpdir(), 'fyntrix-app-'));
   // An embedded PostgreSQL started by root runs as the `postgres` user, which must reach DATA_DIR.
   chmodSync(cwd, 0o755);
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'run.cjs'), 'src/main.ts'], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, DATA_DIR: join(cwd, '.data'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnEntry('src/main.ts', [], { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, DATA_DIR: join(cwd, '.data'), ...env }, { cwd });
   let stdout = '';
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const exit = (ms: number) =>
     new Promise<Exit>((resolve, reject) => {
@@ -112,18 +127,14 @@ export interface Entry {
 
 /** Runs one of the repo's TypeScript entry points as a child process (see scripts/run.cjs). */
 export function runEntry(entry: string, args: string[], env: NodeJS.ProcessEnv): Entry {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'run.cjs'), entry, ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawnEntry(entry, args, { ...process.env, ...env }, { stdin: 'pipe' });
   const lines: string[] = [];
   const events = new EventEmitter();
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  createInterface({ input: child.stdout }).on('line', (line) => {
     lines.push(line);
     events.emit('line', line);
   });
-  child.stderr!.resume();
+  child.stderr.resume();
   const waitForLine = (pattern: RegExp, timeoutMs = 60_000) =>
     new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => finish(new Error(`no line matching ${pattern} within ${timeoutMs} ms`)), timeoutMs);
@@ -174,11 +185,7 @@ export interface ServerProcess {
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   let output = '';
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'run.cjs'), 'src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnEntry('src/main.ts', [], { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' });
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   let exitCode: number | null | undefined;
@@ -204,15 +211,32 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   };
 }
 
-/** Runs one of the CLIs (`node scripts/run.cjs <entry> …args`) to its end. */
-export function runCli(entry: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs one of the CLIs (`npm run user:promote`, `db:verify`, …) to its end, with `env` over the
+ * test run's environment (or `env` alone, `inheritEnv: false`, as a deploy job would run it);
+ * answers its exit code and output. One still running after `timeoutMs` is killed (the code is
+ * then null).
+ */
+export function runCli(
+  entry: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  { timeoutMs = 60_000, inheritEnv = true }: { timeoutMs?: number; inheritEnv?: boolean } = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['scripts/run.cjs', entry, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
+    const child = spawnEntry(entry, args, inheritEnv ? { ...process.env, ...env } : env);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', (error) => (clearTimeout(timer), reject(error)));
+    child.once('close', (code) => (clearTimeout(timer), resolve({ code, stdout, stderr })));
   });
 }

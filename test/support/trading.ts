@@ -58,9 +58,3 @@ export async function orderOf(t: TestApp, user: TestUser, intentId: string) {
 export function simulateFill(t: TestApp, user: TestUser, orderId: string, body: Record<string, unknown>) {
   return t.http().post(`/api/v1/orders/${orderId}/simulated-fills`).set('authorization', user.auth).send(body);
 }
-
-/** The caller's audit events of one entity, newest first. */
-export async function auditEvents(t: TestApp, user: TestUser, entity: string) {
-  const res = await t.http().get('/api/v1/audit/events').query({ entity, limit: 100 }).set('authorization', user.auth).expect(200);
-  return res.body.items as { action: string; before: unknown; after: unknown; changedFields: string[] }[];
-}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestApp } from './app';
 import { withDatabase } from './database';
+import { decodeJwt } from './tokens';
 
 export interface TestUser {
   id: string;
@@ -46,6 +47,6 @@ export async function registerAdmin(t: TestApp): Promise<TestUser> {
   const user = await registerUser(t, { name: 'Test Admin' });
   await withDatabase((db) => db.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [user.id]));
   const admin = await signIn(t, user);
-  expect(JSON.parse(Buffer.from(admin.accessToken.split('.')[1], 'base64url').toString()).role).toBe('admin');
+  expect(decodeJwt(admin.accessToken).payload.role).toBe('admin');
   return admin;
 }
