@@ -1,6 +1,7 @@
 import type { Response } from 'supertest';
 import { startTestApp, TestApp } from './support/app';
-import { whileUserUpdatesFail, withDatabase } from './support/database';
+import { withDatabase } from './support/database';
+import { beforeUserUpdates, withUserTrigger } from './support/triggers';
 import { registerUser } from './support/users';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -119,7 +120,7 @@ describe('HTTP conventions', () => {
 
     it('500 without internals when the database fails a statement', async () => {
       const user = await registerUser(t);
-      await whileUserUpdatesFail(user.id, `RAISE EXCEPTION 'secret-internal-detail on table users'`, async (fn) => {
+      await withUserTrigger(user.id, beforeUserUpdates(`RAISE EXCEPTION 'secret-internal-detail on table users'`), async (fn) => {
         const res = await t.http().patch('/api/v1/users/me').set('authorization', user.auth).set('x-request-id', 'fail-500-check').send({ name: 'Renamed' });
         expectProblem(res, 500, '/api/v1/users/me');
         expect(res.body).toEqual({
@@ -143,7 +144,7 @@ describe('HTTP conventions', () => {
       ['22003', 'a number out of its column\'s range', `PERFORM 2147483647::integer + 1`],
     ])('400 without internals when the database finds a value too large (SQLSTATE %s: %s)', async (_code, _label, plpgsql) => {
       const user = await registerUser(t);
-      await whileUserUpdatesFail(user.id, plpgsql, async (fn) => {
+      await withUserTrigger(user.id, beforeUserUpdates(plpgsql), async (fn) => {
         const res = await t.http().patch('/api/v1/users/me').set('authorization', user.auth).send({ name: 'Renamed' });
         expectProblem(res, 400, '/api/v1/users/me');
         expect(res.body).toMatchObject({ type: 'urn:fyntrix:problem:validation-failed', detail: 'A value is longer or larger than this API stores.' });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from './support/app';
-import { adminUrl, createScratchDatabase, whileUserUpdatesFail, withDatabase } from './support/database';
+import { adminUrl, createScratchDatabase, withDatabase } from './support/database';
 import { AppProcess, freePort, spawnApp, waitUntilServing } from './support/process';
+import { beforeUserUpdates, withUserTrigger } from './support/triggers';
 import { registerUser, STRONG_PASSWORD, uniqueEmail } from './support/users';
 
 const METRIC = 'http_request_duration_seconds';
@@ -145,7 +146,7 @@ describe('logs of the real process', () => {
     });
     expect(registered.status).toBe(201);
     const { user, accessToken } = (await registered.json()) as { user: { id: string }; accessToken: string };
-    await whileUserUpdatesFail(user.id, `RAISE EXCEPTION 'failing on purpose'`, async () => {
+    await withUserTrigger(user.id, beforeUserUpdates(`RAISE EXCEPTION 'failing on purpose'`), async () => {
       const failed = await fetch(`${base}/api/v1/users/me`, {
         method: 'PATCH',
         headers: { ...json, authorization: `Bearer ${accessToken}`, 'x-request-id': 'trace-500' },

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadAppConfig } from '../../src/config/app-config';
@@ -79,26 +78,4 @@ export async function createScratchDatabase(label: string): Promise<{ url: strin
   const name = `fyntrix_${label}_${process.pid}_${Date.now()}`.toLowerCase();
   await withDatabase((c) => c.query(`CREATE DATABASE ${name}`), adminUrl(server));
   return { url: testDatabaseUrl(server, name), drop: () => dropDatabase(server, name) };
-}
-
-/**
- * Runs `fn` while every update of the user `userId` fails in the database: a BEFORE UPDATE
- * trigger on `users` running `plpgsql` (e.g. `RAISE EXCEPTION …`) for that row only, so every
- * other spec keeps updating users freely. `fn` gets the trigger function's name (to check that
- * it never leaks); trigger and function are dropped afterwards.
- */
-export async function whileUserUpdatesFail<T>(userId: string, plpgsql: string, fn: (functionName: string) => Promise<T>): Promise<T> {
-  const name = `test_fail_update_${randomUUID().replaceAll('-', '')}`;
-  await withDatabase(async (c) => {
-    await c.query(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN ${plpgsql}; END $$`);
-    await c.query(`CREATE TRIGGER ${name} BEFORE UPDATE ON users FOR EACH ROW WHEN (OLD.id = '${userId}') EXECUTE FUNCTION ${name}()`);
-  });
-  try {
-    return await fn(name);
-  } finally {
-    await withDatabase(async (c) => {
-      await c.query(`DROP TRIGGER IF EXISTS ${name} ON users`);
-      await c.query(`DROP FUNCTION IF EXISTS ${name}()`);
-    });
-  }
 }

@@ -16,8 +16,9 @@ export interface UserTrigger {
  * Runs `fn` while a row trigger fires for one user's rows only, so specs running in parallel
  * are unaffected; the trigger is dropped afterwards whatever happens. For making the database
  * fail a statement, or for changing data at an exact point inside a request's transaction.
+ * `fn` gets the trigger function's name (to check that it never leaks into an answer).
  */
-export async function withUserTrigger<T>(userId: string, trigger: UserTrigger, fn: () => Promise<T>): Promise<T> {
+export async function withUserTrigger<T>(userId: string, trigger: UserTrigger, fn: (functionName: string) => Promise<T>): Promise<T> {
   // A trigger's WHEN clause takes no parameters: the id is checked before it goes into SQL.
   if (!UUID.test(userId)) throw new Error(`not a user id: ${userId}`);
   const name = `e2e_trigger_${randomBytes(8).toString('hex')}`;
@@ -31,7 +32,7 @@ export async function withUserTrigger<T>(userId: string, trigger: UserTrigger, f
     await db.query('COMMIT');
   });
   try {
-    return await fn();
+    return await fn(name);
   } finally {
     await withDatabase(async (db) => {
       await db.query(`DROP TRIGGER IF EXISTS ${name} ON ${table}`);
@@ -39,3 +40,6 @@ export async function withUserTrigger<T>(userId: string, trigger: UserTrigger, f
     });
   }
 }
+
+/** Every update of the user's row runs `plpgsql` first (e.g. `RAISE EXCEPTION …` to fail it). */
+export const beforeUserUpdates = (plpgsql: string): UserTrigger => ({ on: 'BEFORE UPDATE ON users', userColumn: 'OLD.id', body: `${plpgsql};` });
