@@ -5,6 +5,9 @@ import { forEachConcurrently, type BenchUser } from './scenario';
 
 const root = join(__dirname, '..', '..');
 
+/** Where the benchmarked service keeps its embedded PostgreSQL (and dev secrets). */
+export const BENCH_DATA_DIR = join(root, '.data', 'bench');
+
 /**
  * The environment of the compiled service that `startService` starts: dev stage, its own
  * embedded PostgreSQL under .data/bench, rate limits raised so that they do not cap the load.
@@ -16,7 +19,7 @@ function serviceEnv(port: number, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     APP_STAGE: 'dev',
     PORT: String(port),
     HOST: '127.0.0.1',
-    DATA_DIR: join(root, '.data', 'bench'),
+    DATA_DIR: BENCH_DATA_DIR,
     EMBEDDED_PG_PORT: process.env.BENCH_PG_PORT ?? '54340',
     LOG_LEVEL: 'warn',
     RATE_LIMIT_MAX: '1000000',
