@@ -932,6 +932,7 @@ export interface components {
             /** @example arise_risk */
             key: string;
             /**
+             * Format: int32
              * @description How many entries of this key (watchlist symbols, dismissed insights) were not stored because
              *     a limit was reached; `detail` names them. Absent when everything fitted. A client keeps its
              *     copy of such a key. (An addition to the design's `{key, outcome, detail}`.)

@@ -23,7 +23,7 @@ export class KeyResultDto {
    * copy of such a key. (An addition to the design's `{key, outcome, detail}`.)
    * @example 2
    */
-  @ApiProperty({ required: false, type: 'integer', minimum: 1, maximum: MAX_NOT_STORED })
+  @ApiProperty({ required: false, type: 'integer', format: 'int32', minimum: 1, maximum: MAX_NOT_STORED })
   notStored?: number;
 }
 
