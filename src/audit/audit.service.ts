@@ -50,8 +50,7 @@ const EVENT_TYPES = ['varchar', 'varchar', 'jsonb', 'jsonb', 'text[]', 'uuid', '
 
 const APPEND_SQL = `INSERT INTO audit_events (${EVENT_COLUMNS}) VALUES (${EVENT_TYPES.map((_, i) => `$${i + 1}`).join(', ')})`;
 
-function auditEventValues(entity: AuditEntity | null, change: AuditChange | null, origin: AuditOrigin | null): unknown[] {
-  if (!entity || !change || !origin) return EVENT_TYPES.map(() => null);
+function auditEventValues(entity: AuditEntity, change: AuditChange, origin: AuditOrigin): unknown[] {
   return [
     entity,
     change.action,
@@ -65,6 +64,9 @@ function auditEventValues(entity: AuditEntity | null, change: AuditChange | null
     origin.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
   ];
 }
+
+/** The parameters of `inlineAuditSql` that insert no event. */
+const NO_EVENT: readonly unknown[] = EVENT_TYPES.map(() => null);
 
 /**
  * For a change written in ONE statement: a data-modifying CTE body that inserts the event once
@@ -104,8 +106,8 @@ export class AuditService {
    * The parameters of `inlineAuditSql` for `change`, or nulls (no event) when `change` is null.
    * It may be asked again when the statement is retried: only the statement that writes counts.
    */
-  inlineEvent(change: AuditChange | null): unknown[] {
-    if (change === null) return auditEventValues(null, null, null);
+  inlineEvent(change: AuditChange | null): readonly unknown[] {
+    if (change === null) return NO_EVENT;
     const scope = this.scope.getStore();
     if (!scope?.oneStatement) throw new Error('AuditService.inlineEvent() is only for @Audited(entity, { oneStatement: true }) handlers');
     return auditEventValues(scope.entity, change, scope.origin);

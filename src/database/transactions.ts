@@ -5,12 +5,20 @@ import { type AppConfig, appConfig } from '../config/app-config';
 
 /**
  * A hot statement, prepared once per connection and then only bound and run: PostgreSQL plans
- * it once instead of on every call (for the preferences write, most of its cost). Names are
- * unique per process, as they must be per connection.
+ * it once instead of on every call (for the preferences write, most of its cost). It is the
+ * `{name, text}` config pg's `client.query()` takes, and TypeORM hands its query to pg as it is;
+ * `toString` keeps TypeORM's messages readable. Names are unique per process, as they must be
+ * per connection.
  */
-export interface PreparedSql {
-  readonly name: string;
-  readonly text: string;
+export class PreparedSql {
+  constructor(
+    readonly name: string,
+    readonly text: string,
+  ) {}
+
+  toString(): string {
+    return this.text;
+  }
 }
 
 const preparedNames = new Set<string>();
@@ -18,7 +26,7 @@ const preparedNames = new Set<string>();
 export function preparedSql(name: string, text: string): PreparedSql {
   if (preparedNames.has(name)) throw new Error(`prepared statement ${name} is defined twice`);
   preparedNames.add(name);
-  return Object.freeze({ name, text });
+  return Object.freeze(new PreparedSql(name, text));
 }
 
 /**
@@ -68,13 +76,9 @@ export class Transactions {
     return (updateResult ? result[0] : result) as T[];
   }
 
-  /**
-   * TypeORM hands its query to pg's `client.query()` as it is, and pg takes a `{name, text}`
-   * config for a prepared statement; `toString` keeps TypeORM's messages readable.
-   */
+  /** A prepared statement goes to pg as its config (typed as TypeORM's string), or as plain text when they are off. */
   private queryOf(sql: string | PreparedSql): string {
     if (typeof sql === 'string') return sql;
-    if (!this.config.database.preparedStatements) return sql.text;
-    return { name: sql.name, text: sql.text, toString: () => sql.text } as unknown as string;
+    return this.config.database.preparedStatements ? (sql as unknown as string) : sql.text;
   }
 }
