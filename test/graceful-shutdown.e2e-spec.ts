@@ -16,26 +16,37 @@ interface Outcome {
  * stopped listening); every request sent before the signal is answered 2xx; the process exits
  * 0 after closing its pool.
  */
+const PASSWORD = 'correct horse battery staple 42';
+
+/** The real entry point on a free port, with SHUTDOWN_GRACE_MS=`graceMs`, and its base URL. */
+async function startService(graceMs: number) {
+  const port = await freePort();
+  const service = runEntry('src/main.ts', [], {
+    APP_STAGE: 'test',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    SHUTDOWN_GRACE_MS: String(graceMs),
+  });
+  return { service, base: `http://127.0.0.1:${port}` };
+}
+
+async function register(base: string, email: string, name: string): Promise<{ accessToken: string; user: { id: string } }> {
+  const res = await fetch(`${base}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: 'correct horse battery staple 42', name }),
+  });
+  expect(res.status).toBe(201);
+  return res.json() as Promise<{ accessToken: string; user: { id: string } }>;
+}
+
 describe('graceful shutdown', () => {
   it('lets accepted requests finish and exits cleanly', async () => {
-    const port = await freePort();
-    const service = runEntry('src/main.ts', [], {
-      APP_STAGE: 'test',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      SHUTDOWN_GRACE_MS: '5000',
-    });
+    const { service, base } = await startService(5_000);
     await service.waitForLine(/"ready in/, 60_000);
-    const base = `http://127.0.0.1:${port}`;
     const email = `shutdown-${Date.now()}@example.test`;
-    const register = await fetch(`${base}/api/v1/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password: 'correct horse battery staple 42', name: 'Shutdown' }),
-    });
-    expect(register.status).toBe(201);
-    const { accessToken } = (await register.json()) as { accessToken: string };
+    const { accessToken } = await register(base, email, 'Shutdown');
 
     let signalled = false;
     let stop = false;
@@ -51,7 +62,7 @@ describe('graceful shutdown', () => {
               ? await fetch(`${base}/api/v1/auth/login`, {
                   method: 'POST',
                   headers,
-                  body: JSON.stringify({ email, password: 'correct horse battery staple 42' }),
+                  body: JSON.stringify({ email, password: PASSWORD }),
                 })
               : await fetch(`${base}/api/v1/preferences`, {
                   method: n % 2 ? 'PATCH' : 'GET',
@@ -98,27 +109,13 @@ describe('graceful shutdown', () => {
 
   it('cuts a request that outlasts SHUTDOWN_GRACE_MS and still exits 0, within the grace', async () => {
     const graceMs = 300;
-    const port = await freePort();
-    const service = runEntry('src/main.ts', [], {
-      APP_STAGE: 'test',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      SHUTDOWN_GRACE_MS: String(graceMs),
-    });
+    const { service, base } = await startService(graceMs);
     const suffix = randomUUID().replaceAll('-', '');
     const fn = `test_slow_update_${suffix}`;
     let sleeper: number | undefined;
     try {
       await service.waitForLine(/"ready in/, 60_000);
-      const base = `http://127.0.0.1:${port}`;
-      const register = await fetch(`${base}/api/v1/auth/register`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: `shutdown-slow-${suffix}@example.test`, password: 'correct horse battery staple 42', name: 'Slow' }),
-      });
-      expect(register.status).toBe(201);
-      const { accessToken, user } = (await register.json()) as { accessToken: string; user: { id: string } };
+      const { accessToken, user } = await register(base, `shutdown-slow-${suffix}@example.test`, 'Slow');
       // Only this user's updates sleep (in the database, as a slow statement would): other specs go on.
       await withDatabase(async (c) => {
         await c.query(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$`);

@@ -1,4 +1,6 @@
+import { POWER_USER_EXPECTED } from '../../test/fixtures/local-storage/expected';
 import { loadDump } from '../../test/fixtures/local-storage/load';
+import { modes } from '../../test/support/preferences';
 import { createFyntrixClient, FyntrixApiError } from './client';
 import { readPreferences, readWatchlist } from './read-with-fallback';
 import { FakeStorage, fakeApi, type Handler, json, networkError, problem } from './testing/fakes';
@@ -22,13 +24,6 @@ const SAVED_WATCHLIST = {
   items: [{ symbol: 'ITC', exchange: 'NSE', notes: null, addedAt: '2026-11-21T10:00:00.000Z', position: 0 }],
   count: 1,
 };
-
-const modes = (...on: string[]) => ({
-  Intraday: on.includes('Intraday'),
-  Swing: on.includes('Swing'),
-  Options: on.includes('Options'),
-  Futures: on.includes('Futures'),
-});
 
 function setup(routes: Record<string, Handler>, entries: Record<string, string> = loadDump('power-user')) {
   const api = fakeApi(routes);
@@ -56,15 +51,7 @@ describe('readPreferences', () => {
 
     expect(read).toEqual({
       source: 'local-storage',
-      preferences: {
-        disclosureAccepted: true,
-        universe: 'NIFTY500',
-        marketRegion: 'India',
-        riskProfile: 'Aggressive',
-        tradingModes: modes('Intraday', 'Swing', 'Options'),
-        primaryMode: 'Intraday',
-        auxiliaryModes: ['Swing', 'Options'],
-      },
+      preferences: POWER_USER_EXPECTED.preferences,
       error: expect.anything(),
       ...(httpStatus && { httpStatus }),
     });
