@@ -93,14 +93,17 @@ export async function staleGeneratedFiles(): Promise<StaleFile[]> {
   ];
   return generated.flatMap(({ path, fresh, fix }) => {
     const committed = readFileSync(path, 'utf8');
-    return fresh === committed ? [] : [{ file: relative(root, path), fix, difference: firstDifference(fresh, committed) }];
+    return fresh === committed
+      ? []
+      : [{ file: relative(root, path), fix, difference: firstDifference(fresh, committed) }];
   });
 }
 
 async function main(): Promise<void> {
   if (process.argv.includes('--check')) {
     const stale = await staleGeneratedFiles();
-    for (const { file, fix, difference } of stale) console.error(`stale: ${file} — run \`${fix}\` and commit the result (${difference})`);
+    for (const { file, fix, difference } of stale)
+      console.error(`stale: ${file} — run \`${fix}\` and commit the result (${difference})`);
     if (stale.length > 0) process.exit(1);
     console.log('src/metadata.ts, openapi.json and client/src/schema.d.ts are up to date');
     return;

@@ -34,8 +34,7 @@ if (source) {
   process.env.SWC_NODE_PROJECT ??= join(root, 'tsconfig.json');
   require('@swc-node/register');
 }
-const resolveEntry = (tsPath) =>
-  source ? join(root, tsPath) : join(root, 'dist', tsPath.replace(/\.ts$/, '.js'));
+const resolveEntry = (tsPath) => (source ? join(root, tsPath) : join(root, 'dist', tsPath.replace(/\.ts$/, '.js')));
 
 // Run the entry as the main module, so `require.main === module` holds inside it.
 if (target === 'typeorm') {

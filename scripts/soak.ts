@@ -70,14 +70,22 @@ const anonymous: Caller = {};
 const scraper: Caller = { authorization: `Bearer ${METRICS_TOKEN}` };
 
 /** One request, timed and counted under its route template (`METHOD /path/{param}` as in openapi.json). */
-async function call(caller: Caller, route: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function call(
+  caller: Caller,
+  route: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const [method] = route.split(' ');
   const started = performance.now();
   let status: number | 'error' = 'error';
   try {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { ...(caller.authorization ? { authorization: caller.authorization } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(caller.authorization ? { authorization: caller.authorization } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     status = res.status;
@@ -92,14 +100,29 @@ async function call(caller: Caller, route: string, path: string, body?: unknown)
   }
 }
 
-const SYMBOLS = ['TCS', 'INFY', 'RELIANCE', 'HDFCBANK', 'ITC', 'SBIN', 'LT', 'M&M', 'BAJAJ-AUTO', 'AXISBANK', 'WIPRO', 'TATAMOTORS'];
+const SYMBOLS = [
+  'TCS',
+  'INFY',
+  'RELIANCE',
+  'HDFCBANK',
+  'ITC',
+  'SBIN',
+  'LT',
+  'M&M',
+  'BAJAJ-AUTO',
+  'AXISBANK',
+  'WIPRO',
+  'TATAMOTORS',
+];
 
 /** The soak user promoted to admin before the run (the admin flow reads through its token). */
 let admin: BenchUser;
 
 /** Refresh tokens rotate: a session that renews keeps the new pair. */
 async function renew(user: BenchUser): Promise<boolean> {
-  const res = await call(user, 'POST /api/v1/auth/refresh', '/api/v1/auth/refresh', { refreshToken: user.refreshToken });
+  const res = await call(user, 'POST /api/v1/auth/refresh', '/api/v1/auth/refresh', {
+    refreshToken: user.refreshToken,
+  });
   if (res.status !== 200) return false;
   user.refreshToken = res.body.refreshToken;
   user.authorization = `Bearer ${res.body.accessToken}`;
@@ -109,95 +132,189 @@ async function renew(user: BenchUser): Promise<boolean> {
 /** The flows a user of the app goes through, weighted roughly by how often the web app does them. */
 const flows: [number, (user: BenchUser) => Promise<void>][] = [
   [20, async (u) => void (await call(u, 'GET /api/v1/preferences', '/api/v1/preferences'))],
-  [6, async (u) => void (await call(u, 'PATCH /api/v1/preferences', '/api/v1/preferences', { riskProfile: pick(['Aggressive', 'Moderate', 'Conservative']), universe: pick(['NIFTY50', 'NIFTY500', 'NIFTYBANK']) }))],
-  [2, async (u) => {
-    const current = await call(u, 'GET /api/v1/preferences', '/api/v1/preferences');
-    if (current.status === 200) await call(u, 'PUT /api/v1/preferences', '/api/v1/preferences', { ...current.body, marketRegion: pick(['India', 'Global']) });
-  }],
+  [
+    6,
+    async (u) =>
+      void (await call(u, 'PATCH /api/v1/preferences', '/api/v1/preferences', {
+        riskProfile: pick(['Aggressive', 'Moderate', 'Conservative']),
+        universe: pick(['NIFTY50', 'NIFTY500', 'NIFTYBANK']),
+      })),
+  ],
+  [
+    2,
+    async (u) => {
+      const current = await call(u, 'GET /api/v1/preferences', '/api/v1/preferences');
+      if (current.status === 200)
+        await call(u, 'PUT /api/v1/preferences', '/api/v1/preferences', {
+          ...current.body,
+          marketRegion: pick(['India', 'Global']),
+        });
+    },
+  ],
   [15, async (u) => void (await call(u, 'GET /api/v1/watchlist', '/api/v1/watchlist'))],
-  [5, async (u) => {
-    const symbol = pick(SYMBOLS);
-    await call(u, 'POST /api/v1/watchlist', '/api/v1/watchlist', { symbol, notes: 'soak' });
-    if (Math.random() < 0.5) await call(u, 'DELETE /api/v1/watchlist/{symbol}', `/api/v1/watchlist/${encodeURIComponent(symbol)}`);
-  }],
-  [1, async (u) => void (await call(u, 'PUT /api/v1/watchlist', '/api/v1/watchlist', { items: SYMBOLS.slice(0, 6).map((symbol) => ({ symbol })) }))],
+  [
+    5,
+    async (u) => {
+      const symbol = pick(SYMBOLS);
+      await call(u, 'POST /api/v1/watchlist', '/api/v1/watchlist', { symbol, notes: 'soak' });
+      if (Math.random() < 0.5)
+        await call(u, 'DELETE /api/v1/watchlist/{symbol}', `/api/v1/watchlist/${encodeURIComponent(symbol)}`);
+    },
+  ],
+  [
+    1,
+    async (u) =>
+      void (await call(u, 'PUT /api/v1/watchlist', '/api/v1/watchlist', {
+        items: SYMBOLS.slice(0, 6).map((symbol) => ({ symbol })),
+      })),
+  ],
   [6, async (u) => void (await call(u, 'GET /api/v1/insights/dismissed', '/api/v1/insights/dismissed'))],
-  [3, async (u) => {
-    const id = `insight:soak:${pick(SYMBOLS).replace('&', '-')}`;
-    await call(u, 'POST /api/v1/insights/{insightId}/dismiss', `/api/v1/insights/${encodeURIComponent(id)}/dismiss`);
-    if (Math.random() < 0.5) await call(u, 'DELETE /api/v1/insights/{insightId}/dismiss', `/api/v1/insights/${encodeURIComponent(id)}/dismiss`);
-  }],
+  [
+    3,
+    async (u) => {
+      const id = `insight:soak:${pick(SYMBOLS).replace('&', '-')}`;
+      await call(u, 'POST /api/v1/insights/{insightId}/dismiss', `/api/v1/insights/${encodeURIComponent(id)}/dismiss`);
+      if (Math.random() < 0.5)
+        await call(
+          u,
+          'DELETE /api/v1/insights/{insightId}/dismiss',
+          `/api/v1/insights/${encodeURIComponent(id)}/dismiss`,
+        );
+    },
+  ],
   [4, async (u) => void (await call(u, 'GET /api/v1/users/me', '/api/v1/users/me'))],
-  [1, async (u) => void (await call(u, 'PATCH /api/v1/users/me', '/api/v1/users/me', { name: `Soak ${randomUUID().slice(0, 8)}` }))],
+  [
+    1,
+    async (u) =>
+      void (await call(u, 'PATCH /api/v1/users/me', '/api/v1/users/me', { name: `Soak ${randomUUID().slice(0, 8)}` })),
+  ],
   [4, async (u) => void (await call(u, 'GET /api/v1/features', '/api/v1/features'))],
   [3, async (u) => void (await call(u, 'GET /api/v1/audit/events', '/api/v1/audit/events?limit=20'))],
-  [1, async (u) => {
-    const entries = { arise_risk: pick(['Aggressive', 'Moderate']), arise_watchlist: JSON.stringify([pick(SYMBOLS), pick(SYMBOLS)]), arise_news: `[${randomUUID()}]` };
-    await call(u, 'POST /api/v1/migrations/local-storage', '/api/v1/migrations/local-storage', { entries, deviceId: 'soak' });
-    await call(u, 'GET /api/v1/migrations/local-storage', '/api/v1/migrations/local-storage');
-  }],
-  [2, async (u) => {
-    // A trading session: connect the paper broker, draft, submit, fill a little, check, cancel, disconnect.
-    const connection = await call(u, 'POST /api/v1/broker-connections', '/api/v1/broker-connections', {
-      broker: 'paper',
-      accountRef: `SOAK-${randomUUID().slice(0, 8)}`,
-      accessToken: `paper-${randomUUID()}`,
-    });
-    if (connection.status !== 201) return;
-    const id = connection.body.id as string;
-    await call(u, 'GET /api/v1/broker-connections', '/api/v1/broker-connections');
-    await call(u, 'GET /api/v1/broker-connections/{id}', `/api/v1/broker-connections/${id}`);
-    await call(u, 'PUT /api/v1/broker-connections/{id}/tokens', `/api/v1/broker-connections/${id}/tokens`, { accessToken: `paper-${randomUUID()}` });
-    const intent = await call(u, 'POST /api/v1/trade-intents', '/api/v1/trade-intents', {
-      symbol: pick(SYMBOLS), side: 'BUY', quantity: 10, orderType: 'LIMIT', limitPrice: '101.5000', product: 'CNC', mode: 'Swing',
-    });
-    if (intent.status === 201) {
-      const intentId = intent.body.id as string;
-      await call(u, 'POST /api/v1/trade-intents/{id}/submit', `/api/v1/trade-intents/${intentId}/submit`, { connectionId: id });
-      await call(u, 'GET /api/v1/trade-intents/{id}', `/api/v1/trade-intents/${intentId}`);
-      const orders = await call(u, 'GET /api/v1/orders', `/api/v1/orders?intentId=${intentId}`);
-      const order = orders.body?.items?.[0];
-      if (order) {
-        await call(u, 'POST /api/v1/orders/{id}/simulated-fills', `/api/v1/orders/${order.id}/simulated-fills`, { quantity: 4 });
-        await call(u, 'POST /api/v1/orders/{id}/refresh', `/api/v1/orders/${order.id}/refresh`);
-        await call(u, 'GET /api/v1/orders/{id}', `/api/v1/orders/${order.id}`);
+  [
+    1,
+    async (u) => {
+      const entries = {
+        arise_risk: pick(['Aggressive', 'Moderate']),
+        arise_watchlist: JSON.stringify([pick(SYMBOLS), pick(SYMBOLS)]),
+        arise_news: `[${randomUUID()}]`,
+      };
+      await call(u, 'POST /api/v1/migrations/local-storage', '/api/v1/migrations/local-storage', {
+        entries,
+        deviceId: 'soak',
+      });
+      await call(u, 'GET /api/v1/migrations/local-storage', '/api/v1/migrations/local-storage');
+    },
+  ],
+  [
+    2,
+    async (u) => {
+      // A trading session: connect the paper broker, draft, submit, fill a little, check, cancel, disconnect.
+      const connection = await call(u, 'POST /api/v1/broker-connections', '/api/v1/broker-connections', {
+        broker: 'paper',
+        accountRef: `SOAK-${randomUUID().slice(0, 8)}`,
+        accessToken: `paper-${randomUUID()}`,
+      });
+      if (connection.status !== 201) return;
+      const id = connection.body.id as string;
+      await call(u, 'GET /api/v1/broker-connections', '/api/v1/broker-connections');
+      await call(u, 'GET /api/v1/broker-connections/{id}', `/api/v1/broker-connections/${id}`);
+      await call(u, 'PUT /api/v1/broker-connections/{id}/tokens', `/api/v1/broker-connections/${id}/tokens`, {
+        accessToken: `paper-${randomUUID()}`,
+      });
+      const intent = await call(u, 'POST /api/v1/trade-intents', '/api/v1/trade-intents', {
+        symbol: pick(SYMBOLS),
+        side: 'BUY',
+        quantity: 10,
+        orderType: 'LIMIT',
+        limitPrice: '101.5000',
+        product: 'CNC',
+        mode: 'Swing',
+      });
+      if (intent.status === 201) {
+        const intentId = intent.body.id as string;
+        await call(u, 'POST /api/v1/trade-intents/{id}/submit', `/api/v1/trade-intents/${intentId}/submit`, {
+          connectionId: id,
+        });
+        await call(u, 'GET /api/v1/trade-intents/{id}', `/api/v1/trade-intents/${intentId}`);
+        const orders = await call(u, 'GET /api/v1/orders', `/api/v1/orders?intentId=${intentId}`);
+        const order = orders.body?.items?.[0];
+        if (order) {
+          await call(u, 'POST /api/v1/orders/{id}/simulated-fills', `/api/v1/orders/${order.id}/simulated-fills`, {
+            quantity: 4,
+          });
+          await call(u, 'POST /api/v1/orders/{id}/refresh', `/api/v1/orders/${order.id}/refresh`);
+          await call(u, 'GET /api/v1/orders/{id}', `/api/v1/orders/${order.id}`);
+        }
+        await call(u, 'POST /api/v1/trade-intents/{id}/cancel', `/api/v1/trade-intents/${intentId}/cancel`);
+        await call(u, 'GET /api/v1/trade-intents', '/api/v1/trade-intents?limit=20');
       }
-      await call(u, 'POST /api/v1/trade-intents/{id}/cancel', `/api/v1/trade-intents/${intentId}/cancel`);
-      await call(u, 'GET /api/v1/trade-intents', '/api/v1/trade-intents?limit=20');
-    }
-    await call(u, 'DELETE /api/v1/broker-connections/{id}', `/api/v1/broker-connections/${id}`);
-  }],
-  [2, async (u) => {
-    const created = await call(u, 'POST /api/v1/portfolio/snapshots', '/api/v1/portfolio/snapshots', {
-      cash: '250000.5000',
-      holdings: [{ symbol: pick(SYMBOLS), exchange: 'NSE', quantity: '12', averagePrice: '1520.2500', lastPrice: '1544.1000' }],
-    });
-    await call(u, 'GET /api/v1/portfolio/snapshots/latest', '/api/v1/portfolio/snapshots/latest');
-    await call(u, 'GET /api/v1/portfolio/snapshots', '/api/v1/portfolio/snapshots?limit=10');
-    if (created.status === 201) await call(u, 'GET /api/v1/portfolio/snapshots/{id}', `/api/v1/portfolio/snapshots/${created.body.id}`);
-  }],
+      await call(u, 'DELETE /api/v1/broker-connections/{id}', `/api/v1/broker-connections/${id}`);
+    },
+  ],
+  [
+    2,
+    async (u) => {
+      const created = await call(u, 'POST /api/v1/portfolio/snapshots', '/api/v1/portfolio/snapshots', {
+        cash: '250000.5000',
+        holdings: [
+          { symbol: pick(SYMBOLS), exchange: 'NSE', quantity: '12', averagePrice: '1520.2500', lastPrice: '1544.1000' },
+        ],
+      });
+      await call(u, 'GET /api/v1/portfolio/snapshots/latest', '/api/v1/portfolio/snapshots/latest');
+      await call(u, 'GET /api/v1/portfolio/snapshots', '/api/v1/portfolio/snapshots?limit=10');
+      if (created.status === 201)
+        await call(u, 'GET /api/v1/portfolio/snapshots/{id}', `/api/v1/portfolio/snapshots/${created.body.id}`);
+    },
+  ],
   [1, async (u) => void (await renew(u))],
-  [1, async (u) => {
-    // Signing in on another device: a session of its own, renewed once, then signed out.
-    const login = await call(anonymous, 'POST /api/v1/auth/login', '/api/v1/auth/login', { email: u.email, password: u.password });
-    if (login.status !== 200) return;
-    const device: BenchUser = { ...u, refreshToken: login.body.refreshToken, authorization: `Bearer ${login.body.accessToken}` };
-    if (await renew(device)) await call(device, 'POST /api/v1/auth/logout', '/api/v1/auth/logout', { refreshToken: device.refreshToken });
-  }],
-  [0.2, async () => {
-    // A new account (argon2 makes this the costliest request of the mix, hence rare).
-    const res = await call(anonymous, 'POST /api/v1/auth/register', '/api/v1/auth/register', {
-      email: `soak-${randomUUID()}@example.test`,
-      password: `soak password ${randomUUID()}`,
-      name: 'Soak sign-up',
-    });
-    if (res.status === 201) await call({ authorization: `Bearer ${res.body.accessToken}` }, 'POST /api/v1/auth/logout', '/api/v1/auth/logout', { refreshToken: res.body.refreshToken });
-  }],
-  [1, async (u) => {
-    // Support looking into the service: everyone's recent events, one user's, the import stats.
-    await call(admin, 'GET /api/v1/admin/audit/events', `/api/v1/admin/audit/events?limit=20${Math.random() < 0.5 ? `&userId=${u.id}` : ''}`);
-    await call(admin, 'GET /api/v1/admin/migrations/stats', '/api/v1/admin/migrations/stats');
-  }],
+  [
+    1,
+    async (u) => {
+      // Signing in on another device: a session of its own, renewed once, then signed out.
+      const login = await call(anonymous, 'POST /api/v1/auth/login', '/api/v1/auth/login', {
+        email: u.email,
+        password: u.password,
+      });
+      if (login.status !== 200) return;
+      const device: BenchUser = {
+        ...u,
+        refreshToken: login.body.refreshToken,
+        authorization: `Bearer ${login.body.accessToken}`,
+      };
+      if (await renew(device))
+        await call(device, 'POST /api/v1/auth/logout', '/api/v1/auth/logout', { refreshToken: device.refreshToken });
+    },
+  ],
+  [
+    0.2,
+    async () => {
+      // A new account (argon2 makes this the costliest request of the mix, hence rare).
+      const res = await call(anonymous, 'POST /api/v1/auth/register', '/api/v1/auth/register', {
+        email: `soak-${randomUUID()}@example.test`,
+        password: `soak password ${randomUUID()}`,
+        name: 'Soak sign-up',
+      });
+      if (res.status === 201)
+        await call(
+          { authorization: `Bearer ${res.body.accessToken}` },
+          'POST /api/v1/auth/logout',
+          '/api/v1/auth/logout',
+          { refreshToken: res.body.refreshToken },
+        );
+    },
+  ],
+  [
+    1,
+    async (u) => {
+      // Support looking into the service: everyone's recent events, one user's, the import stats.
+      await call(
+        admin,
+        'GET /api/v1/admin/audit/events',
+        `/api/v1/admin/audit/events?limit=20${Math.random() < 0.5 ? `&userId=${u.id}` : ''}`,
+      );
+      await call(admin, 'GET /api/v1/admin/migrations/stats', '/api/v1/admin/migrations/stats');
+    },
+  ],
 ];
 const totalWeight = flows.reduce((sum, [weight]) => sum + weight, 0);
 
@@ -228,7 +345,9 @@ async function sample(started: number): Promise<MemorySample> {
 
 /** Every operation of openapi.json as `METHOD /path`, the way `call` names routes. */
 function documentedRoutes(): string[] {
-  const document = JSON.parse(readFileSync(join(__dirname, '..', 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+  const document = JSON.parse(readFileSync(join(__dirname, '..', 'openapi.json'), 'utf8')) as {
+    paths: Record<string, Record<string, unknown>>;
+  };
   return Object.entries(document.paths).flatMap(([path, item]) =>
     Object.keys(item)
       .filter((method) => HTTP_METHODS.includes(method))
@@ -242,17 +361,32 @@ function report(samples: MemorySample[]): number {
   console.log('');
   printTable(
     ['route', 'requests', 'p50 ms', 'p99 ms', 'max ms', '2xx', '4xx', '5xx', 'errors'],
-    rows.map(([route, s]) => [route, s.count, s.percentile(50).toFixed(1), s.percentile(99).toFixed(1), s.max.toFixed(0), s.byClass['2xx'] ?? 0, s.byClass['4xx'] ?? 0, s.byClass['5xx'] ?? 0, s.byClass.error ?? 0]),
+    rows.map(([route, s]) => [
+      route,
+      s.count,
+      s.percentile(50).toFixed(1),
+      s.percentile(99).toFixed(1),
+      s.max.toFixed(0),
+      s.byClass['2xx'] ?? 0,
+      s.byClass['4xx'] ?? 0,
+      s.byClass['5xx'] ?? 0,
+      s.byClass.error ?? 0,
+    ]),
   );
   console.log('\nservice memory (from /metrics):');
-  for (const s of samples) console.log(`  t=${String(s.atSeconds).padStart(5)} s  rss ${s.rssMb} MB  heap used ${s.heapUsedMb} MB`);
+  for (const s of samples)
+    console.log(`  t=${String(s.atSeconds).padStart(5)} s  rss ${s.rssMb} MB  heap used ${s.heapUsedMb} MB`);
   const failures = rows.reduce((sum, [, s]) => sum + (s.byClass['5xx'] ?? 0) + (s.byClass.error ?? 0), 0);
   const total = rows.reduce((sum, [, s]) => sum + s.count, 0);
   console.log(`\n${total} requests in ${duration / 1_000} s by ${userCount} users: ${failures} 5xx or network errors`);
   const documented = documentedRoutes();
   const uncalled = documented.filter((route) => !stats.has(route));
   const undocumented = rows.map(([route]) => route).filter((route) => !documented.includes(route));
-  console.log(uncalled.length ? `routes of openapi.json never called (${uncalled.length}):\n  ${uncalled.join('\n  ')}` : `every route of openapi.json was called (${documented.length})`);
+  console.log(
+    uncalled.length
+      ? `routes of openapi.json never called (${uncalled.length}):\n  ${uncalled.join('\n  ')}`
+      : `every route of openapi.json was called (${documented.length})`,
+  );
   if (undocumented.length) console.log(`called but not in openapi.json:\n  ${undocumented.join('\n  ')}`);
   return failures + uncalled.length;
 }

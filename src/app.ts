@@ -50,7 +50,10 @@ function securityHeaders() {
  */
 function frameworkError(error: { statusCode?: number }, request: FastifyRequest, reply: FastifyReply): void {
   const status = error.statusCode === 414 ? 414 : 400;
-  const detail = status === 414 ? 'A path parameter is longer than this API accepts.' : 'The URL is not valid: it has a malformed percent-encoding.';
+  const detail =
+    status === 414
+      ? 'A path parameter is longer than this API accepts.'
+      : 'The URL is not valid: it has a malformed percent-encoding.';
   sendProblem(reply, request, { type: problemTypes.validation, title: statusTitle(status), status, detail });
 }
 
@@ -59,7 +62,11 @@ function frameworkError(error: { statusCode?: number }, request: FastifyRequest,
  * malformed HTTP: 400), answered as problem documents. There is no request to take an id from,
  * so the answer gets a fresh one, logged with the error.
  */
-function clientError(this: { log: { debug: (o: object, m: string) => void } }, error: NodeJS.ErrnoException, socket: Socket): void {
+function clientError(
+  this: { log: { debug: (o: object, m: string) => void } },
+  error: NodeJS.ErrnoException,
+  socket: Socket,
+): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
   const requestId = randomUUID();
@@ -69,7 +76,10 @@ function clientError(this: { log: { debug: (o: object, m: string) => void } }, e
       type: 'about:blank',
       title: statusTitle(status),
       status,
-      detail: status === 431 ? 'The request line or headers are larger than this API accepts.' : 'The request could not be read.',
+      detail:
+        status === 431
+          ? 'The request line or headers are larger than this API accepts.'
+          : 'The request could not be read.',
       requestId,
     });
     socket.write(
@@ -109,7 +119,8 @@ function createAdapter(config: AppConfig): FastifyAdapter {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
     parseJson(request, body as string, (error, value) => {
       if (error) return done(error, undefined);
-      if (exceedsJsonDepth(value)) return done(Object.assign(new Error(JSON_TOO_DEEP.message), JSON_TOO_DEEP), undefined);
+      if (exceedsJsonDepth(value))
+        return done(Object.assign(new Error(JSON_TOO_DEEP.message), JSON_TOO_DEEP), undefined);
       done(null, value);
     }),
   );

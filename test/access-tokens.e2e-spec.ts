@@ -7,7 +7,16 @@ import { loadAppConfig } from '../src/config/app-config';
 import { createOpenApiDocument, SECURITY_SCHEMES } from '../src/docs/openapi';
 import { startTestApp, TestApp } from './support/app';
 import { expectProblem } from './support/problem';
-import { decodeJwt, LOCAL_AUDIENCE, LOCAL_ISSUER, localClaims, signJwt, tamperJwt, TEST_SIGNING_KEY, unsignedJwt } from './support/tokens';
+import {
+  decodeJwt,
+  LOCAL_AUDIENCE,
+  LOCAL_ISSUER,
+  localClaims,
+  signJwt,
+  tamperJwt,
+  TEST_SIGNING_KEY,
+  unsignedJwt,
+} from './support/tokens';
 import { registerUser, TestUser } from './support/users';
 
 /** The only operations that may be reached without an access token. */
@@ -43,8 +52,12 @@ function operationsOf(document: OpenAPIObject): Operation[] {
           path: path.replace(/\{[^}]+\}/g, () => randomUUID()),
           name: `${method.toUpperCase()} ${path}`,
           // Admin routes name their own scheme: the same access token, of an admin.
-          bearer: security.some((requirement) => SECURITY_SCHEMES.bearer in requirement || SECURITY_SCHEMES.admin in requirement),
-          admin: /^(\/api\/v\d+)?\/admin\//.test(path) || security.some((requirement) => SECURITY_SCHEMES.admin in requirement),
+          bearer: security.some(
+            (requirement) => SECURITY_SCHEMES.bearer in requirement || SECURITY_SCHEMES.admin in requirement,
+          ),
+          admin:
+            /^(\/api\/v\d+)?\/admin\//.test(path) ||
+            security.some((requirement) => SECURITY_SCHEMES.admin in requirement),
         };
       }),
   );
@@ -101,17 +114,25 @@ describe('access tokens', () => {
   it('lets the public routes through without a token', async () => {
     const publicOperations = operations.filter((o) => PUBLIC_OPERATIONS.includes(o.name));
     expect(publicOperations.map((o) => o.name).sort()).toEqual([...PUBLIC_OPERATIONS].sort());
-    const statuses = await Promise.all(publicOperations.map(async (o) => ({ route: o.name, status: (await call(o)).status })));
+    const statuses = await Promise.all(
+      publicOperations.map(async (o) => ({ route: o.name, status: (await call(o)).status })),
+    );
     expect(statuses.filter((s) => s.status === 401)).toEqual([]);
   });
 
   it('lets a correctly forged token through on every protected route', async () => {
     // The control for the rejections below: they must come from the one thing each case breaks.
     const valid = `Bearer ${signJwt(localClaims(alice.id), TEST_SIGNING_KEY)}`;
-    const statuses = await Promise.all(protectedOperations.map(async (o) => ({ route: o.name, status: (await call(o, valid)).status })));
+    const statuses = await Promise.all(
+      protectedOperations.map(async (o) => ({ route: o.name, status: (await call(o, valid)).status })),
+    );
     expect(statuses.filter((s) => s.status === 401)).toEqual([]);
     // Re-encoding an unchanged payload keeps the token valid, so the tampering cases test the change.
-    await t.http().get('/api/v1/users/me').set('authorization', `Bearer ${tamperJwt(alice.accessToken, {})}`).expect(200);
+    await t
+      .http()
+      .get('/api/v1/users/me')
+      .set('authorization', `Bearer ${tamperJwt(alice.accessToken, {})}`)
+      .expect(200);
   });
 
   /** Each way a bearer token can be wrong; every protected route answers each with 401. */
@@ -121,16 +142,38 @@ describe('access tokens', () => {
     ['another scheme', () => `Basic ${Buffer.from(`${alice.email}:${alice.password}`).toString('base64')}`],
     ['a token that is not a JWT', () => 'Bearer not-a-jwt'],
     ['an alg "none" token', () => `Bearer ${unsignedJwt(localClaims(alice.id))}`],
-    ['an alg "none" token with a signature kept', () => `Bearer ${unsignedJwt(localClaims(alice.id))}${alice.accessToken.split('.')[2]}`],
+    [
+      'an alg "none" token with a signature kept',
+      () => `Bearer ${unsignedJwt(localClaims(alice.id))}${alice.accessToken.split('.')[2]}`,
+    ],
     ['a tampered payload: role raised to admin', () => `Bearer ${tamperJwt(alice.accessToken, { role: 'admin' })}`],
     ['a tampered payload: sub of another user', () => `Bearer ${tamperJwt(alice.accessToken, { sub: bob.id })}`],
     ['a tampered payload: exp pushed back', () => `Bearer ${tamperJwt(alice.accessToken, { exp: 4_102_444_800 })}`],
-    ['a token signed with another key', () => `Bearer ${signJwt(localClaims(alice.id), `${TEST_SIGNING_KEY}-but-another-one`)}`],
-    ['a token signed with another algorithm (HS512, right key)', () => `Bearer ${signJwt(localClaims(alice.id), TEST_SIGNING_KEY, 'HS512')}`],
-    ['an expired token', () => `Bearer ${signJwt(localClaims(alice.id, { iat: nowSeconds() - 1_000, exp: nowSeconds() - 60 }), TEST_SIGNING_KEY)}`],
-    ['a token without exp (it would never expire)', () => `Bearer ${signJwt(localClaims(alice.id, { exp: undefined }), TEST_SIGNING_KEY)}`],
-    ['a token not yet valid (nbf in the future)', () => `Bearer ${signJwt(localClaims(alice.id, { nbf: nowSeconds() + 600 }), TEST_SIGNING_KEY)}`],
-    ['a wrong issuer', () => `Bearer ${signJwt(localClaims(alice.id, { iss: 'https://issuer.example.test' }), TEST_SIGNING_KEY)}`],
+    [
+      'a token signed with another key',
+      () => `Bearer ${signJwt(localClaims(alice.id), `${TEST_SIGNING_KEY}-but-another-one`)}`,
+    ],
+    [
+      'a token signed with another algorithm (HS512, right key)',
+      () => `Bearer ${signJwt(localClaims(alice.id), TEST_SIGNING_KEY, 'HS512')}`,
+    ],
+    [
+      'an expired token',
+      () =>
+        `Bearer ${signJwt(localClaims(alice.id, { iat: nowSeconds() - 1_000, exp: nowSeconds() - 60 }), TEST_SIGNING_KEY)}`,
+    ],
+    [
+      'a token without exp (it would never expire)',
+      () => `Bearer ${signJwt(localClaims(alice.id, { exp: undefined }), TEST_SIGNING_KEY)}`,
+    ],
+    [
+      'a token not yet valid (nbf in the future)',
+      () => `Bearer ${signJwt(localClaims(alice.id, { nbf: nowSeconds() + 600 }), TEST_SIGNING_KEY)}`,
+    ],
+    [
+      'a wrong issuer',
+      () => `Bearer ${signJwt(localClaims(alice.id, { iss: 'https://issuer.example.test' }), TEST_SIGNING_KEY)}`,
+    ],
     ['no issuer', () => `Bearer ${signJwt(localClaims(alice.id, { iss: undefined }), TEST_SIGNING_KEY)}`],
     ['a wrong audience', () => `Bearer ${signJwt(localClaims(alice.id, { aud: 'another-app' }), TEST_SIGNING_KEY)}`],
     ['no audience', () => `Bearer ${signJwt(localClaims(alice.id, { aud: undefined }), TEST_SIGNING_KEY)}`],
@@ -138,21 +181,24 @@ describe('access tokens', () => {
     ['an unknown role', () => `Bearer ${signJwt(localClaims(alice.id, { role: 'root' }), TEST_SIGNING_KEY)}`],
   ];
 
-  it.each(invalidAuthorizations)('answers 401 problem+json on every protected route for %s', async (_name, authorization) => {
-    const value = authorization();
-    const responses: [Operation, Response][] = await Promise.all(
-      protectedOperations.map(async (o) => [o, await call(o, value)] as [Operation, Response]),
-    );
-    // One assertion over all routes, so a failure names every route that let the token through.
-    expect(responses.map(([o, res]) => ({ route: o.name, status: res.status }))).toEqual(
-      protectedOperations.map((o) => ({ route: o.name, status: 401 })),
-    );
-    for (const [o, res] of responses) {
-      expectProblem(res, 401);
-      expect(res.body.instance).toBe(o.path);
-      expect(res.headers['www-authenticate']).toBe('Bearer');
-    }
-  });
+  it.each(invalidAuthorizations)(
+    'answers 401 problem+json on every protected route for %s',
+    async (_name, authorization) => {
+      const value = authorization();
+      const responses: [Operation, Response][] = await Promise.all(
+        protectedOperations.map(async (o) => [o, await call(o, value)] as [Operation, Response]),
+      );
+      // One assertion over all routes, so a failure names every route that let the token through.
+      expect(responses.map(([o, res]) => ({ route: o.name, status: res.status }))).toEqual(
+        protectedOperations.map((o) => ({ route: o.name, status: 401 })),
+      );
+      for (const [o, res] of responses) {
+        expectProblem(res, 401);
+        expect(res.body.instance).toBe(o.path);
+        expect(res.headers['www-authenticate']).toBe('Bearer');
+      }
+    },
+  );
 
   it('answers 403 problem+json to a user on every admin operation, and lets an admin token through each', async () => {
     const adminOperations = operations.filter((o) => o.admin);
@@ -172,7 +218,9 @@ describe('access tokens', () => {
     }
     // The control: the same user with the admin role gets past the role check on each of them.
     const admin = `Bearer ${signJwt(localClaims(alice.id, { role: 'admin' }), TEST_SIGNING_KEY)}`;
-    const statuses = await Promise.all(adminOperations.map(async (o) => ({ route: o.name, status: (await call(o, admin)).status })));
+    const statuses = await Promise.all(
+      adminOperations.map(async (o) => ({ route: o.name, status: (await call(o, admin)).status })),
+    );
     expect(statuses.filter((s) => s.status === 401 || s.status === 403)).toEqual([]);
   });
 
@@ -199,8 +247,15 @@ describe('access tokens: key, issuer, audience and lifetime from configuration',
       await restarted.http().get('/api/v1/users/me').set('authorization', user.auth).expect(200);
       // That file is the key: a token forged with it is accepted, one with a test key is not.
       const key = readFileSync(keyFile, 'utf8').trim();
-      await restarted.http().get('/api/v1/users/me').set('authorization', `Bearer ${signJwt(localClaims(user.id), key)}`).expect(200);
-      const other = await restarted.http().get('/api/v1/users/me').set('authorization', `Bearer ${signJwt(localClaims(user.id), TEST_SIGNING_KEY)}`);
+      await restarted
+        .http()
+        .get('/api/v1/users/me')
+        .set('authorization', `Bearer ${signJwt(localClaims(user.id), key)}`)
+        .expect(200);
+      const other = await restarted
+        .http()
+        .get('/api/v1/users/me')
+        .set('authorization', `Bearer ${signJwt(localClaims(user.id), TEST_SIGNING_KEY)}`);
       expectProblem(other, 401);
     } finally {
       await restarted.close();
@@ -216,13 +271,27 @@ describe('access tokens: key, issuer, audience and lifetime from configuration',
     });
     try {
       const user = await registerUser(t);
-      const session = await t.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200);
+      const session = await t
+        .http()
+        .post('/api/v1/auth/login')
+        .send({ email: user.email, password: user.password })
+        .expect(200);
       expect(session.body.expiresIn).toBe(120);
       const { payload } = decodeJwt(session.body.accessToken);
-      expect(payload).toMatchObject({ iss: 'fyntrix-api-staging', aud: 'fyntrix-web', exp: (payload.iat as number) + 120 });
+      expect(payload).toMatchObject({
+        iss: 'fyntrix-api-staging',
+        aud: 'fyntrix-web',
+        exp: (payload.iat as number) + 120,
+      });
       await t.http().get('/api/v1/users/me').set('authorization', `Bearer ${session.body.accessToken}`).expect(200);
       // The defaults are now somebody else's issuer and audience.
-      expectProblem(await t.http().get('/api/v1/users/me').set('authorization', `Bearer ${signJwt(localClaims(user.id), TEST_SIGNING_KEY)}`), 401);
+      expectProblem(
+        await t
+          .http()
+          .get('/api/v1/users/me')
+          .set('authorization', `Bearer ${signJwt(localClaims(user.id), TEST_SIGNING_KEY)}`),
+        401,
+      );
     } finally {
       await t.close();
     }
@@ -236,7 +305,9 @@ describe('access tokens: key, issuer, audience and lifetime from configuration',
       TOKEN_ENCRYPTION_KEYS: `1:${Buffer.alloc(32, 1).toString('base64')}`,
     };
     expect(() => loadAppConfig(deployed)).toThrow(/JWT_SIGNING_KEY: is required/);
-    expect(() => loadAppConfig({ ...deployed, JWT_SIGNING_KEY: 'too-short' })).toThrow(/JWT_SIGNING_KEY: must be at least 32 characters/);
+    expect(() => loadAppConfig({ ...deployed, JWT_SIGNING_KEY: 'too-short' })).toThrow(
+      /JWT_SIGNING_KEY: must be at least 32 characters/,
+    );
     expect(loadAppConfig({ ...deployed, JWT_SIGNING_KEY: TEST_SIGNING_KEY }).auth.signingKey).toBe(TEST_SIGNING_KEY);
   });
 });

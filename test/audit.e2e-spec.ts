@@ -41,12 +41,16 @@ describe('audit trail', () => {
   });
   afterAll(() => t.close());
 
-  const patchPreferences = (user: TestUser, body: object) => t.http().patch(PREFERENCES).set('authorization', user.auth).send(body);
-  const renameUser = (user: TestUser, name: string) => t.http().patch('/api/v1/users/me').set('authorization', user.auth).send({ name });
+  const patchPreferences = (user: TestUser, body: object) =>
+    t.http().patch(PREFERENCES).set('authorization', user.auth).send(body);
+  const renameUser = (user: TestUser, name: string) =>
+    t.http().patch('/api/v1/users/me').set('authorization', user.auth).send({ name });
   const listMine = (user: TestUser, query = '') => t.http().get(`${MY_EVENTS}${query}`).set('authorization', user.auth);
   const listAsAdmin = (query = '') => t.http().get(`${ADMIN_EVENTS}${query}`).set('authorization', admin.auth);
-  const myEvents = async (user: TestUser, query = ''): Promise<AuditEvent[]> => (await listMine(user, query).expect(200)).body.items;
-  const getPreferences = async (user: TestUser) => (await t.http().get(PREFERENCES).set('authorization', user.auth).expect(200)).body;
+  const myEvents = async (user: TestUser, query = ''): Promise<AuditEvent[]> =>
+    (await listMine(user, query).expect(200)).body.items;
+  const getPreferences = async (user: TestUser) =>
+    (await t.http().get(PREFERENCES).set('authorization', user.auth).expect(200)).body;
 
   describe('events of preference changes', () => {
     it('records one event per change: entity, action, before/after without bookkeeping, changed fields, request id', async () => {
@@ -61,7 +65,10 @@ describe('audit trail', () => {
         .expect(200);
       expect(created.headers['x-request-id']).toBe(requestId);
       // No X-Request-Id sent: the generated one is recorded.
-      const updated = await patchPreferences(user, { riskProfile: 'Aggressive', tradingModes: { Options: true } }).expect(200);
+      const updated = await patchPreferences(user, {
+        riskProfile: 'Aggressive',
+        tradingModes: { Options: true },
+      }).expect(200);
 
       const events = await myEvents(user);
       expect(events).toHaveLength(2);
@@ -116,13 +123,22 @@ describe('audit trail', () => {
       const [event] = await myEvents(user);
       expect(event.changedFields).toEqual(['disclosureAccepted', 'disclosureAcceptedAt']);
       expect(event.before).toMatchObject({ disclosureAccepted: false, disclosureAcceptedAt: null });
-      expect(event.after).toMatchObject({ disclosureAccepted: true, disclosureAcceptedAt: accepted.body.disclosureAcceptedAt });
+      expect(event.after).toMatchObject({
+        disclosureAccepted: true,
+        disclosureAcceptedAt: accepted.body.disclosureAcceptedAt,
+      });
     });
 
     it('shows administrators who acted, whose data it was, and from which address and user agent', async () => {
       const user = await registerUser(t);
       const userAgent = `fyntrix-e2e/1.0 (${randomUUID()})`;
-      const res = await t.http().patch(PREFERENCES).set('authorization', user.auth).set('user-agent', userAgent).send({ marketRegion: 'Global' }).expect(200);
+      const res = await t
+        .http()
+        .patch(PREFERENCES)
+        .set('authorization', user.auth)
+        .set('user-agent', userAgent)
+        .send({ marketRegion: 'Global' })
+        .expect(200);
       const page = (await listAsAdmin(`?userId=${user.id}`).expect(200)).body;
       expect(page.items).toHaveLength(1);
       const [event] = page.items as AuditEvent[];
@@ -139,13 +155,28 @@ describe('audit trail', () => {
       expect(event.ip).toMatch(/^(::ffff:)?127\.0\.0\.1$|^::1$/);
       // The same event in the user's own view, without the administrative fields.
       const [own] = await myEvents(user);
-      expect(own).toEqual({ id: event.id, occurredAt: event.occurredAt, entity: event.entity, action: event.action, before: event.before, after: event.after, changedFields: event.changedFields, requestId: event.requestId });
+      expect(own).toEqual({
+        id: event.id,
+        occurredAt: event.occurredAt,
+        entity: event.entity,
+        action: event.action,
+        before: event.before,
+        after: event.after,
+        changedFields: event.changedFields,
+        requestId: event.requestId,
+      });
     });
 
     it('keeps the first 512 characters of a long user agent', async () => {
       const user = await registerUser(t);
       const userAgent = `fyntrix-e2e/${'x'.repeat(600)}`;
-      await t.http().patch(PREFERENCES).set('authorization', user.auth).set('user-agent', userAgent).send({ riskProfile: 'Aggressive' }).expect(200);
+      await t
+        .http()
+        .patch(PREFERENCES)
+        .set('authorization', user.auth)
+        .set('user-agent', userAgent)
+        .send({ riskProfile: 'Aggressive' })
+        .expect(200);
       const [event] = (await listAsAdmin(`?userId=${user.id}`).expect(200)).body.items as AuditEvent[];
       expect(event.userAgent).toBe(userAgent.slice(0, 512));
     });
@@ -179,7 +210,11 @@ describe('audit trail', () => {
 
       // The same change works once the audit trail accepts it again.
       const retried = await patchPreferences(user, { riskProfile: 'Aggressive', disclosureAccepted: true }).expect(200);
-      expect(retried.body).toMatchObject({ riskProfile: 'Aggressive', disclosureAccepted: true, version: before.version + 1 });
+      expect(retried.body).toMatchObject({
+        riskProfile: 'Aggressive',
+        disclosureAccepted: true,
+        version: before.version + 1,
+      });
       const events = await myEvents(user);
       expect(events).toHaveLength(eventsBefore.length + 1);
       expect(events[0].requestId).toBe(retried.headers['x-request-id']);
@@ -201,7 +236,15 @@ describe('audit trail', () => {
       const user = await registerUser(t);
       await patchPreferences(user, { riskProfile: 'Aggressive' }).expect(200);
       expectProblem(await patchPreferences(user, { riskProfile: 'Reckless' }), 400);
-      expectProblem(await t.http().patch(PREFERENCES).set('authorization', user.auth).set('if-match', '"7"').send({ riskProfile: 'Moderate' }), 412);
+      expectProblem(
+        await t
+          .http()
+          .patch(PREFERENCES)
+          .set('authorization', user.auth)
+          .set('if-match', '"7"')
+          .send({ riskProfile: 'Moderate' }),
+        412,
+      );
       expectProblem(await patchPreferences(user, { tradingModes: { Swing: false } }), 422);
       expect(await myEvents(user)).toHaveLength(1);
     });
@@ -241,7 +284,15 @@ describe('audit trail', () => {
     /** A user with seven preference events: a create and six updates of the universe. */
     async function userWithSevenEvents(): Promise<{ user: TestUser; universes: string[] }> {
       const user = await registerUser(t);
-      const universes = ['NIFTY100', 'NIFTY200', 'NIFTY500', 'NIFTYMIDCAP150', 'NIFTYSMALLCAP250', 'NIFTYBANK', 'NIFTY50'];
+      const universes = [
+        'NIFTY100',
+        'NIFTY200',
+        'NIFTY500',
+        'NIFTYMIDCAP150',
+        'NIFTYSMALLCAP250',
+        'NIFTYBANK',
+        'NIFTY50',
+      ];
       for (const universe of universes) await patchPreferences(user, { universe }).expect(200);
       return { user, universes };
     }
@@ -294,7 +345,9 @@ describe('audit trail', () => {
       expect(profile).toHaveLength(1);
       expect(profile[0]).toMatchObject({ entity: 'profile', requestId: renamed.headers['x-request-id'] });
       expect(await myEvents(user, '?entity=watchlist')).toEqual([]);
-      const { items, sizes } = await readAllPages<AuditEvent>((cursor) => listMine(user).query({ limit: 1, entity: 'preferences', cursor }));
+      const { items, sizes } = await readAllPages<AuditEvent>((cursor) =>
+        listMine(user).query({ limit: 1, entity: 'preferences', cursor }),
+      );
       expect(sizes).toEqual([1, 1]);
       expect(items.every((e) => e.entity === 'preferences')).toBe(true);
     });
@@ -322,11 +375,17 @@ describe('audit trail', () => {
     it('accepts limit=100 and limit=1', async () => {
       const user = await registerUser(t);
       await patchPreferences(user, { riskProfile: 'Aggressive' }).expect(200);
-      expect((await listMine(user, '?limit=100').expect(200)).body).toEqual({ items: [expect.any(Object)], nextCursor: null });
-      expect((await listMine(user, '?limit=1').expect(200)).body).toEqual({ items: [expect.any(Object)], nextCursor: null });
+      expect((await listMine(user, '?limit=100').expect(200)).body).toEqual({
+        items: [expect.any(Object)],
+        nextCursor: null,
+      });
+      expect((await listMine(user, '?limit=1').expect(200)).body).toEqual({
+        items: [expect.any(Object)],
+        nextCursor: null,
+      });
     });
 
-    it('lists only the caller\'s own events', async () => {
+    it("lists only the caller's own events", async () => {
       const alice = await registerUser(t);
       const bob = await registerUser(t);
       await patchPreferences(alice, { riskProfile: 'Aggressive' }).expect(200);
@@ -375,7 +434,8 @@ describe('audit trail', () => {
       ]);
       expect(alices.every((e) => e.subjectUserId === alice.id && e.actorUserId === alice.id)).toBe(true);
 
-      const aliceProfile = (await listAsAdmin(`?userId=${alice.id}&entity=profile`).expect(200)).body.items as AuditEvent[];
+      const aliceProfile = (await listAsAdmin(`?userId=${alice.id}&entity=profile`).expect(200)).body
+        .items as AuditEvent[];
       expect(aliceProfile).toHaveLength(1);
       expect(aliceProfile[0]).toMatchObject({ entity: 'profile', subjectUserId: alice.id });
 
@@ -393,7 +453,9 @@ describe('audit trail', () => {
       expect(profiles.map((e) => e.id)).toContain(aliceProfile[0].id);
       expect(new Set(profiles.map((e) => e.subjectUserId)).size).toBeGreaterThan(1);
 
-      const { items, sizes } = await readAllPages<AuditEvent>((cursor) => listAsAdmin().query({ limit: 2, userId: alice.id, cursor }));
+      const { items, sizes } = await readAllPages<AuditEvent>((cursor) =>
+        listAsAdmin().query({ limit: 2, userId: alice.id, cursor }),
+      );
       expect(sizes).toEqual([2, 1]);
       expect(items.map((e) => e.id)).toEqual(alices.map((e) => e.id));
     });

@@ -51,13 +51,17 @@ describe('auth: register, login, refresh, logout', () => {
 
     it('stores the email lower-cased and answers 409 for the same address in another case', async () => {
       const email = uniqueEmail('Case');
-      const first = await register({ email: ` ${email.toUpperCase()} `, password: STRONG_PASSWORD, name: 'A' }).expect(201);
+      const first = await register({ email: ` ${email.toUpperCase()} `, password: STRONG_PASSWORD, name: 'A' }).expect(
+        201,
+      );
       expect(first.body.user.email).toBe(email.toLowerCase());
       for (const variant of [email, email.toLowerCase(), email.toUpperCase()]) {
         const res = await register({ email: variant, password: STRONG_PASSWORD, name: 'B' });
         expectProblem(res, 409, 'urn:fyntrix:problem:conflict');
       }
-      const rows = await withDatabase((c) => c.query('SELECT email FROM users WHERE lower(email) = lower($1)', [email]));
+      const rows = await withDatabase((c) =>
+        c.query('SELECT email FROM users WHERE lower(email) = lower($1)', [email]),
+      );
       expect(rows.rows).toEqual([{ email: email.toLowerCase() }]);
     });
 
@@ -83,7 +87,9 @@ describe('auth: register, login, refresh, logout', () => {
 
     it('accepts the policy limits: exactly 10 and exactly 128 characters', async () => {
       await register({ email: uniqueEmail(), password: 'Zr8#mQ2!vT', name: 'Ten' }).expect(201);
-      await register({ email: uniqueEmail(), password: 'Zr8#mQ2!vT'.repeat(13).slice(0, 128), name: 'Max' }).expect(201);
+      await register({ email: uniqueEmail(), password: 'Zr8#mQ2!vT'.repeat(13).slice(0, 128), name: 'Max' }).expect(
+        201,
+      );
     });
 
     it.each([
@@ -100,7 +106,11 @@ describe('auth: register, login, refresh, logout', () => {
     });
 
     it('answers 400 for malformed JSON', async () => {
-      const res = await t.http().post('/api/v1/auth/register').set('content-type', 'application/json').send('{"email":');
+      const res = await t
+        .http()
+        .post('/api/v1/auth/register')
+        .set('content-type', 'application/json')
+        .send('{"email":');
       expectProblem(res, 400);
     });
 
@@ -136,7 +146,9 @@ describe('auth: register, login, refresh, logout', () => {
       expect(a.body.refreshToken).not.toBe(b.body.refreshToken);
       expect(a.body.accessToken).not.toBe(b.body.accessToken);
       const families = await withDatabase((c) =>
-        c.query('SELECT family_id FROM refresh_tokens WHERE token_hash = ANY($1)', [[sha256(a.body.refreshToken), sha256(b.body.refreshToken)]]),
+        c.query('SELECT family_id FROM refresh_tokens WHERE token_hash = ANY($1)', [
+          [sha256(a.body.refreshToken), sha256(b.body.refreshToken)],
+        ]),
       );
       expect(new Set(families.rows.map((r) => r.family_id)).size).toBe(2);
     });
@@ -149,11 +161,15 @@ describe('auth: register, login, refresh, logout', () => {
       expect(stableProblem(wrong.body)).toEqual(stableProblem(unknown.body));
       expect(Object.keys(wrong.body).sort()).toEqual(['detail', 'instance', 'requestId', 'status', 'title', 'type']);
       // Only the failure against a real account counts towards its lock-out.
-      const { rows } = await withDatabase((c) => c.query('SELECT failed_login_count FROM users WHERE id = $1', [user.id]));
+      const { rows } = await withDatabase((c) =>
+        c.query('SELECT failed_login_count FROM users WHERE id = $1', [user.id]),
+      );
       expect(rows[0].failed_login_count).toBe(1);
       // A success resets the count.
       await login({ email: user.email, password: user.password }).expect(200);
-      const after = await withDatabase((c) => c.query('SELECT failed_login_count, locked_until FROM users WHERE id = $1', [user.id]));
+      const after = await withDatabase((c) =>
+        c.query('SELECT failed_login_count, locked_until FROM users WHERE id = $1', [user.id]),
+      );
       expect(after.rows[0]).toEqual({ failed_login_count: 0, locked_until: null });
     });
 
@@ -209,7 +225,9 @@ describe('auth: register, login, refresh, logout', () => {
       await me(res.body.accessToken).expect(200);
       // The new token carries on the same session (family).
       const { rows } = await withDatabase((c) =>
-        c.query('SELECT token_hash, family_id, used_at FROM refresh_tokens WHERE user_id = $1 ORDER BY created_at', [user.id]),
+        c.query('SELECT token_hash, family_id, used_at FROM refresh_tokens WHERE user_id = $1 ORDER BY created_at', [
+          user.id,
+        ]),
       );
       expect(rows).toHaveLength(2);
       expect(rows[0].family_id).toBe(rows[1].family_id);
@@ -230,9 +248,10 @@ describe('auth: register, login, refresh, logout', () => {
       expectProblem(replay, 401);
       expectProblem(await refresh(third.body.refreshToken), 401);
       const family = await withDatabase((c) =>
-        c.query('SELECT revoked_at FROM refresh_tokens WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)', [
-          sha256(user.refreshToken),
-        ]),
+        c.query(
+          'SELECT revoked_at FROM refresh_tokens WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)',
+          [sha256(user.refreshToken)],
+        ),
       );
       expect(family.rows).toHaveLength(3);
       for (const row of family.rows) expect(row.revoked_at).toBeInstanceOf(Date);
@@ -252,7 +271,9 @@ describe('auth: register, login, refresh, logout', () => {
     it('answers 401 for an expired refresh token', async () => {
       const user = await registerUser(t);
       await withDatabase((c) =>
-        c.query(`UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, [sha256(user.refreshToken)]),
+        c.query(`UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, [
+          sha256(user.refreshToken),
+        ]),
       );
       expectProblem(await refresh(user.refreshToken), 401);
     });
@@ -271,7 +292,9 @@ describe('auth: register, login, refresh, logout', () => {
       const rotated = await refresh(user.refreshToken).expect(200);
       await withDatabase((c) => c.query(`UPDATE users SET status = 'disabled' WHERE id = $1`, [user.id]));
       expectProblem(await refresh(rotated.body.refreshToken), 401);
-      const { rows } = await withDatabase((c) => c.query('SELECT revoked_at FROM refresh_tokens WHERE user_id = $1', [user.id]));
+      const { rows } = await withDatabase((c) =>
+        c.query('SELECT revoked_at FROM refresh_tokens WHERE user_id = $1', [user.id]),
+      );
       expect(rows).toHaveLength(2);
       for (const row of rows) expect(row.revoked_at).toBeInstanceOf(Date);
     });
@@ -282,7 +305,11 @@ describe('auth: register, login, refresh, logout', () => {
       ['a token that is not a string', { refreshToken: 42 }],
       ['an unknown field', { refreshToken: randomBytes(32).toString('base64url'), accessToken: 'x' }],
     ])('answers 400 for %s', async (_name, body) => {
-      expectProblem(await t.http().post('/api/v1/auth/refresh').send(body), 400, 'urn:fyntrix:problem:validation-failed');
+      expectProblem(
+        await t.http().post('/api/v1/auth/refresh').send(body),
+        400,
+        'urn:fyntrix:problem:validation-failed',
+      );
     });
 
     it('stores only the SHA-256 of each refresh token, never the token', async () => {
@@ -304,7 +331,9 @@ describe('auth: register, login, refresh, logout', () => {
       const res = await logout(rotated.body.refreshToken).expect(204);
       expect(res.text).toBe('');
       expectProblem(await refresh(rotated.body.refreshToken), 401);
-      const { rows } = await withDatabase((c) => c.query('SELECT revoked_at FROM refresh_tokens WHERE user_id = $1', [user.id]));
+      const { rows } = await withDatabase((c) =>
+        c.query('SELECT revoked_at FROM refresh_tokens WHERE user_id = $1', [user.id]),
+      );
       expect(rows).toHaveLength(2);
       for (const row of rows) expect(row.revoked_at).toBeInstanceOf(Date);
     });
@@ -338,12 +367,20 @@ describe('auth: register, login, refresh, logout', () => {
       ['without a refresh token', {}],
       ['for an unknown field', { refreshToken: randomBytes(32).toString('base64url'), everywhere: true }],
     ])('answers 400 %s', async (_name, body) => {
-      expectProblem(await t.http().post('/api/v1/auth/logout').send(body), 400, 'urn:fyntrix:problem:validation-failed');
+      expectProblem(
+        await t.http().post('/api/v1/auth/logout').send(body),
+        400,
+        'urn:fyntrix:problem:validation-failed',
+      );
     });
 
     it('signs nobody out when the request is invalid', async () => {
       const user = await registerUser(t);
-      await t.http().post('/api/v1/auth/logout').send({ refreshToken: user.refreshToken, everywhere: true }).expect(400);
+      await t
+        .http()
+        .post('/api/v1/auth/logout')
+        .send({ refreshToken: user.refreshToken, everywhere: true })
+        .expect(400);
       await refresh(user.refreshToken).expect(200);
     });
   });

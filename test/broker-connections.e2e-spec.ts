@@ -13,7 +13,17 @@ import {
 } from './support/trading';
 import { registerUser, TestUser } from './support/users';
 
-const RESPONSE_FIELDS = ['accountRef', 'broker', 'createdAt', 'hasAccessToken', 'hasRefreshToken', 'id', 'keyVersion', 'status', 'tokenExpiresAt'];
+const RESPONSE_FIELDS = [
+  'accountRef',
+  'broker',
+  'createdAt',
+  'hasAccessToken',
+  'hasRefreshToken',
+  'id',
+  'keyVersion',
+  'status',
+  'tokenExpiresAt',
+];
 
 describe('broker connections', () => {
   let t: TestApp;
@@ -26,7 +36,9 @@ describe('broker connections', () => {
   afterAll(() => t.close());
 
   const tokenRow = (connectionId: string) =>
-    withDatabase(async (db) => (await db.query('SELECT * FROM broker_tokens WHERE connection_id = $1', [connectionId])).rows[0]);
+    withDatabase(
+      async (db) => (await db.query('SELECT * FROM broker_tokens WHERE connection_id = $1', [connectionId])).rows[0],
+    );
 
   describe('create', () => {
     it('stores the tokens encrypted and answers metadata only', async () => {
@@ -36,7 +48,13 @@ describe('broker connections', () => {
         .http()
         .post('/api/v1/broker-connections')
         .set('authorization', alice.auth)
-        .send({ broker: 'paper', accountRef: '  ZX4821  ', accessToken, refreshToken, tokenExpiresAt: '2031-01-31T23:59:59Z' })
+        .send({
+          broker: 'paper',
+          accountRef: '  ZX4821  ',
+          accessToken,
+          refreshToken,
+          tokenExpiresAt: '2031-01-31T23:59:59Z',
+        })
         .expect(201);
       expect(Object.keys(res.body).sort()).toEqual(RESPONSE_FIELDS);
       expect(res.body).toMatchObject({
@@ -58,7 +76,12 @@ describe('broker connections', () => {
 
     it('takes a connection without refresh token or expiry', async () => {
       const body = await connectBroker(t, alice, { broker: 'zerodha' });
-      expect(body).toMatchObject({ broker: 'zerodha', hasAccessToken: true, hasRefreshToken: false, tokenExpiresAt: null });
+      expect(body).toMatchObject({
+        broker: 'zerodha',
+        hasAccessToken: true,
+        hasRefreshToken: false,
+        tokenExpiresAt: null,
+      });
       expect((await tokenRow(body.id)).refresh_token).toBeNull();
     });
 
@@ -80,7 +103,11 @@ describe('broker connections', () => {
     it('lets exactly one of two concurrent creates of one account win', async () => {
       const accountRef = uniqueAccountRef();
       const send = () =>
-        t.http().post('/api/v1/broker-connections').set('authorization', alice.auth).send({ broker: 'dhan', accountRef, accessToken: 'x' });
+        t
+          .http()
+          .post('/api/v1/broker-connections')
+          .set('authorization', alice.auth)
+          .send({ broker: 'dhan', accountRef, accessToken: 'x' });
       const statuses = (await Promise.all([send(), send(), send()])).map((r) => r.status).sort();
       expect(statuses).toEqual([201, 409, 409]);
     });
@@ -108,7 +135,11 @@ describe('broker connections', () => {
     });
 
     it('answers 401 without a token', async () => {
-      await t.http().post('/api/v1/broker-connections').send({ broker: 'paper', accountRef: 'A', accessToken: 'x' }).expect(401);
+      await t
+        .http()
+        .post('/api/v1/broker-connections')
+        .send({ broker: 'paper', accountRef: 'A', accessToken: 'x' })
+        .expect(401);
       await t.http().get('/api/v1/broker-connections').expect(401);
     });
   });
@@ -121,7 +152,12 @@ describe('broker connections', () => {
       const revoked = await connectBroker(t, carol);
       await t.http().delete(`/api/v1/broker-connections/${revoked.id}`).set('authorization', carol.auth).expect(204);
 
-      const first = await t.http().get('/api/v1/broker-connections').query({ limit: 2 }).set('authorization', carol.auth).expect(200);
+      const first = await t
+        .http()
+        .get('/api/v1/broker-connections')
+        .query({ limit: 2 })
+        .set('authorization', carol.auth)
+        .expect(200);
       expect(first.body.items.map((c: { id: string }) => c.id)).toEqual([made[2].id, made[1].id]);
       expect(first.body.nextCursor).toEqual(expect.any(String));
       const second = await t
@@ -135,16 +171,29 @@ describe('broker connections', () => {
 
     it('gets one; another user’s, an unknown or a malformed id is 404/404/400', async () => {
       const mine = await connectBroker(t, alice);
-      const got = await t.http().get(`/api/v1/broker-connections/${mine.id}`).set('authorization', alice.auth).expect(200);
+      const got = await t
+        .http()
+        .get(`/api/v1/broker-connections/${mine.id}`)
+        .set('authorization', alice.auth)
+        .expect(200);
       expect(got.body).toEqual(mine);
       await t.http().get(`/api/v1/broker-connections/${mine.id}`).set('authorization', bob.auth).expect(404);
       await t.http().get(`/api/v1/broker-connections/${randomUUID()}`).set('authorization', alice.auth).expect(404);
-      const bad = await t.http().get('/api/v1/broker-connections/not-a-uuid').set('authorization', alice.auth).expect(400);
+      const bad = await t
+        .http()
+        .get('/api/v1/broker-connections/not-a-uuid')
+        .set('authorization', alice.auth)
+        .expect(400);
       expect(bad.body.errors).toEqual([{ field: 'id', message: 'id must be a UUID' }]);
     });
 
     it('rejects a forged cursor and an out-of-range limit', async () => {
-      await t.http().get('/api/v1/broker-connections').query({ cursor: 'bm9wZQ' }).set('authorization', alice.auth).expect(400);
+      await t
+        .http()
+        .get('/api/v1/broker-connections')
+        .query({ cursor: 'bm9wZQ' })
+        .set('authorization', alice.auth)
+        .expect(400);
       await t.http().get('/api/v1/broker-connections').query({ limit: 0 }).set('authorization', alice.auth).expect(400);
     });
   });
@@ -171,12 +220,21 @@ describe('broker connections', () => {
       const conn = await connectBroker(t, alice);
       const intent = await createIntent(t, alice);
       await submitIntent(t, alice, intent.id, conn.id).expect(200);
-      const refused = await t.http().delete(`/api/v1/broker-connections/${conn.id}`).set('authorization', alice.auth).expect(409);
+      const refused = await t
+        .http()
+        .delete(`/api/v1/broker-connections/${conn.id}`)
+        .set('authorization', alice.auth)
+        .expect(409);
       expect(refused.body.detail).toContain('cancel them');
       await cancelIntent(t, alice, intent.id).expect(200);
       await t.http().delete(`/api/v1/broker-connections/${conn.id}`).set('authorization', alice.auth).expect(204);
       // The order keeps referring to the revoked connection.
-      const orders = await t.http().get('/api/v1/orders').query({ intentId: intent.id }).set('authorization', alice.auth).expect(200);
+      const orders = await t
+        .http()
+        .get('/api/v1/orders')
+        .query({ intentId: intent.id })
+        .set('authorization', alice.auth)
+        .expect(200);
       expect(orders.body.items[0].connectionId).toBe(conn.id);
     });
 

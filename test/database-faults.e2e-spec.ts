@@ -77,7 +77,11 @@ describe('database outage under write load', () => {
     const back = Date.now();
     let recovered = false;
     while (!recovered && Date.now() - back < 5_000) {
-      const res = await t.http().patch('/api/v1/users/me').set('authorization', user.auth).send({ name: 'recovery probe' });
+      const res = await t
+        .http()
+        .patch('/api/v1/users/me')
+        .set('authorization', user.auth)
+        .send({ name: 'recovery probe' });
       recovered = res.status === 200;
       if (!recovered) await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -93,7 +97,11 @@ describe('database outage under write load', () => {
     expect(slowest).toBeLessThan(REQUEST_TIMEOUT_MS + 1_500);
 
     const { items: events } = await readAllPages<{ after: { name: string } }>((cursor) =>
-      t.http().get('/api/v1/audit/events').query({ entity: 'profile', limit: 100, cursor }).set('authorization', user.auth),
+      t
+        .http()
+        .get('/api/v1/audit/events')
+        .query({ entity: 'profile', limit: 100, cursor })
+        .set('authorization', user.auth),
     );
     const stored = new Set(events.map((event) => event.after.name));
     expect(acknowledged.length).toBeGreaterThan(10);

@@ -4,7 +4,8 @@ import { createScratchDatabase, migrationDataSource } from './support/database';
 import { runCli } from './support/process';
 
 /** `npm run db:verify` against a stage's database, as CI runs it. */
-const runVerify = (databaseUrl: string) => runCli('src/cli/verify-database.ts', [], { APP_STAGE: 'test', DATABASE_URL: databaseUrl });
+const runVerify = (databaseUrl: string) =>
+  runCli('src/cli/verify-database.ts', [], { APP_STAGE: 'test', DATABASE_URL: databaseUrl });
 
 describe('db:verify', () => {
   let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;

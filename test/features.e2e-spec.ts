@@ -22,14 +22,27 @@ describe('GET /features: the percentage rollout', () => {
   const USERS = 12;
 
   it('0% is off for every user and 100% on for every user, per flag', async () => {
-    const first = await flagsOfNewUsers({ FEATURE_SERVER_PREFERENCES_PERCENT: '0', FEATURE_LOCAL_STORAGE_IMPORT_PERCENT: '100' }, USERS);
-    expect(first.map((u) => u.flags)).toEqual(Array(USERS).fill({ serverPreferences: false, localStorageImport: true }));
-    const second = await flagsOfNewUsers({ FEATURE_SERVER_PREFERENCES_PERCENT: '100', FEATURE_LOCAL_STORAGE_IMPORT_PERCENT: '0' }, USERS);
-    expect(second.map((u) => u.flags)).toEqual(Array(USERS).fill({ serverPreferences: true, localStorageImport: false }));
+    const first = await flagsOfNewUsers(
+      { FEATURE_SERVER_PREFERENCES_PERCENT: '0', FEATURE_LOCAL_STORAGE_IMPORT_PERCENT: '100' },
+      USERS,
+    );
+    expect(first.map((u) => u.flags)).toEqual(
+      Array(USERS).fill({ serverPreferences: false, localStorageImport: true }),
+    );
+    const second = await flagsOfNewUsers(
+      { FEATURE_SERVER_PREFERENCES_PERCENT: '100', FEATURE_LOCAL_STORAGE_IMPORT_PERCENT: '0' },
+      USERS,
+    );
+    expect(second.map((u) => u.flags)).toEqual(
+      Array(USERS).fill({ serverPreferences: true, localStorageImport: false }),
+    );
   });
 
   it('in between, answers each user by their bucket', async () => {
-    const users = await flagsOfNewUsers({ FEATURE_SERVER_PREFERENCES_PERCENT: '50', FEATURE_LOCAL_STORAGE_IMPORT_PERCENT: '50' }, USERS);
+    const users = await flagsOfNewUsers(
+      { FEATURE_SERVER_PREFERENCES_PERCENT: '50', FEATURE_LOCAL_STORAGE_IMPORT_PERCENT: '50' },
+      USERS,
+    );
     for (const { userId, flags } of users) {
       expect(flags).toEqual(Object.fromEntries(FEATURE_FLAGS.map((flag) => [flag, rolloutBucket(flag, userId) < 50])));
     }

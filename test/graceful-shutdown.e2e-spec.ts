@@ -31,7 +31,11 @@ async function startService(graceMs: number) {
   return { service, base: `http://127.0.0.1:${port}` };
 }
 
-async function register(base: string, email: string, name: string): Promise<{ accessToken: string; user: { id: string } }> {
+async function register(
+  base: string,
+  email: string,
+  name: string,
+): Promise<{ accessToken: string; user: { id: string } }> {
   const res = await fetch(`${base}/api/v1/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -102,7 +106,9 @@ describe('graceful shutdown', () => {
     // Failures on the client are connections the service never took a request from.
     expect(outcomes.filter((o) => o.error && accepted.has(o.requestId))).toEqual([]);
     // And everything it took was answered as it logged.
-    expect([...accepted].filter(([id, status]) => outcomes.find((o) => o.requestId === id)?.status !== status)).toEqual([]);
+    expect([...accepted].filter(([id, status]) => outcomes.find((o) => o.requestId === id)?.status !== status)).toEqual(
+      [],
+    );
     expect(exitCode).toBe(0);
     expect(service.lines.join('\n')).toContain('SIGTERM: draining in-flight requests');
   }, 120_000);
@@ -118,8 +124,12 @@ describe('graceful shutdown', () => {
       const { accessToken, user } = await register(base, `shutdown-slow-${suffix}@example.test`, 'Slow');
       // Only this user's updates sleep (in the database, as a slow statement would): other specs go on.
       await withDatabase(async (c) => {
-        await c.query(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$`);
-        await c.query(`CREATE TRIGGER ${fn} BEFORE UPDATE ON users FOR EACH ROW WHEN (OLD.id = '${user.id}') EXECUTE FUNCTION ${fn}()`);
+        await c.query(
+          `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(30); RETURN NEW; END $$`,
+        );
+        await c.query(
+          `CREATE TRIGGER ${fn} BEFORE UPDATE ON users FOR EACH ROW WHEN (OLD.id = '${user.id}') EXECUTE FUNCTION ${fn}()`,
+        );
       });
       const slow = fetch(`${base}/api/v1/users/me`, {
         method: 'PATCH',
@@ -141,10 +151,14 @@ describe('graceful shutdown', () => {
       // The lame-duck moment (≤ the grace), the grace, then closing the pool: not the 30 s sleep.
       expect(tookMs).toBeGreaterThanOrEqual(graceMs);
       expect(tookMs).toBeLessThan(graceMs * 2 + 2_000);
-      expect(service.lines.join('\n')).toContain(`requests still running after ${graceMs} ms: closing their connections`);
+      expect(service.lines.join('\n')).toContain(
+        `requests still running after ${graceMs} ms: closing their connections`,
+      );
       // The client saw its connection closed, not an answer.
       expect(await slow).not.toMatch(/^answered/);
-      const [row] = await withDatabase((c) => c.query('SELECT name FROM users WHERE id = $1', [user.id]).then((r) => r.rows));
+      const [row] = await withDatabase((c) =>
+        c.query('SELECT name FROM users WHERE id = $1', [user.id]).then((r) => r.rows),
+      );
       expect(row.name).toBe('Slow');
     } finally {
       service.child.kill('SIGKILL');
@@ -160,10 +174,12 @@ describe('graceful shutdown', () => {
 
 /** Waits until an UPDATE of users sleeps in `fn`'s trigger (the request is then surely in flight); answers its backend's pid. */
 async function waitForSleepingUpdate(fn: string): Promise<number> {
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
     const [sleeping] = await withDatabase((c) =>
       c
-        .query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query ILIKE 'UPDATE%users%' AND datname = current_database()`)
+        .query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query ILIKE 'UPDATE%users%' AND datname = current_database()`,
+        )
         .then((r) => r.rows),
     );
     if (sleeping) return sleeping.pid;

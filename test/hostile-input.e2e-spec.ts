@@ -47,13 +47,18 @@ type Schema = {
 /** A JSON value (an example of the document) as a Node. */
 function toNode(value: unknown): Node {
   if (Array.isArray(value)) return value.map(toNode);
-  if (value && typeof value === 'object') return { entries: Object.entries(value).map(([k, v]) => [k, toNode(v)] as [string, Node]) };
+  if (value && typeof value === 'object')
+    return { entries: Object.entries(value).map(([k, v]) => [k, toNode(v)] as [string, Node]) };
   return value as Node;
 }
 
 /** Values that fit a schema: its example, an enum value, something of its format or type. */
 function validValue(schema: Schema, schemas: Record<string, Schema>, depth = 0): fc.Arbitrary<Node> {
-  const resolved = schema.$ref ? schemas[schema.$ref.split('/').pop()!] : schema.allOf?.[0] ? validValue(schema.allOf[0], schemas, depth) : schema;
+  const resolved = schema.$ref
+    ? schemas[schema.$ref.split('/').pop()!]
+    : schema.allOf?.[0]
+      ? validValue(schema.allOf[0], schemas, depth)
+      : schema;
   if (resolved instanceof fc.Arbitrary) return resolved;
   if (resolved.enum) return fc.constantFrom(...(resolved.enum as Node[]));
   if (resolved.example !== undefined) return fc.constant(toNode(resolved.example));
@@ -63,7 +68,10 @@ function validValue(schema: Schema, schemas: Record<string, Schema>, depth = 0):
       entries: entries.map(([name], i) => [name, values[i]] as [string, Node]),
     }));
   }
-  if (resolved.type === 'array') return resolved.items && depth < 3 ? fc.array(validValue(resolved.items, schemas, depth + 1), { maxLength: 2 }) : fc.constant([]);
+  if (resolved.type === 'array')
+    return resolved.items && depth < 3
+      ? fc.array(validValue(resolved.items, schemas, depth + 1), { maxLength: 2 })
+      : fc.constant([]);
   if (resolved.type === 'boolean') return fc.boolean();
   if (resolved.type === 'number' || resolved.type === 'integer') return fc.integer({ min: 1, max: 10 });
   if (resolved.format === 'uuid') return fc.uuid();
@@ -81,9 +89,8 @@ function operationsOf(document: OpenAPIObject): Operation[] {
       .map((method) => {
         const operation = item[method]!;
         const parameters = (operation.parameters ?? []) as { name: string; in: string }[];
-        const body = (operation.requestBody as { content?: Record<string, { schema?: { $ref?: string } }> } | undefined)?.content?.[
-          'application/json'
-        ]?.schema;
+        const body = (operation.requestBody as { content?: Record<string, { schema?: { $ref?: string } }> } | undefined)
+          ?.content?.['application/json']?.schema;
         const bodySchema = body?.$ref ? schemas[body.$ref.split('/').pop()!] : undefined;
         return {
           name: `${method.toUpperCase()} ${template}`,
@@ -104,8 +111,14 @@ function operationsOf(document: OpenAPIObject): Operation[] {
 const INTERNALS: [string, RegExp][] = [
   ['a stack frame', /\bat \S+ \(?[^()\s]+:\d+:\d+\)?/],
   ['a stack trace', /"stack"\s*:/],
-  ['an ORM or driver error', /QueryFailedError|EntityNotFoundError|TypeORMError|typeorm|DatabaseError|node-postgres|\bpg-protocol\b/i],
-  ['a PostgreSQL error', /\b(?:syntax error at or near|violates (?:check|foreign key|unique|not-null) constraint|invalid input syntax for|duplicate key value|relation "[a-z_]+")/i],
+  [
+    'an ORM or driver error',
+    /QueryFailedError|EntityNotFoundError|TypeORMError|typeorm|DatabaseError|node-postgres|\bpg-protocol\b/i,
+  ],
+  [
+    'a PostgreSQL error',
+    /\b(?:syntax error at or near|violates (?:check|foreign key|unique|not-null) constraint|invalid input syntax for|duplicate key value|relation "[a-z_]+")/i,
+  ],
   ['SQL', /\b(?:SELECT\s+[\s\S]{1,200}?\s+FROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\s+\w+/i],
   [
     'a table name',
@@ -136,7 +149,8 @@ function withoutEchoes(text: string, sent: string[]): string {
     }
   }
   let scanned = text;
-  for (const form of [...forms].filter((f) => f.length >= 3).sort((a, b) => b.length - a.length)) scanned = scanned.split(form).join(' ');
+  for (const form of [...forms].filter((f) => f.length >= 3).sort((a, b) => b.length - a.length))
+    scanned = scanned.split(form).join(' ');
   return scanned;
 }
 
@@ -156,14 +170,19 @@ function checkResponse(res: Response, sent: Sent): string | undefined {
       return `${where}: ${res.status} as ${res.headers['content-type']}: ${res.text.slice(0, 200)}`;
     }
     const body = res.body as { status?: unknown; requestId?: unknown };
-    if (body.status !== res.status || typeof body.requestId !== 'string' || body.requestId !== res.headers['x-request-id']) {
+    if (
+      body.status !== res.status ||
+      typeof body.requestId !== 'string' ||
+      body.requestId !== res.headers['x-request-id']
+    ) {
       return `${where}: ${res.status} problem without its status or request id: ${res.text.slice(0, 200)}`;
     }
   }
   const text = withoutEchoes(`${res.status}\n${JSON.stringify(res.headers)}\n${res.text}`, sent.strings);
   for (const [what, pattern] of INTERNALS) {
     const match = pattern.exec(text);
-    if (match) return `${where}: ${res.status} shows ${what}: …${text.slice(Math.max(0, match.index - 80), match.index + 120)}…`;
+    if (match)
+      return `${where}: ${res.status} shows ${what}: …${text.slice(Math.max(0, match.index - 80), match.index + 120)}…`;
   }
   return undefined;
 }
@@ -228,7 +247,10 @@ const hostileString = fc.oneof(
 
 /** A JSON value tree whose objects may have any keys, `__proto__` included (serialised by hand). */
 type Node = null | boolean | number | string | Node[] | { entries: [string, Node][] };
-const hostileKey = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', '$where', '$gt', '', 'a.b', 'x'.repeat(300)), fc.string({ maxLength: 12 }));
+const hostileKey = fc.oneof(
+  fc.constantFrom('__proto__', 'constructor', 'prototype', '$where', '$gt', '', 'a.b', 'x'.repeat(300)),
+  fc.string({ maxLength: 12 }),
+);
 const { node } = fc.letrec<{ node: Node }>((tie) => ({
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -243,7 +265,8 @@ const { node } = fc.letrec<{ node: Node }>((tie) => ({
 
 function toJson(value: Node): string {
   if (Array.isArray(value)) return `[${value.map(toJson).join(',')}]`;
-  if (value && typeof value === 'object') return `{${value.entries.map(([k, v]) => `${JSON.stringify(k)}:${toJson(v)}`).join(',')}}`;
+  if (value && typeof value === 'object')
+    return `{${value.entries.map(([k, v]) => `${JSON.stringify(k)}:${toJson(v)}`).join(',')}}`;
   // NaN and Infinity are not JSON: they go as the null JSON.stringify makes of them.
   return JSON.stringify(value);
 }
@@ -260,14 +283,19 @@ interface Body {
   text: string;
   strings: string[];
 }
-const json = (value: Node): Body => ({ contentType: 'application/json', text: toJson(value), strings: stringsOf(value) });
+const json = (value: Node): Body => ({
+  contentType: 'application/json',
+  text: toJson(value),
+  strings: stringsOf(value),
+});
 const nested = (depth: number, open: string, close: string) => `${open.repeat(depth)}1${close.repeat(depth)}`;
 
 /** A valid body with one field (or a field of a nested object or list item) replaced by a hostile value. */
 function mutated(valid: Node, path: number[], value: Node): Node {
   if (path.length === 0) return value;
   const [at, ...rest] = path;
-  if (Array.isArray(valid) && valid.length) return valid.map((v, i) => (i === at % valid.length ? mutated(v, rest, value) : v));
+  if (Array.isArray(valid) && valid.length)
+    return valid.map((v, i) => (i === at % valid.length ? mutated(v, rest, value) : v));
   if (valid && typeof valid === 'object' && !Array.isArray(valid) && valid.entries.length) {
     const i = at % valid.entries.length;
     return { entries: valid.entries.map(([k, v], j) => [k, j === i ? mutated(v, rest, value) : v] as [string, Node]) };
@@ -279,13 +307,19 @@ function mutated(valid: Node, path: number[], value: Node): Node {
  * Bodies for an operation: a valid body with one field made hostile (which reaches the
  * services and the database), its own fields with wrong values, other shapes, and malformed payloads.
  */
-function hostileBody(properties: string[], validBody: fc.Arbitrary<Node> = fc.constant({ entries: [] })): fc.Arbitrary<Body> {
+function hostileBody(
+  properties: string[],
+  validBody: fc.Arbitrary<Node> = fc.constant({ entries: [] }),
+): fc.Arbitrary<Body> {
   const nearlyValid = fc
     .tuple(validBody, fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), fc.oneof(hostileString, node))
     .map(([valid, path, value]) => json(mutated(valid, path, value)));
   const ownFields = properties.length
     ? fc
-        .array(fc.tuple(fc.oneof(fc.constantFrom(...properties), hostileKey), node), { minLength: 1, maxLength: properties.length + 2 })
+        .array(fc.tuple(fc.oneof(fc.constantFrom(...properties), hostileKey), node), {
+          minLength: 1,
+          maxLength: properties.length + 2,
+        })
         .map((entries) => json({ entries }))
     : fc.constant(json({ entries: [] }));
   return fc.oneof(
@@ -298,7 +332,11 @@ function hostileBody(properties: string[], validBody: fc.Arbitrary<Node> = fc.co
       arbitrary: fc.constantFrom<Body>(
         { contentType: 'application/json', text: nested(20_000, '[', ']'), strings: [] },
         { contentType: 'application/json', text: nested(10_000, '{"a":', '}'), strings: [] },
-        { contentType: 'application/json', text: `{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"role":"admin"}}}`, strings: [] },
+        {
+          contentType: 'application/json',
+          text: `{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"role":"admin"}}}`,
+          strings: [],
+        },
         { contentType: 'application/json', text: '{"a":1,"a":2}', strings: [] },
         { contentType: 'application/json', text: '{', strings: [] },
         { contentType: 'application/json', text: '', strings: [] },
@@ -309,7 +347,11 @@ function hostileBody(properties: string[], validBody: fc.Arbitrary<Node> = fc.co
         { contentType: 'application/json; charset=utf-16', text: '{}', strings: [] },
         { contentType: 'text/plain', text: 'hello', strings: ['hello'] },
         { contentType: 'application/x-www-form-urlencoded', text: 'a=1&b=2', strings: [] },
-        { contentType: 'application/xml', text: '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>', strings: [] },
+        {
+          contentType: 'application/xml',
+          text: '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+          strings: [],
+        },
       ),
     },
   );
@@ -328,7 +370,18 @@ function encode(value: string): string {
 function hostileQuery(names: string[]): fc.Arbitrary<{ query: string; strings: string[] }> {
   const name = fc.oneof(
     { weight: 4, arbitrary: names.length ? fc.constantFrom(...names) : fc.constant('limit') },
-    { weight: 1, arbitrary: fc.constantFrom('limit', 'cursor', '__proto__', 'constructor[prototype][x]', 'limit[]', 'limit[$gt]', 'x'.repeat(300)) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        'limit',
+        'cursor',
+        '__proto__',
+        'constructor[prototype][x]',
+        'limit[]',
+        'limit[$gt]',
+        'x'.repeat(300),
+      ),
+    },
   );
   const pair = fc.tuple(name, hostileString, fc.boolean()).map(([key, value, raw]) => {
     // Mostly encoded as a client would; sometimes raw, with what the URL allows of it.
@@ -379,7 +432,11 @@ describe('hostile input: no 5xx, problem+json errors, no internals', () => {
 
   beforeAll(async () => {
     // The limits would answer 429 after a few dozen requests and hide what the routes do.
-    t = await startTestApp({ RATE_LIMIT_MAX: '1000000', RATE_LIMIT_BURST_MAX: '100000', AUTH_RATE_LIMIT_MAX: '100000' });
+    t = await startTestApp({
+      RATE_LIMIT_MAX: '1000000',
+      RATE_LIMIT_BURST_MAX: '100000',
+      AUTH_RATE_LIMIT_MAX: '100000',
+    });
     user = await registerUser(t);
     operations = operationsOf(createOpenApiDocument(t.app));
   });
@@ -387,7 +444,9 @@ describe('hostile input: no 5xx, problem+json errors, no internals', () => {
 
   /** A harmless stand-in for each path parameter, so that only the part under test is hostile. */
   const plainPath = (operation: Operation) =>
-    operation.template.replace(/\{([^}]+)\}/g, (_m, name: string) => (name === 'id' ? '3f0c6d0e-8a0b-4c43-9a53-5f8f0a6f1b2c' : 'TCS'));
+    operation.template.replace(/\{([^}]+)\}/g, (_m, name: string) =>
+      name === 'id' ? '3f0c6d0e-8a0b-4c43-9a53-5f8f0a6f1b2c' : 'TCS',
+    );
 
   function send(operation: Operation, path: string, options: { body?: Body; authorization?: string | null } = {}) {
     const req = t.http()[operation.method](path);
@@ -412,7 +471,8 @@ describe('hostile input: no 5xx, problem+json errors, no internals', () => {
         if (failure) throw new Error(failure);
       });
       const details = await fc.check(property, { seed: SEED, numRuns: runs, endOnFailure: true });
-      if (details.failed) failures.push(String((details.errorInstance as Error | undefined)?.message ?? details.counterexample));
+      if (details.failed)
+        failures.push(String((details.errorInstance as Error | undefined)?.message ?? details.counterexample));
     }
     return { operations: chosen.length, failures };
   }
@@ -456,18 +516,35 @@ describe('hostile input: no 5xx, problem+json errors, no internals', () => {
       () => hostileSegment,
       async (o, segment) => {
         const path = o.template.replace(/\{[^}]+\}/g, segment);
-        return { res: await send(o, path, { body: o.bodyProperties ? json({ entries: [] }) : undefined }), sent: { operation: o, path, strings: [segment] } };
+        return {
+          res: await send(o, path, { body: o.bodyProperties ? json({ entries: [] }) : undefined }),
+          sent: { operation: o, path, strings: [segment] },
+        };
       },
     );
     expect(result.failures).toEqual([]);
   }, 120_000);
 
   it('survives hostile input without a token, or with a broken one', async () => {
-    const authorization = fc.constantFrom(null, '', 'Bearer', 'Bearer ', 'Bearer null', 'Basic Og==', `Bearer ${'a'.repeat(5_000)}`, 'Bearer a.b.c');
+    const authorization = fc.constantFrom(
+      null,
+      '',
+      'Bearer',
+      'Bearer ',
+      'Bearer null',
+      'Basic Og==',
+      `Bearer ${'a'.repeat(5_000)}`,
+      'Bearer a.b.c',
+    );
     const result = await eachOperation(
       () => true,
       RUNS.anonymous,
-      (o) => fc.tuple(authorization, hostileQuery(o.queryParams), o.bodyProperties ? hostileBody(o.bodyProperties, o.validBody) : fc.constant(undefined)),
+      (o) =>
+        fc.tuple(
+          authorization,
+          hostileQuery(o.queryParams),
+          o.bodyProperties ? hostileBody(o.bodyProperties, o.validBody) : fc.constant(undefined),
+        ),
       async (o, [auth, { query, strings }, body]) => {
         const path = `${plainPath(o)}?${query}`;
         const res = await send(o, path, { body, authorization: auth });
@@ -491,7 +568,12 @@ describe('hostile input: the cases the property test found', () => {
   const deep = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 
   it('answers a body nested 20,000 deep with a 400 (class-transformer exhausted the stack: 500)', async () => {
-    const res = await t.http().put('/api/v1/watchlist').set('authorization', user.auth).set('content-type', 'application/json').send(`{"items":${deep(20_000)}}`);
+    const res = await t
+      .http()
+      .put('/api/v1/watchlist')
+      .set('authorization', user.auth)
+      .set('content-type', 'application/json')
+      .send(`{"items":${deep(20_000)}}`);
     expectProblem(res, 400);
     expect(res.body.detail).toMatch(/more than 32 levels deep/);
   });
@@ -512,14 +594,20 @@ describe('hostile input: the cases the property test found', () => {
   it.each([
     ['a malformed percent-encoding', '/api/v1/trade-intents/%zz', 400],
     ['a path parameter over 256 characters', `/api/v1/trade-intents/${'x'.repeat(300)}`, 414],
-  ])('answers %s as problem+json (Fastify answered its own JSON, naming its error code)', async (_name, path, status) => {
-    const res = await t.http().get(path).set('authorization', user.auth);
-    expectProblem(res, status);
-    expect(res.text).not.toContain('FST_ERR');
-  });
+  ])(
+    'answers %s as problem+json (Fastify answered its own JSON, naming its error code)',
+    async (_name, path, status) => {
+      const res = await t.http().get(path).set('authorization', user.auth);
+      expectProblem(res, status);
+      expect(res.text).not.toContain('FST_ERR');
+    },
+  );
 
   it('answers headers over 16 KB with a 431 problem (Node answered its own JSON)', async () => {
-    const res = await t.http().get(`/api/v1/watchlist?cursor=${'A'.repeat(20_000)}`).set('authorization', user.auth);
+    const res = await t
+      .http()
+      .get(`/api/v1/watchlist?cursor=${'A'.repeat(20_000)}`)
+      .set('authorization', user.auth);
     expect(res.status).toBe(431);
     expect(res.headers['content-type']).toBe('application/problem+json');
     expect(res.body).toEqual({

@@ -27,7 +27,18 @@ function expectProblem(res: Response, status: number, instance: string): void {
 /** Neither the body nor the headers name the database's internals (the body's `instance` is the only place the path appears). */
 function expectNoInternals(res: Response, functionName: string): void {
   const headers = JSON.stringify(res.headers);
-  for (const leak of ['secret-internal-detail', functionName, 'trigger', 'RAISE', 'UPDATE', 'SELECT', 'QueryFailedError', 'character varying', 'out of range', '    at ']) {
+  for (const leak of [
+    'secret-internal-detail',
+    functionName,
+    'trigger',
+    'RAISE',
+    'UPDATE',
+    'SELECT',
+    'QueryFailedError',
+    'character varying',
+    'out of range',
+    '    at ',
+  ]) {
     expect(headers).not.toContain(leak);
     expect(res.text).not.toContain(leak);
   }
@@ -56,7 +67,10 @@ describe('HTTP conventions', () => {
     it('400 for malformed JSON', async () => {
       const res = await t.http().post('/api/v1/auth/login').set('content-type', 'application/json').send('{bad');
       expectProblem(res, 400, '/api/v1/auth/login');
-      expect(res.body).toMatchObject({ type: 'urn:fyntrix:problem:validation-failed', detail: 'The request body is not valid JSON.' });
+      expect(res.body).toMatchObject({
+        type: 'urn:fyntrix:problem:validation-failed',
+        detail: 'The request body is not valid JSON.',
+      });
     });
 
     it('400 for an empty body declared as JSON', async () => {
@@ -66,7 +80,11 @@ describe('HTTP conventions', () => {
     });
 
     it('400 for a JSON body that tries to set a prototype', async () => {
-      const res = await t.http().post('/api/v1/auth/login').set('content-type', 'application/json').send('{"__proto__":{"admin":true}}');
+      const res = await t
+        .http()
+        .post('/api/v1/auth/login')
+        .set('content-type', 'application/json')
+        .send('{"__proto__":{"admin":true}}');
       expectProblem(res, 400, '/api/v1/auth/login');
     });
 
@@ -74,7 +92,10 @@ describe('HTTP conventions', () => {
       const body = JSON.stringify({ email: 'someone@example.test', password: 'x'.repeat(10 * 1024) });
       const res = await configured.http().post('/api/v1/auth/login').set('content-type', 'application/json').send(body);
       expectProblem(res, 413, '/api/v1/auth/login');
-      expect(res.body).toMatchObject({ title: 'Payload Too Large', detail: 'The request body is larger than this API accepts.' });
+      expect(res.body).toMatchObject({
+        title: 'Payload Too Large',
+        detail: 'The request body is larger than this API accepts.',
+      });
       // Under the default limit (256 KiB) the same body is read and validated: the limit is the configured one.
       const underDefault = await t.http().post('/api/v1/auth/login').set('content-type', 'application/json').send(body);
       expectProblem(underDefault, 400, '/api/v1/auth/login');
@@ -88,7 +109,10 @@ describe('HTTP conventions', () => {
     ])('415 for a %s body: the API speaks JSON only', async (type, body) => {
       const res = await t.http().post('/api/v1/auth/login').set('content-type', type).send(body);
       expectProblem(res, 415, '/api/v1/auth/login');
-      expect(res.body).toMatchObject({ title: 'Unsupported Media Type', detail: 'Send request bodies as application/json.' });
+      expect(res.body).toMatchObject({
+        title: 'Unsupported Media Type',
+        detail: 'Send request bodies as application/json.',
+      });
     });
 
     it('accepts JSON with a charset parameter', async () => {
@@ -102,11 +126,17 @@ describe('HTTP conventions', () => {
 
     it('400 with errors[] for an unknown body field, and nothing is changed', async () => {
       const user = await registerUser(t);
-      const res = await t.http().patch('/api/v1/users/me').set('authorization', user.auth).send({ name: 'Renamed', role: 'admin' });
+      const res = await t
+        .http()
+        .patch('/api/v1/users/me')
+        .set('authorization', user.auth)
+        .send({ name: 'Renamed', role: 'admin' });
       expectProblem(res, 400, '/api/v1/users/me');
       expect(res.body.type).toBe('urn:fyntrix:problem:validation-failed');
       expect(res.body.errors).toEqual([{ field: 'role', message: 'property role should not exist' }]);
-      const [row] = await withDatabase((c) => c.query('SELECT name, role FROM users WHERE id = $1', [user.id]).then((r) => r.rows));
+      const [row] = await withDatabase((c) =>
+        c.query('SELECT name, role FROM users WHERE id = $1', [user.id]).then((r) => r.rows),
+      );
       expect(row).toEqual({ name: 'Test User', role: 'user' });
     });
 
@@ -120,20 +150,31 @@ describe('HTTP conventions', () => {
 
     it('500 without internals when the database fails a statement', async () => {
       const user = await registerUser(t);
-      await withUserTrigger(user.id, beforeUserUpdates(`RAISE EXCEPTION 'secret-internal-detail on table users'`), async (fn) => {
-        const res = await t.http().patch('/api/v1/users/me').set('authorization', user.auth).set('x-request-id', 'fail-500-check').send({ name: 'Renamed' });
-        expectProblem(res, 500, '/api/v1/users/me');
-        expect(res.body).toEqual({
-          type: 'about:blank',
-          title: 'Internal Server Error',
-          status: 500,
-          detail: 'An unexpected error occurred. Quote the requestId when reporting it.',
-          instance: '/api/v1/users/me',
-          requestId: 'fail-500-check',
-        });
-        expectNoInternals(res, fn);
-      });
-      const [row] = await withDatabase((c) => c.query('SELECT name FROM users WHERE id = $1', [user.id]).then((r) => r.rows));
+      await withUserTrigger(
+        user.id,
+        beforeUserUpdates(`RAISE EXCEPTION 'secret-internal-detail on table users'`),
+        async (fn) => {
+          const res = await t
+            .http()
+            .patch('/api/v1/users/me')
+            .set('authorization', user.auth)
+            .set('x-request-id', 'fail-500-check')
+            .send({ name: 'Renamed' });
+          expectProblem(res, 500, '/api/v1/users/me');
+          expect(res.body).toEqual({
+            type: 'about:blank',
+            title: 'Internal Server Error',
+            status: 500,
+            detail: 'An unexpected error occurred. Quote the requestId when reporting it.',
+            instance: '/api/v1/users/me',
+            requestId: 'fail-500-check',
+          });
+          expectNoInternals(res, fn);
+        },
+      );
+      const [row] = await withDatabase((c) =>
+        c.query('SELECT name FROM users WHERE id = $1', [user.id]).then((r) => r.rows),
+      );
       expect(row.name).toBe('Test User');
     });
 
@@ -141,16 +182,26 @@ describe('HTTP conventions', () => {
     // is still the client's 400, not a 500.
     it.each([
       ['22001', 'a string longer than its column', `NEW.name := repeat('n', 101)`],
-      ['22003', 'a number out of its column\'s range', `PERFORM 2147483647::integer + 1`],
-    ])('400 without internals when the database finds a value too large (SQLSTATE %s: %s)', async (_code, _label, plpgsql) => {
-      const user = await registerUser(t);
-      await withUserTrigger(user.id, beforeUserUpdates(plpgsql), async (fn) => {
-        const res = await t.http().patch('/api/v1/users/me').set('authorization', user.auth).send({ name: 'Renamed' });
-        expectProblem(res, 400, '/api/v1/users/me');
-        expect(res.body).toMatchObject({ type: 'urn:fyntrix:problem:validation-failed', detail: 'A value is longer or larger than this API stores.' });
-        expectNoInternals(res, fn);
-      });
-    });
+      ['22003', "a number out of its column's range", `PERFORM 2147483647::integer + 1`],
+    ])(
+      '400 without internals when the database finds a value too large (SQLSTATE %s: %s)',
+      async (_code, _label, plpgsql) => {
+        const user = await registerUser(t);
+        await withUserTrigger(user.id, beforeUserUpdates(plpgsql), async (fn) => {
+          const res = await t
+            .http()
+            .patch('/api/v1/users/me')
+            .set('authorization', user.auth)
+            .send({ name: 'Renamed' });
+          expectProblem(res, 400, '/api/v1/users/me');
+          expect(res.body).toMatchObject({
+            type: 'urn:fyntrix:problem:validation-failed',
+            detail: 'A value is longer or larger than this API stores.',
+          });
+          expectNoInternals(res, fn);
+        });
+      },
+    );
   });
 
   describe('X-Request-Id', () => {
@@ -189,7 +240,11 @@ describe('HTTP conventions', () => {
         t.http().get('/api/v1/users/me'),
         t.http().get('/nowhere'),
         t.http().post('/api/v1/auth/login').set('content-type', 'text/plain').send('x'),
-        configured.http().post('/api/v1/auth/login').set('content-type', 'application/json').send(JSON.stringify({ p: 'x'.repeat(4096) })),
+        configured
+          .http()
+          .post('/api/v1/auth/login')
+          .set('content-type', 'application/json')
+          .send(JSON.stringify({ p: 'x'.repeat(4096) })),
         t.http().get('/health/ready'),
         t.http().get('/metrics'),
         t.http().get('/docs-json'),
@@ -232,7 +287,12 @@ describe('HTTP conventions', () => {
 
     it('exposes ETag, Retry-After and X-Request-Id on actual responses', async () => {
       const user = await registerUser(configured);
-      const res = await configured.http().get('/api/v1/preferences').set('origin', APP_ORIGIN).set('authorization', user.auth).expect(200);
+      const res = await configured
+        .http()
+        .get('/api/v1/preferences')
+        .set('origin', APP_ORIGIN)
+        .set('authorization', user.auth)
+        .expect(200);
       expect(res.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
       const exposed = res.headers['access-control-expose-headers'].toLowerCase().split(/,\s*/);
       expect(exposed).toEqual(expect.arrayContaining(['etag', 'retry-after', 'x-request-id']));

@@ -24,11 +24,22 @@ const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toStrin
 /** The claims of a valid token of the provider for `sub`; `undefined` overrides drop a claim. */
 function providerClaims(sub: string, overrides: Claims = {}): Claims {
   const now = Math.floor(Date.now() / 1_000);
-  const claims: Claims = { sub, iss: ISSUER, aud: AUDIENCE, iat: now, exp: now + 300, name: 'Provider User', ...overrides };
+  const claims: Claims = {
+    sub,
+    iss: ISSUER,
+    aud: AUDIENCE,
+    iat: now,
+    exp: now + 300,
+    name: 'Provider User',
+    ...overrides,
+  };
   return Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined));
 }
 
-function providerToken(sub: string, options: { alg?: Algorithm; kid?: string; key?: KeyObject; claims?: Claims } = {}): string {
+function providerToken(
+  sub: string,
+  options: { alg?: Algorithm; kid?: string; key?: KeyObject; claims?: Claims } = {},
+): string {
   const alg = options.alg ?? 'RS256';
   const key = options.key ?? (alg === 'ES256' ? ec.privateKey : rsa.privateKey);
   const kid = 'kid' in options ? options.kid : alg === 'ES256' ? 'ec-1' : 'rsa-1';
@@ -70,7 +81,11 @@ describe('external identity provider (JWKS)', () => {
 
   const me = (token: string) => t.http().get('/api/v1/users/me').set('authorization', `Bearer ${token}`);
   const identityRows = (subject: string) =>
-    withDatabase(async (c) => (await c.query('SELECT * FROM users WHERE external_issuer = $1 AND external_subject = $2', [ISSUER, subject])).rows);
+    withDatabase(
+      async (c) =>
+        (await c.query('SELECT * FROM users WHERE external_issuer = $1 AND external_subject = $2', [ISSUER, subject]))
+          .rows,
+    );
 
   it('accepts an RS256 token of the provider and provisions its user once, by (issuer, subject)', async () => {
     const subject = `rs-${randomUUID()}`;
@@ -88,7 +103,13 @@ describe('external identity provider (JWKS)', () => {
 
     const rows = await identityRows(subject);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ id: first.body.id, external_issuer: ISSUER, external_subject: subject, email: null, password_hash: null });
+    expect(rows[0]).toMatchObject({
+      id: first.body.id,
+      external_issuer: ISSUER,
+      external_subject: subject,
+      email: null,
+      password_hash: null,
+    });
   });
 
   it("provisions one user when a new identity's first requests race", async () => {
@@ -125,7 +146,9 @@ describe('external identity provider (JWKS)', () => {
 
   it('never links a provider identity to a password account with the same email', async () => {
     const local = await registerUser(t);
-    const res = await me(providerToken(`mail-${randomUUID()}`, { claims: { email: local.email, email_verified: true } })).expect(200);
+    const res = await me(
+      providerToken(`mail-${randomUUID()}`, { claims: { email: local.email, email_verified: true } }),
+    ).expect(200);
     expect(res.body.id).not.toBe(local.id);
     expect(res.body.email).toBeNull();
   });
@@ -149,24 +172,45 @@ describe('external identity provider (JWKS)', () => {
   });
 
   const rejected: [string, () => string][] = [
-    ['an HS256 token signed with the provider public key as HMAC secret', () =>
-      hmacToken(providerClaims('hs-confusion'), rsa.publicKey.export({ format: 'pem', type: 'spki' }))],
-    ["an HS256 token claiming the provider issuer, signed with this service's key", () =>
-      hmacToken(providerClaims('hs-local-key'), TEST_SIGNING_KEY)],
+    [
+      'an HS256 token signed with the provider public key as HMAC secret',
+      () => hmacToken(providerClaims('hs-confusion'), rsa.publicKey.export({ format: 'pem', type: 'spki' })),
+    ],
+    [
+      "an HS256 token claiming the provider issuer, signed with this service's key",
+      () => hmacToken(providerClaims('hs-local-key'), TEST_SIGNING_KEY),
+    ],
     ['an alg "none" token claiming the provider issuer', () => unsignedJwt(providerClaims('none'))],
     ['an RS256 token with an unknown kid', () => providerToken('unknown-kid', { kid: 'rsa-unknown' })],
     ['an RS256 token without a kid (the JWKS has two keys)', () => providerToken('no-kid', { kid: undefined })],
-    ['an RS256 token signed by another key under a known kid', () => providerToken('stranger', { key: stranger.privateKey })],
+    [
+      'an RS256 token signed by another key under a known kid',
+      () => providerToken('stranger', { key: stranger.privateKey }),
+    ],
     ['an ES256 token whose kid names the RSA key', () => providerToken('wrong-kid', { alg: 'ES256', kid: 'rsa-1' })],
     ['an RS384 token (algorithm not pinned)', () => providerToken('rs384', { alg: 'RS384' })],
     ['a provider token for another audience', () => providerToken('aud', { claims: { aud: 'another-client' } })],
-    ["a provider token for this service's own audience", () => providerToken('aud-local', { claims: { aud: LOCAL_AUDIENCE } })],
-    ['a provider-signed token of another issuer', () => providerToken('iss', { claims: { iss: 'https://idp.example.test/other-pool' } })],
-    ["a provider-signed token claiming this service's issuer", () =>
-      providerToken('iss-local', { claims: { iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, role: 'admin' } })],
-    ['an expired provider token', () => providerToken('expired', { claims: { exp: Math.floor(Date.now() / 1_000) - 60 } })],
+    [
+      "a provider token for this service's own audience",
+      () => providerToken('aud-local', { claims: { aud: LOCAL_AUDIENCE } }),
+    ],
+    [
+      'a provider-signed token of another issuer',
+      () => providerToken('iss', { claims: { iss: 'https://idp.example.test/other-pool' } }),
+    ],
+    [
+      "a provider-signed token claiming this service's issuer",
+      () => providerToken('iss-local', { claims: { iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, role: 'admin' } }),
+    ],
+    [
+      'an expired provider token',
+      () => providerToken('expired', { claims: { exp: Math.floor(Date.now() / 1_000) - 60 } }),
+    ],
     ['a provider token without exp', () => providerToken('no-exp', { claims: { exp: undefined } })],
-    ['a provider token without sub', () => signJwt(providerClaims('x', { sub: undefined }), rsa.privateKey, 'RS256', 'rsa-1')],
+    [
+      'a provider token without sub',
+      () => signJwt(providerClaims('x', { sub: undefined }), rsa.privateKey, 'RS256', 'rsa-1'),
+    ],
   ];
 
   it.each(rejected)('answers 401 for %s, and provisions nobody', async (_name, token) => {

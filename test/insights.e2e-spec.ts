@@ -52,7 +52,12 @@ describe('dismissed insights', () => {
     expect(again.body).toEqual(first.body);
     expect((await list(alice).expect(200)).body).toEqual({ items: [first.body] });
     expect(await auditEvents(t, alice, 'insights')).toEqual([
-      expect.objectContaining({ action: 'dismiss', before: null, after: first.body, changedFields: ['dismissedAt', 'insightId'] }),
+      expect.objectContaining({
+        action: 'dismiss',
+        before: null,
+        after: first.body,
+        changedFields: ['dismissedAt', 'insightId'],
+      }),
     ]);
   });
 

@@ -14,8 +14,13 @@ describe('one-time localStorage import', () => {
   afterAll(() => t.close());
 
   const post = (user: TestUser, entries: Record<string, string>, deviceId?: string) =>
-    t.http().post(IMPORT).set('authorization', user.auth).send(deviceId ? { entries, deviceId } : { entries });
-  const get = (user: TestUser, path: string) => t.http().get(`/api/v1${path}`).set('authorization', user.auth).expect(200);
+    t
+      .http()
+      .post(IMPORT)
+      .set('authorization', user.auth)
+      .send(deviceId ? { entries, deviceId } : { entries });
+  const get = (user: TestUser, path: string) =>
+    t.http().get(`/api/v1${path}`).set('authorization', user.auth).expect(200);
   const outcomes = (body: { results: { key: string; outcome: string }[] }) =>
     Object.fromEntries(body.results.map((r) => [r.key, r.outcome]));
   const auditCount = async (user: TestUser) => (await get(user, '/audit/events?limit=100')).body.items.length;
@@ -29,10 +34,28 @@ describe('one-time localStorage import', () => {
     expect(res.body.status).toBe('imported');
     expect(res.body.results.map((r: { key: string }) => r.key)).toEqual(Object.keys(dump));
     const byKey = outcomes(res.body);
-    for (const key of ['arise_disclosure_accepted_v1', 'arise_universe', 'arise_market_region', 'arise_risk', 'arise_modes', 'arise_primary_mode', 'arise_auxiliary_modes']) {
+    for (const key of [
+      'arise_disclosure_accepted_v1',
+      'arise_universe',
+      'arise_market_region',
+      'arise_risk',
+      'arise_modes',
+      'arise_primary_mode',
+      'arise_auxiliary_modes',
+    ]) {
       expect(byKey[key]).toBe('imported');
     }
-    for (const key of ['arise_market', 'arise_flows', 'arise_market_asof', 'arise_spark', 'arise_news', 'arise_events', 'arise_picks', 'arise_winning_trades', 'arise_strategy_cache_v1']) {
+    for (const key of [
+      'arise_market',
+      'arise_flows',
+      'arise_market_asof',
+      'arise_spark',
+      'arise_news',
+      'arise_events',
+      'arise_picks',
+      'arise_winning_trades',
+      'arise_strategy_cache_v1',
+    ]) {
       expect(byKey[key]).toBe('ignored');
     }
     expect(byKey.arise_watchlist).toBe('imported');
@@ -45,7 +68,9 @@ describe('one-time localStorage import', () => {
     expect(watchlist.items.map((i: { symbol: string }) => i.symbol)).toEqual(POWER_USER_EXPECTED.watchlist);
     expect(new Set(watchlist.items.map((i: { exchange: string }) => i.exchange))).toEqual(new Set(['NSE']));
     const insights = (await get(user, '/insights/dismissed')).body;
-    expect(insights.items.map((i: { insightId: string }) => i.insightId).sort()).toEqual([...POWER_USER_EXPECTED.dismissedInsightIds].sort());
+    expect(insights.items.map((i: { insightId: string }) => i.insightId).sort()).toEqual(
+      [...POWER_USER_EXPECTED.dismissedInsightIds].sort(),
+    );
     const me = (await get(user, '/users/me')).body;
     expect(me.name).toBe(POWER_USER_EXPECTED.name);
     expect(me.accountId).not.toBe('FY-204981');
@@ -67,12 +92,24 @@ describe('one-time localStorage import', () => {
 
   it('keeps the server’s saved preferences and merges the lists', async () => {
     const user = await registerUser(t);
-    await t.http().patch('/api/v1/preferences').set('authorization', user.auth).send({ riskProfile: 'Conservative' }).expect(200);
+    await t
+      .http()
+      .patch('/api/v1/preferences')
+      .set('authorization', user.auth)
+      .send({ riskProfile: 'Conservative' })
+      .expect(200);
     await t.http().post('/api/v1/watchlist').set('authorization', user.auth).send({ symbol: 'SBIN' }).expect(201);
 
     const res = await post(user, loadDump('power-user')).expect(200);
     const byKey = outcomes(res.body);
-    for (const key of ['arise_universe', 'arise_market_region', 'arise_risk', 'arise_modes', 'arise_primary_mode', 'arise_auxiliary_modes']) {
+    for (const key of [
+      'arise_universe',
+      'arise_market_region',
+      'arise_risk',
+      'arise_modes',
+      'arise_primary_mode',
+      'arise_auxiliary_modes',
+    ]) {
       expect(byKey[key]).toBe('kept-server');
     }
     // Accepted in the browser, not on the server: either side accepting is enough.
@@ -99,9 +136,13 @@ describe('one-time localStorage import', () => {
       tradingModes: modes('Swing', 'Futures'),
       auxiliaryModes: ['Swing'],
     });
-    const items = (await get(user, '/watchlist')).body.items.map((i: { symbol: string; exchange: string }) => `${i.exchange}:${i.symbol}`);
+    const items = (await get(user, '/watchlist')).body.items.map(
+      (i: { symbol: string; exchange: string }) => `${i.exchange}:${i.symbol}`,
+    );
     expect(items).toEqual(['NSE:SBIN', 'NSE:ITC', 'NSE:RELIANCE', 'BSE:500325', 'NSE:WIPRO', 'NSE:TCS']);
-    const insights = (await get(user, '/insights/dismissed')).body.items.map((i: { insightId: string }) => i.insightId).sort();
+    const insights = (await get(user, '/insights/dismissed')).body.items
+      .map((i: { insightId: string }) => i.insightId)
+      .sort();
     expect(insights).toEqual(['ins-10', 'ins-9']);
   });
 
@@ -110,7 +151,15 @@ describe('one-time localStorage import', () => {
     const res = await post(user, loadDump('damaged')).expect(200);
     expect(res.body.status).toBe('partial');
     const byKey = outcomes(res.body);
-    for (const key of ['arise_disclosure_accepted_v1', 'arise_universe', 'arise_risk', 'arise_modes', 'arise_primary_mode', 'arise_auxiliary_modes', 'arise_account_profile_v1']) {
+    for (const key of [
+      'arise_disclosure_accepted_v1',
+      'arise_universe',
+      'arise_risk',
+      'arise_modes',
+      'arise_primary_mode',
+      'arise_auxiliary_modes',
+      'arise_account_profile_v1',
+    ]) {
       expect(byKey[key]).toBe('invalid');
     }
     expect(byKey.arise_picks).toBe('ignored');
@@ -125,7 +174,9 @@ describe('one-time localStorage import', () => {
     expect(symbols).toHaveLength(500);
     expect(symbols[0]).toBe('GOOD1');
     expect(symbols.at(-1)).toBe('S498');
-    expect((await get(user, '/insights/dismissed')).body.items.map((i: { insightId: string }) => i.insightId)).toEqual(['ok-id']);
+    expect((await get(user, '/insights/dismissed')).body.items.map((i: { insightId: string }) => i.insightId)).toEqual([
+      'ok-id',
+    ]);
   });
 
   it('never loses either device’s symbols when two devices import at once', async () => {
@@ -146,14 +197,24 @@ describe('one-time localStorage import', () => {
   it('rejects malformed requests and payloads over the body limit', async () => {
     const user = await registerUser(t);
     await t.http().post(IMPORT).set('authorization', user.auth).send({ entries: 'nope' }).expect(400);
-    await t.http().post(IMPORT).set('authorization', user.auth).send({ entries: { arise_risk: 5 } }).expect(400);
+    await t
+      .http()
+      .post(IMPORT)
+      .set('authorization', user.auth)
+      .send({ entries: { arise_risk: 5 } })
+      .expect(400);
     await t.http().post(IMPORT).set('authorization', user.auth).send({ entries: {}, deviceId: 'bad id!' }).expect(400);
     await t.http().post(IMPORT).set('authorization', user.auth).send({ entries: {}, extra: 1 }).expect(400);
     const big = await post(user, { arise_news: 'x'.repeat(300 * 1024) });
     expect(big.status).toBe(413);
     expect(big.headers['content-type']).toContain('application/problem+json');
     await t.http().post(IMPORT).send({ entries: {} }).expect(401);
-    expect((await get(user, '/migrations/local-storage')).body).toEqual({ imported: false, firstImportedAt: null, lastImportedAt: null, devices: [] });
+    expect((await get(user, '/migrations/local-storage')).body).toEqual({
+      imported: false,
+      firstImportedAt: null,
+      lastImportedAt: null,
+      devices: [],
+    });
   });
 
   it('exposes the feature flags and counts outcomes for admins and Prometheus', async () => {
@@ -166,8 +227,16 @@ describe('one-time localStorage import', () => {
 
     await t.http().get('/api/v1/admin/migrations/stats').set('authorization', user.auth).expect(403);
     await withDatabase((c) => c.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [user.id]));
-    const login = await t.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200);
-    const stats = await t.http().get('/api/v1/admin/migrations/stats').set('authorization', `Bearer ${login.body.accessToken}`).expect(200);
+    const login = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: user.email, password: user.password })
+      .expect(200);
+    const stats = await t
+      .http()
+      .get('/api/v1/admin/migrations/stats')
+      .set('authorization', `Bearer ${login.body.accessToken}`)
+      .expect(200);
     expect(stats.body.attempts).toBeGreaterThan(0);
     expect(stats.body.usersImported).toBeGreaterThan(0);
     expect(stats.body.successRate).toBeGreaterThan(0);
@@ -188,8 +257,16 @@ describe('one-time localStorage import', () => {
     const closed = await startTestApp({ FEATURE_LOCAL_STORAGE_IMPORT_PERCENT: '0' });
     try {
       const user = await registerUser(closed);
-      expect((await closed.http().get('/api/v1/features').set('authorization', user.auth).expect(200)).body.localStorageImport).toBe(false);
-      const res = await closed.http().post(IMPORT).set('authorization', user.auth).send({ entries: loadDump('new-user') }).expect(403);
+      expect(
+        (await closed.http().get('/api/v1/features').set('authorization', user.auth).expect(200)).body
+          .localStorageImport,
+      ).toBe(false);
+      const res = await closed
+        .http()
+        .post(IMPORT)
+        .set('authorization', user.auth)
+        .send({ entries: loadDump('new-user') })
+        .expect(403);
       expect(res.body.type).toBe('urn:fyntrix:problem:feature-disabled');
     } finally {
       await closed.close();
@@ -199,13 +276,19 @@ describe('one-time localStorage import', () => {
   describe('nothing is dropped silently', () => {
     const storedInsights = (user: TestUser, prefix: string) =>
       withDatabase((c) =>
-        c.query(`SELECT insight_id FROM user_dismissed_insights WHERE user_id = $1 AND insight_id LIKE $2 ORDER BY insight_id`, [user.id, `${prefix}%`]),
+        c.query(
+          `SELECT insight_id FROM user_dismissed_insights WHERE user_id = $1 AND insight_id LIKE $2 ORDER BY insight_id`,
+          [user.id, `${prefix}%`],
+        ),
       ).then((r) => r.rows.map((row: { insight_id: string }) => row.insight_id));
 
     it('caps the dismissed insights and names every one that did not fit', async () => {
       const user = await registerUser(t);
       await withDatabase((c) =>
-        c.query(`INSERT INTO user_dismissed_insights (user_id, insight_id) SELECT $1, 'saved-' || n FROM generate_series(1, 4995) AS n`, [user.id]),
+        c.query(
+          `INSERT INTO user_dismissed_insights (user_id, insight_id) SELECT $1, 'saved-' || n FROM generate_series(1, 4995) AS n`,
+          [user.id],
+        ),
       );
       const ids = Array.from({ length: 8 }, (_, i) => `new-${i}`);
 
@@ -229,7 +312,10 @@ describe('one-time localStorage import', () => {
       for (let round = 0; round < 3; round++) {
         const user = await registerUser(t);
         await withDatabase((c) =>
-          c.query(`INSERT INTO user_watchlists (user_id, symbol, position) SELECT $1, 'S' || n, n FROM generate_series(0, 497) AS n`, [user.id]),
+          c.query(
+            `INSERT INTO user_watchlists (user_id, symbol, position) SELECT $1, 'S' || n, n FROM generate_series(0, 497) AS n`,
+            [user.id],
+          ),
         );
         const imported = ['IMP1', 'IMP2', 'IMP3'];
         const [importRes, addRes] = await Promise.all([
@@ -261,13 +347,19 @@ describe('one-time localStorage import', () => {
       // dismissed insights are written in between): exactly what a concurrent PATCH /users/me does.
       const res = await withUserTrigger(
         user.id,
-        { on: 'AFTER INSERT ON user_dismissed_insights', userColumn: 'NEW.user_id', body: `UPDATE users SET name = 'Server Name' WHERE id = NEW.user_id; RETURN NULL;` },
+        {
+          on: 'AFTER INSERT ON user_dismissed_insights',
+          userColumn: 'NEW.user_id',
+          body: `UPDATE users SET name = 'Server Name' WHERE id = NEW.user_id; RETURN NULL;`,
+        },
         () => post(user, entries),
       );
 
       expect(res.status).toBe(409);
       expect(res.headers['content-type']).toContain('application/problem+json');
-      const [row] = await withDatabase((c) => c.query('SELECT name FROM users WHERE id = $1', [user.id]).then((r) => r.rows));
+      const [row] = await withDatabase((c) =>
+        c.query('SELECT name FROM users WHERE id = $1', [user.id]).then((r) => r.rows),
+      );
       expect(row.name).toBe('');
       expect(await storedInsights(user, 'race-')).toEqual([]);
       expect((await get(user, '/migrations/local-storage')).body.imported).toBe(false);

@@ -69,7 +69,9 @@ describe('migrations', () => {
     expect(applied.map((m) => m.name)).toEqual(dataSource.migrations.map((m) => m.name));
     const afterUp = await inDatabase(schemaObjects);
     for (const { tableName } of dataSource.entityMetadatas) expect(afterUp).toContain(`table ${tableName}`);
-    expect(afterUp).toEqual(expect.arrayContaining(['function audit_events_append_only', 'trigger tr_audit_events_append_only']));
+    expect(afterUp).toEqual(
+      expect.arrayContaining(['function audit_events_append_only', 'trigger tr_audit_events_append_only']),
+    );
 
     // Down: one at a time, newest first, until none is left.
     for (let remaining = total; remaining > 0; remaining--) {

@@ -9,7 +9,9 @@ const METRIC = 'http_request_duration_seconds';
 
 /** The latency histogram's bucket lines for one route label. */
 function bucketLines(metrics: string, route: string): string[] {
-  return metrics.split('\n').filter((line) => line.startsWith(`${METRIC}_bucket{`) && line.includes(`route="${route}"`));
+  return metrics
+    .split('\n')
+    .filter((line) => line.startsWith(`${METRIC}_bucket{`) && line.includes(`route="${route}"`));
 }
 
 describe('health', () => {
@@ -82,7 +84,9 @@ describe('metrics without METRICS_TOKEN', () => {
     const probe = `/api/v1/scanner-${randomUUID()}`;
     await t.http().get(probe).expect(404);
     const res = await t.http().get('/metrics').expect(200);
-    expect(bucketLines(res.text, 'unmatched').find((l) => l.includes('le="+Inf"') && l.includes('status_code="404"'))).toBeDefined();
+    expect(
+      bucketLines(res.text, 'unmatched').find((l) => l.includes('le="+Inf"') && l.includes('status_code="404"')),
+    ).toBeDefined();
     expect(res.text).not.toContain(probe);
   });
 });
@@ -125,7 +129,12 @@ describe('logs of the real process', () => {
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    app = spawnApp({ APP_STAGE: 'test', DATABASE_URL: process.env.DATABASE_URL!, PORT: String(port), LOG_LEVEL: 'info' });
+    app = spawnApp({
+      APP_STAGE: 'test',
+      DATABASE_URL: process.env.DATABASE_URL!,
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+    });
     await waitUntilServing(app, `${base}/health/live`, 60_000);
   }, 90_000);
   afterAll(() => app?.dispose());
@@ -157,7 +166,8 @@ describe('logs of the real process', () => {
 
     // The access-log line is written when the response completes, so it may trail the response.
     const deadline = Date.now() + 10_000;
-    const logged = () => app.stdout.includes('"requestId":"trace-123"') && app.stdout.includes('"requestId":"trace-500"');
+    const logged = () =>
+      app.stdout.includes('"requestId":"trace-123"') && app.stdout.includes('"requestId":"trace-500"');
     while (!logged() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     app.child.kill('SIGTERM');
     const exit = await app.exit(20_000);
@@ -173,7 +183,8 @@ describe('logs of the real process', () => {
         throw new Error(`not a JSON log line: ${line}`);
       }
     });
-    for (const entry of entries) expect(entry).toMatchObject({ level: expect.any(Number), time: expect.any(String), msg: expect.any(String) });
+    for (const entry of entries)
+      expect(entry).toMatchObject({ level: expect.any(Number), time: expect.any(String), msg: expect.any(String) });
 
     const access = entries.filter((e) => e.requestId === 'trace-123');
     expect(access).toEqual([
@@ -182,7 +193,11 @@ describe('logs of the real process', () => {
     // The exception filter's error line names the request, so a reported requestId finds its stack.
     const failure = entries.filter((e) => e.requestId === 'trace-500');
     expect(failure).toEqual([
-      expect.objectContaining({ level: 50, msg: 'request failed: Internal Server Error', error: expect.objectContaining({ message: expect.stringContaining('failing on purpose') }) }),
+      expect.objectContaining({
+        level: 50,
+        msg: 'request failed: Internal Server Error',
+        error: expect.objectContaining({ message: expect.stringContaining('failing on purpose') }),
+      }),
       expect.objectContaining({ msg: 'request completed', method: 'PATCH', url: '/api/v1/users/me', statusCode: 500 }),
     ]);
     // The probe of waitUntilServing is not logged (health and metrics stay out of the access log).

@@ -49,7 +49,10 @@ describe('OpenAPI document', () => {
   it('names every operation after its method: camelCase, unique', () => {
     const ids = operations.map((o) => o.operation.operationId);
     for (const { name, operation } of operations) {
-      expect({ name, operationId: operation.operationId }).toEqual({ name, operationId: expect.stringMatching(/^[a-z][a-zA-Z0-9]*$/) });
+      expect({ name, operationId: operation.operationId }).toEqual({
+        name,
+        operationId: expect.stringMatching(/^[a-z][a-zA-Z0-9]*$/),
+      });
     }
     expect(new Set(ids).size).toBe(ids.length);
   });
@@ -81,7 +84,8 @@ describe('OpenAPI document', () => {
   });
 
   it('documents 413 and 415 on every operation with a body, 414 on every operation with a path parameter, and only there', () => {
-    const framework = (o: (typeof operations)[number]) => Object.keys(o.operation.responses).filter((s) => FRAMEWORK_ERROR_STATUSES.includes(s));
+    const framework = (o: (typeof operations)[number]) =>
+      Object.keys(o.operation.responses).filter((s) => FRAMEWORK_ERROR_STATUSES.includes(s));
     const withBody = operations.filter((o) => o.operation.requestBody);
     const withPathParameter = operations.filter((o) => o.operation.parameters?.some((p) => p.in === 'path'));
     expect(withBody.length).toBeGreaterThan(5);
@@ -89,22 +93,32 @@ describe('OpenAPI document', () => {
     expect(operations.map((o) => ({ name: o.name, statuses: framework(o) }))).toEqual(
       operations.map((o) => ({
         name: o.name,
-        statuses: [...(withBody.includes(o) ? ['413'] : []), ...(withPathParameter.includes(o) ? ['414'] : []), ...(withBody.includes(o) ? ['415'] : [])],
+        statuses: [
+          ...(withBody.includes(o) ? ['413'] : []),
+          ...(withPathParameter.includes(o) ? ['414'] : []),
+          ...(withBody.includes(o) ? ['415'] : []),
+        ],
       })),
     );
   });
 
   it('documents the rate-limit headers on every 2xx and 4xx of rate-limited operations, Retry-After on 429', () => {
-    const names = (o: (typeof operations)[number], status: string) => Object.keys(o.operation.responses[status].headers ?? {}).sort();
+    const names = (o: (typeof operations)[number], status: string) =>
+      Object.keys(o.operation.responses[status].headers ?? {}).sort();
     const limits = (suffix: string) => ['Limit', 'Remaining', 'Reset'].map((part) => `X-RateLimit-${part}${suffix}`);
     for (const o of operations) {
       const exempt = o.path.startsWith('/health/') || o.path === '/metrics';
-      const expected = exempt ? [] : [...limits(''), ...limits('-burst'), ...(o.path.startsWith('/api/v1/auth/') ? limits('-auth') : [])];
+      const expected = exempt
+        ? []
+        : [...limits(''), ...limits('-burst'), ...(o.path.startsWith('/api/v1/auth/') ? limits('-auth') : [])];
       for (const status of Object.keys(o.operation.responses).filter((s) => /^[24]/.test(s))) {
         const retry = status === '429' ? ['Retry-After'] : [];
         // A route's own headers (the preferences' ETag) come on top.
         const rateLimitHeaders = names(o, status).filter((name) => name !== 'ETag');
-        expect({ route: `${o.name} ${status}`, headers: rateLimitHeaders }).toEqual({ route: `${o.name} ${status}`, headers: [...retry, ...expected].sort() });
+        expect({ route: `${o.name} ${status}`, headers: rateLimitHeaders }).toEqual({
+          route: `${o.name} ${status}`,
+          headers: [...retry, ...expected].sort(),
+        });
       }
     }
   });
@@ -114,7 +128,10 @@ describe('OpenAPI document', () => {
       Object.entries(operation.responses)
         .filter(([status]) => Number(status) >= 400)
         .filter(([, response]) => JSON.stringify(Object.keys(response.content ?? {})) !== JSON.stringify([PROBLEM]))
-        .map(([status, response]) => `${name} ${status}: ${Object.keys(response.content ?? {}).join(', ') || 'no content'}`),
+        .map(
+          ([status, response]) =>
+            `${name} ${status}: ${Object.keys(response.content ?? {}).join(', ') || 'no content'}`,
+        ),
     );
     expect(wrong).toEqual([]);
   });
@@ -129,7 +146,11 @@ describe('Swagger UI and /docs-json', () => {
     const methods = new Set<string>();
     for (const module of t.app.get(ModulesContainer).values()) {
       for (const controller of module.controllers.values()) {
-        for (let proto = controller.metatype?.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+        for (
+          let proto = controller.metatype?.prototype;
+          proto && proto !== Object.prototype;
+          proto = Object.getPrototypeOf(proto)
+        ) {
           for (const name of Object.getOwnPropertyNames(proto)) methods.add(name);
         }
       }
@@ -140,16 +161,26 @@ describe('Swagger UI and /docs-json', () => {
 
   it('sends the rate-limit headers documented for a response', async () => {
     const documented = (path: string, method: string, status: number) =>
-      Object.keys(document.paths[path][method].responses[String(status)].headers ?? {}).filter((h) => h.startsWith('X-RateLimit-'));
+      Object.keys(document.paths[path][method].responses[String(status)].headers ?? {}).filter((h) =>
+        h.startsWith('X-RateLimit-'),
+      );
     const user = await registerUser(t);
     const me = await t.http().get('/api/v1/users/me').set('authorization', user.auth).expect(200);
-    const wrongPassword = await t.http().post('/api/v1/auth/login').send({ email: user.email, password: 'not the password' }).expect(401);
+    const wrongPassword = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: user.email, password: 'not the password' })
+      .expect(401);
     for (const [res, names] of [
       [me, documented('/api/v1/users/me', 'get', 200)],
       [wrongPassword, documented('/api/v1/auth/login', 'post', 401)],
     ] as const) {
       expect(names.length).toBeGreaterThan(0);
-      for (const name of names) expect({ name, value: res.headers[name.toLowerCase()] }).toEqual({ name, value: expect.stringMatching(/^\d+$/) });
+      for (const name of names)
+        expect({ name, value: res.headers[name.toLowerCase()] }).toEqual({
+          name,
+          value: expect.stringMatching(/^\d+$/),
+        });
     }
     expect(documented('/api/v1/auth/login', 'post', 401)).toContain('X-RateLimit-Limit-auth');
   });
@@ -158,9 +189,24 @@ describe('Swagger UI and /docs-json', () => {
   // optional, with a description saying they are not sent there.
   it('sends no rate-limit headers on a 413, 414 or 415, as their description says', async () => {
     const user = await registerUser(t);
-    const tooLarge = await t.http().patch('/api/v1/users/me').set('authorization', user.auth).send({ name: 'x'.repeat(300 * 1024) }).expect(413);
-    const tooLong = await t.http().get(`/api/v1/trade-intents/${'x'.repeat(300)}`).set('authorization', user.auth).expect(414);
-    const notJson = await t.http().patch('/api/v1/users/me').set('authorization', user.auth).set('content-type', 'text/plain').send('x').expect(415);
+    const tooLarge = await t
+      .http()
+      .patch('/api/v1/users/me')
+      .set('authorization', user.auth)
+      .send({ name: 'x'.repeat(300 * 1024) })
+      .expect(413);
+    const tooLong = await t
+      .http()
+      .get(`/api/v1/trade-intents/${'x'.repeat(300)}`)
+      .set('authorization', user.auth)
+      .expect(414);
+    const notJson = await t
+      .http()
+      .patch('/api/v1/users/me')
+      .set('authorization', user.auth)
+      .set('content-type', 'text/plain')
+      .send('x')
+      .expect(415);
     for (const res of [tooLarge, tooLong, notJson]) {
       expect(Object.keys(res.headers).filter((name) => name.startsWith('x-ratelimit-'))).toEqual([]);
     }
@@ -186,7 +232,9 @@ describe('Swagger UI and /docs-json', () => {
       expect(body.trim()).toBe('');
     }
     const assets = [...html.text.matchAll(/(?:src|href)="(\.\/docs\/[^"]+)"/g)].map((m) => m[1].slice(1));
-    expect(assets).toEqual(expect.arrayContaining(['/docs/swagger-ui-init.js', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css']));
+    expect(assets).toEqual(
+      expect.arrayContaining(['/docs/swagger-ui-init.js', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css']),
+    );
     for (const asset of assets) await t.http().get(asset).expect(200);
 
     const init = await t.http().get('/docs/swagger-ui-init.js').expect(200);

@@ -34,17 +34,42 @@ describe('orders', () => {
       const third = await placeOrder(carol, conn.id);
       await simulateFill(t, carol, second.id, { quantity: 10 }).expect(200);
 
-      const page = await t.http().get('/api/v1/orders').query({ limit: 2 }).set('authorization', carol.auth).expect(200);
+      const page = await t
+        .http()
+        .get('/api/v1/orders')
+        .query({ limit: 2 })
+        .set('authorization', carol.auth)
+        .expect(200);
       expect(page.body.items.map((o: { id: string }) => o.id)).toEqual([third.id, second.id]);
-      const rest = await t.http().get('/api/v1/orders').query({ limit: 2, cursor: page.body.nextCursor }).set('authorization', carol.auth).expect(200);
+      const rest = await t
+        .http()
+        .get('/api/v1/orders')
+        .query({ limit: 2, cursor: page.body.nextCursor })
+        .set('authorization', carol.auth)
+        .expect(200);
       expect(rest.body).toEqual({ items: [first], nextCursor: null });
 
-      const open = await t.http().get('/api/v1/orders').query({ status: 'open' }).set('authorization', carol.auth).expect(200);
+      const open = await t
+        .http()
+        .get('/api/v1/orders')
+        .query({ status: 'open' })
+        .set('authorization', carol.auth)
+        .expect(200);
       expect(open.body.items.map((o: { id: string }) => o.id)).toEqual([third.id, first.id]);
-      const byIntent = await t.http().get('/api/v1/orders').query({ intentId: second.intentId }).set('authorization', carol.auth).expect(200);
+      const byIntent = await t
+        .http()
+        .get('/api/v1/orders')
+        .query({ intentId: second.intentId })
+        .set('authorization', carol.auth)
+        .expect(200);
       expect(byIntent.body.items).toEqual([expect.objectContaining({ id: second.id, status: 'filled' })]);
       // Another user's intent id filters down to nothing.
-      const foreign = await t.http().get('/api/v1/orders').query({ intentId: second.intentId }).set('authorization', bob.auth).expect(200);
+      const foreign = await t
+        .http()
+        .get('/api/v1/orders')
+        .query({ intentId: second.intentId })
+        .set('authorization', bob.auth)
+        .expect(200);
       expect(foreign.body).toEqual({ items: [], nextCursor: null });
     });
 
@@ -112,7 +137,13 @@ describe('orders', () => {
 
     it.each([
       ['more than is open', { quantity: 11 }, {}, 'quantity', 'only 10 of 10 are still open'],
-      ['a BUY limit filled above its limit', { quantity: 1, price: '2500.5001' }, {}, 'price', 'a BUY LIMIT order fills at or below its limit price 2500.5000'],
+      [
+        'a BUY limit filled above its limit',
+        { quantity: 1, price: '2500.5001' },
+        {},
+        'price',
+        'a BUY LIMIT order fills at or below its limit price 2500.5000',
+      ],
       [
         'a SELL limit filled below its limit',
         { quantity: 1, price: '2500.4999' },
@@ -146,14 +177,20 @@ describe('orders', () => {
     it('refuses cancelled orders (409) and another user’s (404)', async () => {
       const order = await placeOrder(alice, paper.id);
       await simulateFill(t, alice, order.id, { quantity: 1 }).set('authorization', bob.auth).expect(404);
-      await t.http().post(`/api/v1/trade-intents/${order.intentId}/cancel`).set('authorization', alice.auth).expect(200);
+      await t
+        .http()
+        .post(`/api/v1/trade-intents/${order.intentId}/cancel`)
+        .set('authorization', alice.auth)
+        .expect(200);
       await simulateFill(t, alice, order.id, { quantity: 1 }).expect(409);
       await simulateFill(t, alice, randomUUID(), { quantity: 1 }).expect(404);
     });
 
     it('never loses a fill when fills race', async () => {
       const order = await placeOrder(alice, paper.id, { quantity: 20, limitPrice: '100' });
-      const results = await Promise.all(Array.from({ length: 8 }, () => simulateFill(t, alice, order.id, { quantity: 2 })));
+      const results = await Promise.all(
+        Array.from({ length: 8 }, () => simulateFill(t, alice, order.id, { quantity: 2 })),
+      );
       expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
       const final = await t.http().get(`/api/v1/orders/${order.id}`).set('authorization', alice.auth).expect(200);
       expect(final.body).toMatchObject({ filledQuantity: 16, status: 'partially_filled', averagePrice: '100.0000' });
@@ -175,7 +212,11 @@ describe('orders', () => {
       expect((await auditEvents(t, dave, 'trade_intent')).map((e) => e.action)).toEqual(['fill', 'submit', 'create']);
 
       await t.http().post(`/api/v1/trade-intents/${intent.id}/cancel`).set('authorization', dave.auth).expect(200);
-      const final = await t.http().post(`/api/v1/orders/${order.id}/refresh`).set('authorization', dave.auth).expect(200);
+      const final = await t
+        .http()
+        .post(`/api/v1/orders/${order.id}/refresh`)
+        .set('authorization', dave.auth)
+        .expect(200);
       expect(final.body).toMatchObject({ status: 'cancelled', filledQuantity: 5 });
     });
 

@@ -11,9 +11,9 @@ const API = '/api/v1/preferences';
 const UNIVERSES = ['NIFTY50', 'NIFTY100', 'NIFTY200', 'NIFTY500', 'NIFTYMIDCAP150', 'NIFTYSMALLCAP250', 'NIFTYBANK'];
 const RISK_PROFILES = ['Aggressive', 'Moderate', 'Conservative'];
 /** Every (universe, riskProfile) pair except the defaults' one: 20 distinct states of two fields. */
-const OTHER_PAIRS = UNIVERSES.flatMap((universe) => RISK_PROFILES.map((riskProfile) => ({ universe, riskProfile }))).filter(
-  (p) => !(p.universe === DEFAULT_VALUES.universe && p.riskProfile === DEFAULT_VALUES.riskProfile),
-);
+const OTHER_PAIRS = UNIVERSES.flatMap((universe) =>
+  RISK_PROFILES.map((riskProfile) => ({ universe, riskProfile })),
+).filter((p) => !(p.universe === DEFAULT_VALUES.universe && p.riskProfile === DEFAULT_VALUES.riskProfile));
 
 /**
  * 20 PATCHes from the defaults that each change something whatever order they land in, and
@@ -39,7 +39,9 @@ const PATCHES: object[] = [...FIELD_PATCHES, ...PAIR_PATCHES];
 /** JSON with sorted keys, to compare states whatever order their keys came in. */
 const canonical = (value: unknown): string =>
   JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
   );
 
 /** A response's user-visible state, as the audit trail records it (no version, no updatedAt). */
@@ -70,7 +72,11 @@ describe('preferences under concurrent writes', () => {
   const all = (requests: PromiseLike<Response>[]) => Promise.all(requests);
 
   async function preferenceEvents(user: TestUser): Promise<AuditEvent[]> {
-    const res = await t.http().get('/api/v1/audit/events?entity=preferences&limit=100').set('authorization', user.auth).expect(200);
+    const res = await t
+      .http()
+      .get('/api/v1/audit/events?entity=preferences&limit=100')
+      .set('authorization', user.auth)
+      .expect(200);
     expect(res.body.nextCursor).toBeNull();
     return res.body.items;
   }
@@ -117,7 +123,9 @@ describe('preferences under concurrent writes', () => {
         responses.forEach((r) => expect(r.headers.etag).toBe(`"${r.body.version}"`));
 
         // Every field change is in the final state; the pair is the one written last.
-        const lastPair = responses.slice(FIELD_PATCHES.length).reduce((a, b) => (a.body.version > b.body.version ? a : b));
+        const lastPair = responses
+          .slice(FIELD_PATCHES.length)
+          .reduce((a, b) => (a.body.version > b.body.version ? a : b));
         const final = await t.http().get(API).set('authorization', user.auth).expect(200);
         expect(final.headers.etag).toBe(`"${base + PATCHES.length}"`);
         expect(final.body).toEqual({
@@ -200,11 +208,16 @@ describe('preferences under concurrent writes', () => {
       const saved = await write('patch', user, { universe: 'NIFTY100' }).expect(200);
       // Every update of this user's row is skipped, as when another write moved the version
       // between the read and the write: each round finds nothing written and starts over.
-      const res = await withUserTrigger(user.id, { on: 'BEFORE UPDATE ON user_preferences', userColumn: 'OLD.user_id', body: 'RETURN NULL;' }, () =>
-        write('patch', user, { riskProfile: 'Aggressive' }),
+      const res = await withUserTrigger(
+        user.id,
+        { on: 'BEFORE UPDATE ON user_preferences', userColumn: 'OLD.user_id', body: 'RETURN NULL;' },
+        () => write('patch', user, { riskProfile: 'Aggressive' }),
       );
       expectProblem(res, 409, 'urn:fyntrix:problem:conflict');
-      const row = await withDatabase(async (db) => (await db.query('SELECT version, risk_profile FROM user_preferences WHERE user_id = $1', [user.id])).rows[0]);
+      const row = await withDatabase(
+        async (db) =>
+          (await db.query('SELECT version, risk_profile FROM user_preferences WHERE user_id = $1', [user.id])).rows[0],
+      );
       expect(row).toEqual({ version: saved.body.version, risk_profile: DEFAULT_VALUES.riskProfile });
       expect(await preferenceEvents(user)).toHaveLength(1);
     });

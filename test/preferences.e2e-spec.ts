@@ -46,10 +46,13 @@ describe('preferences', () => {
 
   /** The stored row, straight from the database (undefined if none). */
   const storedRow = (user: TestUser) =>
-    withDatabase(async (db) => (await db.query('SELECT * FROM user_preferences WHERE user_id = $1', [user.id])).rows[0]);
+    withDatabase(
+      async (db) => (await db.query('SELECT * FROM user_preferences WHERE user_id = $1', [user.id])).rows[0],
+    );
 
   const preferenceEvents = async (user: TestUser) =>
-    (await t.http().get('/api/v1/audit/events?entity=preferences').set('authorization', user.auth).expect(200)).body.items;
+    (await t.http().get('/api/v1/audit/events?entity=preferences').set('authorization', user.auth).expect(200)).body
+      .items;
 
   /** Asserts that the user's preferences are exactly `expected` (GET and ETag agree). */
   async function expectPreferences(user: TestUser, expected: object) {
@@ -93,7 +96,12 @@ describe('preferences', () => {
       const user = await registerUser(t);
       const res = await put(user, FULL).expect(200);
       expect(res.headers.etag).toBe('"1"');
-      expect(res.body).toEqual({ ...FULL, disclosureAcceptedAt: null, version: 1, updatedAt: expect.stringMatching(ISO_TIMESTAMP) });
+      expect(res.body).toEqual({
+        ...FULL,
+        disclosureAcceptedAt: null,
+        version: 1,
+        updatedAt: expect.stringMatching(ISO_TIMESTAMP),
+      });
       const row = await storedRow(user);
       expect(row).toMatchObject({
         disclosure_accepted: false,
@@ -122,7 +130,12 @@ describe('preferences', () => {
       };
       const res = await put(user, replacement, '"1"').expect(200);
       expect(res.headers.etag).toBe('"2"');
-      await expectPreferences(user, { ...replacement, disclosureAcceptedAt: null, version: 2, updatedAt: res.body.updatedAt });
+      await expectPreferences(user, {
+        ...replacement,
+        disclosureAcceptedAt: null,
+        version: 2,
+        updatedAt: res.body.updatedAt,
+      });
     });
 
     it('accepts primaryMode null when it is sent', async () => {
@@ -160,11 +173,23 @@ describe('preferences', () => {
       const second = (await getPreferences(user).expect(200)).body;
       const v2 = await put(
         user,
-        { ...second, universe: 'NIFTY500', version: 99, updatedAt: '2001-01-01T00:00:00.000Z', disclosureAcceptedAt: '2001-01-01T00:00:00.000Z' },
+        {
+          ...second,
+          universe: 'NIFTY500',
+          version: 99,
+          updatedAt: '2001-01-01T00:00:00.000Z',
+          disclosureAcceptedAt: '2001-01-01T00:00:00.000Z',
+        },
         '"1"',
       ).expect(200);
       expect(v2.headers.etag).toBe('"2"');
-      expect(v2.body).toMatchObject({ universe: 'NIFTY500', riskProfile: 'Aggressive', version: 2, disclosureAccepted: false, disclosureAcceptedAt: null });
+      expect(v2.body).toMatchObject({
+        universe: 'NIFTY500',
+        riskProfile: 'Aggressive',
+        version: 2,
+        disclosureAccepted: false,
+        disclosureAcceptedAt: null,
+      });
       expect(v2.body.updatedAt).not.toBe('2001-01-01T00:00:00.000Z');
       expect((await storedRow(user)).version).toBe(2);
     });
@@ -213,7 +238,12 @@ describe('preferences', () => {
 
     it('answers 400 for malformed JSON', async () => {
       const user = await registerUser(t);
-      const res = await t.http().put(API).set('authorization', user.auth).set('content-type', 'application/json').send('{"universe": ');
+      const res = await t
+        .http()
+        .put(API)
+        .set('authorization', user.auth)
+        .set('content-type', 'application/json')
+        .send('{"universe": ');
       expectProblem(res, 400);
     });
   });
@@ -245,7 +275,12 @@ describe('preferences', () => {
         version: 1,
         updatedAt: expect.stringMatching(ISO_TIMESTAMP),
       });
-      expect((await storedRow(user)).trading_modes).toEqual({ Intraday: false, Swing: true, Options: true, Futures: false });
+      expect((await storedRow(user)).trading_modes).toEqual({
+        Intraday: false,
+        Swing: true,
+        Options: true,
+        Futures: false,
+      });
     });
 
     it('keeps primaryMode when it is absent and clears it when it is sent as null', async () => {
@@ -253,7 +288,12 @@ describe('preferences', () => {
       const absent = await patch(user, { universe: 'NIFTY100' }).expect(200);
       expect(absent.body).toMatchObject({ primaryMode: 'Options', universe: 'NIFTY100', version: 2 });
       const cleared = await patch(user, { primaryMode: null }).expect(200);
-      expect(cleared.body).toMatchObject({ primaryMode: null, universe: 'NIFTY100', auxiliaryModes: ['Intraday'], version: 3 });
+      expect(cleared.body).toMatchObject({
+        primaryMode: null,
+        universe: 'NIFTY100',
+        auxiliaryModes: ['Intraday'],
+        version: 3,
+      });
       expect((await storedRow(user)).primary_mode).toBeNull();
       const set = await patch(user, { primaryMode: 'Intraday', auxiliaryModes: ['Options'] }).expect(200);
       expect(set.body).toMatchObject({ primaryMode: 'Intraday', auxiliaryModes: ['Options'], version: 4 });
@@ -264,12 +304,17 @@ describe('preferences', () => {
       const saved = (await getPreferences(user).expect(200)).body;
       expect(await preferenceEvents(user)).toHaveLength(1);
 
-      const same = await patch(user, { riskProfile: FULL.riskProfile, tradingModes: { Options: true, Swing: false } }).expect(200);
+      const same = await patch(user, {
+        riskProfile: FULL.riskProfile,
+        tradingModes: { Options: true, Swing: false },
+      }).expect(200);
       expect(same.headers.etag).toBe('"1"');
       expect(same.body).toEqual(saved);
       const empty = await patch(user, {}, '"1"').expect(200);
       expect(empty.body).toEqual(saved);
-      const readOnlyOnly = await patch(user, { version: 7, disclosureAcceptedAt: '2001-01-01T00:00:00.000Z' }).expect(200);
+      const readOnlyOnly = await patch(user, { version: 7, disclosureAcceptedAt: '2001-01-01T00:00:00.000Z' }).expect(
+        200,
+      );
       expect(readOnlyOnly.body).toEqual(saved);
       const samePut = await put(user, FULL, '"1"').expect(200);
       expect(samePut.headers.etag).toBe('"1"');
@@ -325,8 +370,16 @@ describe('preferences', () => {
 
   describe('rules (422 with field errors)', () => {
     it.each([
-      ['the primary mode is not enabled', { tradingModes: modes('Swing'), primaryMode: 'Options', auxiliaryModes: [] }, ['primaryMode']],
-      ['an auxiliary mode is not enabled', { tradingModes: modes('Swing'), primaryMode: 'Swing', auxiliaryModes: ['Futures'] }, ['auxiliaryModes.0']],
+      [
+        'the primary mode is not enabled',
+        { tradingModes: modes('Swing'), primaryMode: 'Options', auxiliaryModes: [] },
+        ['primaryMode'],
+      ],
+      [
+        'an auxiliary mode is not enabled',
+        { tradingModes: modes('Swing'), primaryMode: 'Swing', auxiliaryModes: ['Futures'] },
+        ['auxiliaryModes.0'],
+      ],
       [
         'an auxiliary mode is the primary mode',
         { tradingModes: modes('Swing', 'Options'), primaryMode: 'Swing', auxiliaryModes: ['Options', 'Swing'] },
@@ -385,7 +438,12 @@ describe('preferences', () => {
     it('PATCH: switching the primary mode off together with clearing it is allowed', async () => {
       const user = await userWithSavedPreferences();
       const res = await patch(user, { tradingModes: { Options: false }, primaryMode: null }).expect(200);
-      expect(res.body).toMatchObject({ tradingModes: modes('Intraday'), primaryMode: null, auxiliaryModes: ['Intraday'], version: 2 });
+      expect(res.body).toMatchObject({
+        tradingModes: modes('Intraday'),
+        primaryMode: null,
+        auxiliaryModes: ['Intraday'],
+        version: 2,
+      });
     });
   });
 
@@ -424,7 +482,12 @@ describe('preferences', () => {
 
       const viaPatch = await registerUser(t);
       const patchRes = await patch(viaPatch, { disclosureAccepted: true }).expect(200);
-      expect(patchRes.body).toMatchObject({ ...DEFAULT_VALUES, disclosureAccepted: true, version: 1, disclosureAcceptedAt: patchRes.body.updatedAt });
+      expect(patchRes.body).toMatchObject({
+        ...DEFAULT_VALUES,
+        disclosureAccepted: true,
+        version: 1,
+        disclosureAcceptedAt: patchRes.body.updatedAt,
+      });
       expect(patchRes.body.disclosureAcceptedAt).toMatch(ISO_TIMESTAMP);
     });
 
@@ -474,11 +537,17 @@ describe('preferences', () => {
       'answers 400 for the malformed If-Match %s, and changes nothing',
       async (header) => {
         const user = await userWithSavedPreferences();
-        for (const res of [await patch(user, { riskProfile: 'Aggressive' }, header), await put(user, { ...FULL, riskProfile: 'Aggressive' }, header)]) {
+        for (const res of [
+          await patch(user, { riskProfile: 'Aggressive' }, header),
+          await put(user, { ...FULL, riskProfile: 'Aggressive' }, header),
+        ]) {
           expect(expectProblem(res, 400).type).toBe('urn:fyntrix:problem:validation-failed');
           expect(fieldsOf(res)).toEqual(['If-Match']);
         }
-        expect((await getPreferences(user).expect(200)).body).toMatchObject({ riskProfile: FULL.riskProfile, version: 1 });
+        expect((await getPreferences(user).expect(200)).body).toMatchObject({
+          riskProfile: FULL.riskProfile,
+          version: 1,
+        });
       },
     );
 
@@ -544,7 +613,12 @@ describe('preferences', () => {
       expect(bobEvents[0].after).toMatchObject({ universe: 'NIFTYBANK' });
       expect(aliceEvents.map((e: { id: string }) => e.id)).not.toContain(bobEvents[0].id);
       const rows = await withDatabase(
-        async (db) => (await db.query('SELECT user_id, version FROM user_preferences WHERE user_id = ANY($1) ORDER BY version', [[alice.id, bob.id]])).rows,
+        async (db) =>
+          (
+            await db.query('SELECT user_id, version FROM user_preferences WHERE user_id = ANY($1) ORDER BY version', [
+              [alice.id, bob.id],
+            ])
+          ).rows,
       );
       expect(rows).toEqual([
         { user_id: bob.id, version: 1 },
@@ -564,7 +638,13 @@ describe('preferences without prepared statements (DATABASE_PREPARED_STATEMENTS=
     await t.http().get(API).set('authorization', user.auth).expect(200, DEFAULTS);
     const created = await t.http().put(API).set('authorization', user.auth).send(FULL).expect(200);
     expect(created.body).toMatchObject({ ...FULL, version: 1 });
-    const patched = await t.http().patch(API).set('authorization', user.auth).set('if-match', '"1"').send({ universe: 'NIFTY50' }).expect(200);
+    const patched = await t
+      .http()
+      .patch(API)
+      .set('authorization', user.auth)
+      .set('if-match', '"1"')
+      .send({ universe: 'NIFTY50' })
+      .expect(200);
     expect(patched.body).toMatchObject({ ...FULL, universe: 'NIFTY50', version: 2 });
     await t.http().get(API).set('authorization', user.auth).expect(200, patched.body);
   });

@@ -9,7 +9,9 @@ const RATE_LIMITED = 'urn:fyntrix:problem:rate-limited';
 const redisServer = findRedisServer();
 const redisRequired = Boolean(process.env.CI || process.env.REQUIRE_REDIS);
 if (!redisServer && !redisRequired) {
-  console.warn('redis-server is not on PATH: skipping the Redis rate-limit spec (CI=1 or REQUIRE_REDIS=1 make this a failure).');
+  console.warn(
+    'redis-server is not on PATH: skipping the Redis rate-limit spec (CI=1 or REQUIRE_REDIS=1 make this a failure).',
+  );
 }
 
 let lastOctet = 0;
@@ -22,7 +24,9 @@ const nextIp = () => `10.200.${(++lastOctet >> 8) & 255}.${lastOctet & 255}`;
 
   beforeAll(async () => {
     if (!redisServer) {
-      throw new Error('redis-server is not on PATH, and CI/REQUIRE_REDIS require this spec to run: install it (apt-get install redis-server).');
+      throw new Error(
+        'redis-server is not on PATH, and CI/REQUIRE_REDIS require this spec to run: install it (apt-get install redis-server).',
+      );
     }
     redis = await startRedisServer(redisServer);
     const env = {
@@ -50,7 +54,12 @@ const nextIp = () => `10.200.${(++lastOctet >> 8) & 255}.${lastOctet & 255}`;
       .set('x-forwarded-for', nextIp())
       .send({ email, password: STRONG_PASSWORD, name: 'Shared' })
       .expect(201);
-    return { id: res.body.user.id as string, email, auth: `Bearer ${res.body.accessToken}`, refreshToken: res.body.refreshToken as string };
+    return {
+      id: res.body.user.id as string,
+      email,
+      auth: `Bearer ${res.body.accessToken}`,
+      refreshToken: res.body.refreshToken as string,
+    };
   }
 
   it("holds a user's limit across both instances", async () => {
@@ -78,7 +87,8 @@ const nextIp = () => `10.200.${(++lastOctet >> 8) & 255}.${lastOctet & 255}`;
 
   it('holds the per-IP auth limit across both instances', async () => {
     const ip = nextIp();
-    const login = (app: TestApp) => app.http().post('/api/v1/auth/login').set('x-forwarded-for', ip).send({ email: uniqueEmail(), password: 'x' });
+    const login = (app: TestApp) =>
+      app.http().post('/api/v1/auth/login').set('x-forwarded-for', ip).send({ email: uniqueEmail(), password: 'x' });
     const statuses = [(await login(a)).status, (await login(b)).status, (await login(a)).status];
     expect(statuses).toEqual([401, 401, 401]);
     for (const app of [a, b]) {
@@ -102,7 +112,8 @@ const nextIp = () => `10.200.${(++lastOctet >> 8) & 255}.${lastOctet & 255}`;
 
   it('rotates refresh tokens consistently: a token rotated on one instance is a replay on the other', async () => {
     const user = await register(a);
-    const refresh = (app: TestApp, refreshToken: string) => app.http().post('/api/v1/auth/refresh').set('x-forwarded-for', nextIp()).send({ refreshToken });
+    const refresh = (app: TestApp, refreshToken: string) =>
+      app.http().post('/api/v1/auth/refresh').set('x-forwarded-for', nextIp()).send({ refreshToken });
     const rotated = await refresh(a, user.refreshToken).expect(200);
     expectProblem(await refresh(b, user.refreshToken), 401);
     // The replay revoked the family: the newest token is dead on both instances.
@@ -112,7 +123,12 @@ const nextIp = () => `10.200.${(++lastOctet >> 8) & 255}.${lastOctet & 255}`;
 
   it("honours one instance's ETag on the other (the version lives in the database)", async () => {
     const user = await register(a);
-    const written = await a.http().patch('/api/v1/preferences').set('authorization', user.auth).send({ riskProfile: 'Aggressive' }).expect(200);
+    const written = await a
+      .http()
+      .patch('/api/v1/preferences')
+      .set('authorization', user.auth)
+      .send({ riskProfile: 'Aggressive' })
+      .expect(200);
     expect(written.headers.etag).toBe('"1"');
     const replaced = await b
       .http()
@@ -123,7 +139,12 @@ const nextIp = () => `10.200.${(++lastOctet >> 8) & 255}.${lastOctet & 255}`;
       .expect(200);
     expect(replaced.headers.etag).toBe('"2"');
     // The first ETag is stale everywhere now.
-    const stale = await a.http().patch('/api/v1/preferences').set('authorization', user.auth).set('if-match', '"1"').send({ universe: 'NIFTY50' });
+    const stale = await a
+      .http()
+      .patch('/api/v1/preferences')
+      .set('authorization', user.auth)
+      .set('if-match', '"1"')
+      .send({ universe: 'NIFTY50' });
     expectProblem(stale, 412);
     expect(stale.headers.etag).toBe('"2"');
   });
@@ -140,7 +161,9 @@ const nextIp = () => `10.200.${(++lastOctet >> 8) & 255}.${lastOctet & 255}`;
       expectProblem(res, 429, RATE_LIMITED);
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     }
-    const { rows } = await withDatabase((c) => c.query('SELECT failed_login_count FROM users WHERE id = $1', [user.id]));
+    const { rows } = await withDatabase((c) =>
+      c.query('SELECT failed_login_count FROM users WHERE id = $1', [user.id]),
+    );
     expect(rows[0].failed_login_count).toBe(3);
   });
 });

@@ -27,7 +27,7 @@ function expectRateLimited(res: Response, limitHeaderSuffix = ''): number {
 }
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  for (const deadline = Date.now() + timeoutMs; !(await condition()); ) {
+  for (const deadline = Date.now() + timeoutMs; !(await condition());) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -74,7 +74,9 @@ describe('rate limits (in memory)', () => {
       const answers = [];
       for (let i = 0; i < 3; i++) answers.push(await login(ip, uniqueEmail('nobody'), STRONG_PASSWORD));
       expect(answers.map((r) => r.status)).toEqual([401, 401, 401]);
-      expect(answers.map((r) => [r.headers['x-ratelimit-limit-auth'], r.headers['x-ratelimit-remaining-auth']])).toEqual([
+      expect(
+        answers.map((r) => [r.headers['x-ratelimit-limit-auth'], r.headers['x-ratelimit-remaining-auth']]),
+      ).toEqual([
         ['3', '2'],
         ['3', '1'],
         ['3', '0'],
@@ -83,10 +85,21 @@ describe('rate limits (in memory)', () => {
       expect(retryAfter).toBeLessThanOrEqual(60);
       // Every auth route shares the bucket.
       expectRateLimited(
-        await t.http().post('/api/v1/auth/register').set('x-forwarded-for', ip).send({ email: uniqueEmail(), password: STRONG_PASSWORD, name: 'X' }),
+        await t
+          .http()
+          .post('/api/v1/auth/register')
+          .set('x-forwarded-for', ip)
+          .send({ email: uniqueEmail(), password: STRONG_PASSWORD, name: 'X' }),
         '-auth',
       );
-      expectRateLimited(await t.http().post('/api/v1/auth/refresh').set('x-forwarded-for', ip).send({ refreshToken: 'x'.repeat(43) }), '-auth');
+      expectRateLimited(
+        await t
+          .http()
+          .post('/api/v1/auth/refresh')
+          .set('x-forwarded-for', ip)
+          .send({ refreshToken: 'x'.repeat(43) }),
+        '-auth',
+      );
     });
 
     it('keys anonymous callers by the forwarded client IP when TRUST_PROXY is set', async () => {
@@ -97,7 +110,12 @@ describe('rate limits (in memory)', () => {
       const other = await login(fresh, uniqueEmail('nobody'), STRONG_PASSWORD).expect(401);
       expect(other.headers['x-ratelimit-remaining-auth']).toBe('2');
       // The proxy appends the address it saw: the client is the leftmost one.
-      await t.http().post('/api/v1/auth/login').set('x-forwarded-for', `${exhausted}, 192.0.2.1`).send({ email: uniqueEmail(), password: 'x' }).expect(429);
+      await t
+        .http()
+        .post('/api/v1/auth/login')
+        .set('x-forwarded-for', `${exhausted}, 192.0.2.1`)
+        .send({ email: uniqueEmail(), password: 'x' })
+        .expect(429);
     });
 
     it('counts an IPv6 client by its /64: rotating addresses inside it gives no fresh bucket', async () => {
@@ -124,15 +142,17 @@ describe('rate limits (in memory)', () => {
       const [alice, bob] = [await registerFrom(t), await registerFrom(t)];
       const answers = [];
       for (let i = 0; i < 8; i++) answers.push(await me(alice, ip));
-      expect(answers.map((r) => [r.status, r.headers['x-ratelimit-limit'], r.headers['x-ratelimit-remaining']])).toEqual(
-        [7, 6, 5, 4, 3, 2, 1, 0].map((remaining) => [200, '8', String(remaining)]),
-      );
+      expect(
+        answers.map((r) => [r.status, r.headers['x-ratelimit-limit'], r.headers['x-ratelimit-remaining']]),
+      ).toEqual([7, 6, 5, 4, 3, 2, 1, 0].map((remaining) => [200, '8', String(remaining)]));
       expect(answers.every((r) => /^\d+$/.test(r.headers['x-ratelimit-reset']))).toBe(true);
 
       const retryAfter = expectRateLimited(await me(alice, ip));
       expect(retryAfter).toBeLessThanOrEqual(60);
       // Every route counts against the same per-user bucket, and a new address does not help.
-      expectRateLimited(await t.http().get('/api/v1/preferences').set('authorization', alice.auth).set('x-forwarded-for', nextIp()));
+      expectRateLimited(
+        await t.http().get('/api/v1/preferences').set('authorization', alice.auth).set('x-forwarded-for', nextIp()),
+      );
       // Bob, from the very same address, is not affected; nor is an anonymous caller there.
       const other = await me(bob, ip).expect(200);
       expect(other.headers['x-ratelimit-remaining']).toBe('7');
@@ -141,8 +161,13 @@ describe('rate limits (in memory)', () => {
 
     describe('account lock-out', () => {
       const accountRow = (id: string) =>
-        withDatabase(async (c) =>
-          (await c.query('SELECT failed_login_count, first_failed_login_at, locked_until FROM users WHERE id = $1', [id])).rows[0],
+        withDatabase(
+          async (c) =>
+            (
+              await c.query('SELECT failed_login_count, first_failed_login_at, locked_until FROM users WHERE id = $1', [
+                id,
+              ])
+            ).rows[0],
         );
 
       it('locks the account after LOGIN_LOCKOUT_ATTEMPTS failures from any addresses: 429 with Retry-After, even with the right password', async () => {
@@ -170,9 +195,15 @@ describe('rate limits (in memory)', () => {
         await login(nextIp(), other.email, STRONG_PASSWORD).expect(200);
 
         // Once the lock has expired, the right password works and the bookkeeping is reset.
-        await withDatabase((c) => c.query(`UPDATE users SET locked_until = now() - interval '1 second' WHERE id = $1`, [account.id]));
+        await withDatabase((c) =>
+          c.query(`UPDATE users SET locked_until = now() - interval '1 second' WHERE id = $1`, [account.id]),
+        );
         await login(nextIp(), account.email, STRONG_PASSWORD).expect(200);
-        expect(await accountRow(account.id)).toEqual({ failed_login_count: 0, first_failed_login_at: null, locked_until: null });
+        expect(await accountRow(account.id)).toEqual({
+          failed_login_count: 0,
+          first_failed_login_at: null,
+          locked_until: null,
+        });
         // Counting starts over: one more failure does not lock again.
         await login(nextIp(), account.email, 'wrong password 123').expect(401);
         await login(nextIp(), account.email, STRONG_PASSWORD).expect(200);
@@ -209,7 +240,9 @@ describe('rate limits (in memory)', () => {
         await withDatabase(async (holder) => {
           await holder.query('BEGIN');
           await holder.query('SELECT 1 FROM users WHERE id = $1 FOR UPDATE', [account.id]);
-          const attempts = [1, 2, 3].map(() => login(nextIp(), account.email, 'wrong password 123').then((r) => r.status));
+          const attempts = [1, 2, 3].map(() =>
+            login(nextIp(), account.email, 'wrong password 123').then((r) => r.status),
+          );
           // (Polled from another session: pg_stat_activity is frozen for the rest of a transaction.)
           await withDatabase((observer) =>
             waitFor(async () => {
@@ -231,7 +264,9 @@ describe('rate limits (in memory)', () => {
 
   describe('with the default lock-out', () => {
     let t: TestApp;
-    beforeAll(async () => (t = await startTestApp({ LOGIN_LOCKOUT_ATTEMPTS: undefined, LOGIN_LOCKOUT_WINDOW_MS: undefined })));
+    beforeAll(
+      async () => (t = await startTestApp({ LOGIN_LOCKOUT_ATTEMPTS: undefined, LOGIN_LOCKOUT_WINDOW_MS: undefined })),
+    );
     afterAll(() => t.close());
 
     const login = (email: string, password: string) => t.http().post('/api/v1/auth/login').send({ email, password });
@@ -256,7 +291,8 @@ describe('rate limits (in memory)', () => {
     afterAll(() => t.close());
 
     it('ignores X-Forwarded-For: a client cannot get a fresh bucket by making up addresses', async () => {
-      const login = (ip: string) => t.http().post('/api/v1/auth/login').set('x-forwarded-for', ip).send({ email: uniqueEmail(), password: 'x' });
+      const login = (ip: string) =>
+        t.http().post('/api/v1/auth/login').set('x-forwarded-for', ip).send({ email: uniqueEmail(), password: 'x' });
       await login(nextIp()).expect(401);
       await login(nextIp()).expect(401);
       expectRateLimited(await login(nextIp()), '-auth');
@@ -272,8 +308,11 @@ describe('rate limits (in memory)', () => {
     it('applies RATE_LIMIT_BURST_* on top of the default limit, with its own headers', async () => {
       const account = await registerFrom(t);
       const answers = [];
-      for (let i = 0; i < 3; i++) answers.push(await t.http().get('/api/v1/users/me').set('authorization', account.auth));
-      expect(answers.map((r) => [r.status, r.headers['x-ratelimit-limit-burst'], r.headers['x-ratelimit-remaining-burst']])).toEqual([
+      for (let i = 0; i < 3; i++)
+        answers.push(await t.http().get('/api/v1/users/me').set('authorization', account.auth));
+      expect(
+        answers.map((r) => [r.status, r.headers['x-ratelimit-limit-burst'], r.headers['x-ratelimit-remaining-burst']]),
+      ).toEqual([
         [200, '3', '2'],
         [200, '3', '1'],
         [200, '3', '0'],

@@ -13,17 +13,21 @@ describe('startup through the real entry point', () => {
   };
   afterAll(() => Promise.all(started.map((a) => a.dispose())));
 
-  it.each(['staging', 'prod'])('APP_STAGE=%s without DATABASE_URL and secrets exits 1, naming each missing variable', async (stage) => {
-    const app = start({ APP_STAGE: stage });
-    expect(await app.exit(20_000)).toEqual({ code: 1, signal: null });
-    const output = app.stdout + app.stderr;
-    expect(output).toContain('Invalid configuration:');
-    for (const name of ['DATABASE_URL', 'JWT_SIGNING_KEY', 'METRICS_TOKEN', 'TOKEN_ENCRYPTION_KEYS']) {
-      expect(output).toContain(`${name}: is required when APP_STAGE=${stage}`);
-    }
-    expect(output).not.toMatch(STACK_FRAME);
-    expect(output).not.toContain('ConfigValidationError');
-  }, 30_000);
+  it.each(['staging', 'prod'])(
+    'APP_STAGE=%s without DATABASE_URL and secrets exits 1, naming each missing variable',
+    async (stage) => {
+      const app = start({ APP_STAGE: stage });
+      expect(await app.exit(20_000)).toEqual({ code: 1, signal: null });
+      const output = app.stdout + app.stderr;
+      expect(output).toContain('Invalid configuration:');
+      for (const name of ['DATABASE_URL', 'JWT_SIGNING_KEY', 'METRICS_TOKEN', 'TOKEN_ENCRYPTION_KEYS']) {
+        expect(output).toContain(`${name}: is required when APP_STAGE=${stage}`);
+      }
+      expect(output).not.toMatch(STACK_FRAME);
+      expect(output).not.toContain('ConfigValidationError');
+    },
+    30_000,
+  );
 
   it('an invalid value stops the start the same way', async () => {
     const app = start({ APP_STAGE: 'test', PORT: 'abc', DATABASE_URL: 'postgres://127.0.0.1:1/none' });
@@ -40,7 +44,9 @@ describe('startup through the real entry point', () => {
       await waitUntilServing(app, `http://127.0.0.1:${port}/health/ready`, 90_000);
       const url = `postgres://postgres:postgres@127.0.0.1:${pgPort}/fyntrix_dev`;
       const applied = await withDatabase((c) => c.query('SELECT name FROM typeorm_migrations ORDER BY id'), url);
-      expect(applied.rows.map((r) => r.name)).toEqual(expect.arrayContaining(['TradingTables1764000000001', 'AuditEvents1764000000006']));
+      expect(applied.rows.map((r) => r.name)).toEqual(
+        expect.arrayContaining(['TradingTables1764000000001', 'AuditEvents1764000000006']),
+      );
 
       app.child.kill(signal);
       expect(await app.exit(30_000)).toEqual({ code: 0, signal: null });
@@ -50,4 +56,3 @@ describe('startup through the real entry point', () => {
     150_000,
   );
 });
-

@@ -51,14 +51,22 @@ describe('broker token encryption', () => {
 
   const tokenRows = () =>
     withDatabase(
-      async (db) => (await db.query('SELECT id, connection_id, access_token, refresh_token, key_version FROM broker_tokens ORDER BY id')).rows,
+      async (db) =>
+        (
+          await db.query(
+            'SELECT id, connection_id, access_token, refresh_token, key_version FROM broker_tokens ORDER BY id',
+          )
+        ).rows,
       databaseUrl,
     );
 
   beforeAll(async () => {
     databaseUrl = await createMigratedDatabase(process.env.DATABASE_URL!, DATABASE);
     server = await startServerProcess({ ...stageEnv(`1:${k1}`), LOG_LEVEL: 'trace' });
-    const res = await request(server.url).post('/api/v1/auth/register').send({ email: uniqueEmail(), password: STRONG_PASSWORD, name: 'T' }).expect(201);
+    const res = await request(server.url)
+      .post('/api/v1/auth/register')
+      .send({ email: uniqueEmail(), password: STRONG_PASSWORD, name: 'T' })
+      .expect(201);
     auth = `Bearer ${res.body.accessToken}`;
   }, 120_000);
 
@@ -81,13 +89,22 @@ describe('broker token encryption', () => {
     }
     connections = created;
     const [first, second, third] = created;
-    expect((await call('put', `/api/v1/broker-connections/${first.id}/tokens`, { accessToken: secret('access'), refreshToken: secret('refresh') })).status).toBe(200);
+    expect(
+      (
+        await call('put', `/api/v1/broker-connections/${first.id}/tokens`, {
+          accessToken: secret('access'),
+          refreshToken: secret('refresh'),
+        })
+      ).status,
+    ).toBe(200);
     expect((await call('get', '/api/v1/broker-connections')).body.items).toHaveLength(3);
     expect((await call('get', `/api/v1/broker-connections/${second.id}`)).status).toBe(200);
 
     // Orders decrypt the credentials to hand them to the broker adapter.
     const intent = (await call('post', '/api/v1/trade-intents', LIMIT_BUY)).body;
-    expect((await call('post', `/api/v1/trade-intents/${intent.id}/submit`, { connectionId: first.id })).body.status).toBe('open');
+    expect(
+      (await call('post', `/api/v1/trade-intents/${intent.id}/submit`, { connectionId: first.id })).body.status,
+    ).toBe('open');
     const order = (await call('get', `/api/v1/orders?intentId=${intent.id}`)).body.items[0];
     // Staging has no simulated fills: the route answers as an unknown one.
     const fill = await call('post', `/api/v1/orders/${order.id}/simulated-fills`, { quantity: 1 });
@@ -98,14 +115,44 @@ describe('broker token encryption', () => {
     expect((await call('delete', `/api/v1/broker-connections/${third.id}`)).status).toBe(204);
 
     // Refused requests carrying tokens: duplicate, malformed, unknown fields, oversized.
-    expect((await call('post', '/api/v1/broker-connections', { broker: 'paper', accountRef: first.accountRef, accessToken: secret('dup') })).status).toBe(409);
-    expect((await call('post', '/api/v1/broker-connections', { broker: 'nope', accountRef: 'bad ref', accessToken: secret('bad'), token: secret('extra') })).status).toBe(400);
-    expect((await call('put', `/api/v1/broker-connections/${second.id}/tokens`, { accessToken: secret('x').repeat(200) })).status).toBe(400);
+    expect(
+      (
+        await call('post', '/api/v1/broker-connections', {
+          broker: 'paper',
+          accountRef: first.accountRef,
+          accessToken: secret('dup'),
+        })
+      ).status,
+    ).toBe(409);
+    expect(
+      (
+        await call('post', '/api/v1/broker-connections', {
+          broker: 'nope',
+          accountRef: 'bad ref',
+          accessToken: secret('bad'),
+          token: secret('extra'),
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await call('put', `/api/v1/broker-connections/${second.id}/tokens`, { accessToken: secret('x').repeat(200) }))
+        .status,
+    ).toBe(400);
 
     const everything = { responses: responses.join('\n'), logs: server.output() };
-    const audit = await withDatabase(async (db) => (await db.query('SELECT entity, action, before, after FROM audit_events')).rows, databaseUrl);
-    expect(audit.filter((e) => e.entity === 'broker_connection').map((e) => e.action).sort()).toEqual(['create', 'create', 'create', 'delete', 'replace-tokens']);
-    const ciphertexts = (await tokenRows()).flatMap((r) => [r.access_token, r.refresh_token].filter(Boolean)) as Buffer[];
+    const audit = await withDatabase(
+      async (db) => (await db.query('SELECT entity, action, before, after FROM audit_events')).rows,
+      databaseUrl,
+    );
+    expect(
+      audit
+        .filter((e) => e.entity === 'broker_connection')
+        .map((e) => e.action)
+        .sort(),
+    ).toEqual(['create', 'create', 'create', 'delete', 'replace-tokens']);
+    const ciphertexts = (await tokenRows()).flatMap((r) =>
+      [r.access_token, r.refresh_token].filter(Boolean),
+    ) as Buffer[];
     const auditText = JSON.stringify(audit);
     for (const value of secrets) {
       expect(everything.responses).not.toContain(value);
@@ -135,15 +182,22 @@ describe('broker token encryption', () => {
       expect(secrets).toContain(access);
       expect(row.access_token).toHaveLength(12 + 16 + Buffer.byteLength(access));
       expect(row.access_token.includes(Buffer.from(access))).toBe(false);
-      if (row.refresh_token) expect(secrets).toContain(ring.decrypt(row.refresh_token, 1, `broker_tokens:${row.id}:refresh`));
+      if (row.refresh_token)
+        expect(secrets).toContain(ring.decrypt(row.refresh_token, 1, `broker_tokens:${row.id}:refresh`));
       expect(() => ring.decrypt(row.access_token, 1, `broker_tokens:${row.id}:refresh`)).toThrow();
-      expect(() => ring.decrypt(row.access_token, 1, `broker_tokens:${rows.find((r) => r.id !== row.id).id}:access`)).toThrow();
+      expect(() =>
+        ring.decrypt(row.access_token, 1, `broker_tokens:${rows.find((r) => r.id !== row.id).id}:access`),
+      ).toThrow();
     }
   });
 
   it('moves every row to the newest key with `tokens:reencrypt`, in batches, idempotently', async () => {
     // One more connection, so that a batch size of 2 takes two batches.
-    const extra = await call('post', '/api/v1/broker-connections', { broker: 'paper', accountRef: uniqueAccountRef(), accessToken: secret('access') });
+    const extra = await call('post', '/api/v1/broker-connections', {
+      broker: 'paper',
+      accountRef: uniqueAccountRef(),
+      accessToken: secret('access'),
+    });
     expect(extra.status).toBe(201);
     const before = await tokenRows();
     const plain = (cipher: TokenCipher, row: (typeof before)[number], version: number) => ({
@@ -155,7 +209,9 @@ describe('broker token encryption', () => {
 
     const run = await runCli('src/cli/reencrypt-tokens.ts', ['--batch-size', '2'], stageEnv(`2:${k2},1:${k1}`));
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    expect(run.stdout).toContain('key version 2: re-encrypted 3 token rows in 2 batches; 0 rows remain under older keys');
+    expect(run.stdout).toContain(
+      'key version 2: re-encrypted 3 token rows in 2 batches; 0 rows remain under older keys',
+    );
 
     const after = await tokenRows();
     expect(after.map((r) => r.id)).toEqual(before.map((r) => r.id));
@@ -174,7 +230,9 @@ describe('broker token encryption', () => {
     // A ring without the rows' key fails loudly, naming the row, and changes nothing.
     const lost = await runCli('src/cli/reencrypt-tokens.ts', [], stageEnv(`3:${k3}`));
     expect(lost.code).toBe(1);
-    expect(lost.stderr).toMatch(/broker_tokens row [0-9a-f-]{36} \(key version 2\) cannot be decrypted: token encryption key version 2 is not in TOKEN_ENCRYPTION_KEYS/);
+    expect(lost.stderr).toMatch(
+      /broker_tokens row [0-9a-f-]{36} \(key version 2\) cannot be decrypted: token encryption key version 2 is not in TOKEN_ENCRYPTION_KEYS/,
+    );
     expect(lost.stderr).not.toContain(k3);
     expect((await tokenRows()).map((r) => r.key_version)).toEqual([2, 2, 2]);
 
@@ -184,6 +242,8 @@ describe('broker token encryption', () => {
     const kept = connections[1];
     expect((await call('get', `/api/v1/broker-connections/${kept.id}`)).body.keyVersion).toBe(2);
     const intent = (await call('post', '/api/v1/trade-intents', LIMIT_BUY)).body;
-    expect((await call('post', `/api/v1/trade-intents/${intent.id}/submit`, { connectionId: kept.id })).body.status).toBe('open');
+    expect(
+      (await call('post', `/api/v1/trade-intents/${intent.id}/submit`, { connectionId: kept.id })).body.status,
+    ).toBe('open');
   }, 120_000);
 });

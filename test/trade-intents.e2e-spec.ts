@@ -29,7 +29,10 @@ describe('trade intents', () => {
   const post = (user: TestUser, body: Record<string, unknown>) =>
     t.http().post('/api/v1/trade-intents').set('authorization', user.auth).send(body);
   const ordersOfIntent = (intentId: string) =>
-    withDatabase(async (db) => (await db.query('SELECT status, filled_quantity FROM broker_orders WHERE intent_id = $1', [intentId])).rows);
+    withDatabase(
+      async (db) =>
+        (await db.query('SELECT status, filled_quantity FROM broker_orders WHERE intent_id = $1', [intentId])).rows,
+    );
 
   describe('create', () => {
     it('creates a draft with normalised symbol, default exchange and exact decimal prices', async () => {
@@ -52,7 +55,11 @@ describe('trade intents', () => {
         updatedAt: expect.any(String),
         submittedAt: null,
       });
-      const got = await t.http().get(`/api/v1/trade-intents/${res.body.id}`).set('authorization', alice.auth).expect(200);
+      const got = await t
+        .http()
+        .get(`/api/v1/trade-intents/${res.body.id}`)
+        .set('authorization', alice.auth)
+        .expect(200);
       expect(got.body).toEqual(res.body);
     });
 
@@ -64,19 +71,40 @@ describe('trade intents', () => {
       ['SL-M', { triggerPrice: '99.95' }, { limitPrice: null, triggerPrice: '99.9500' }],
     ])('creates a %s order with the prices it takes', async (orderType, prices, expected) => {
       const { limitPrice: _l, ...base } = LIMIT_BUY;
-      const res = await post(alice, { ...base, orderType, exchange: 'BSE', side: 'SELL', quantity: 1_000_000_000_000, ...prices }).expect(201);
-      expect(res.body).toMatchObject({ orderType, exchange: 'BSE', side: 'SELL', quantity: 1_000_000_000_000, ...expected });
+      const res = await post(alice, {
+        ...base,
+        orderType,
+        exchange: 'BSE',
+        side: 'SELL',
+        quantity: 1_000_000_000_000,
+        ...prices,
+      }).expect(201);
+      expect(res.body).toMatchObject({
+        orderType,
+        exchange: 'BSE',
+        side: 'SELL',
+        quantity: 1_000_000_000_000,
+        ...expected,
+      });
     });
 
     it.each([
       ['MARKET with a limit price', { orderType: 'MARKET' }, ['limitPrice']],
-      ['MARKET with a trigger price', { orderType: 'MARKET', limitPrice: undefined, triggerPrice: '10' }, ['triggerPrice']],
+      [
+        'MARKET with a trigger price',
+        { orderType: 'MARKET', limitPrice: undefined, triggerPrice: '10' },
+        ['triggerPrice'],
+      ],
       ['LIMIT without a limit price', { limitPrice: undefined }, ['limitPrice']],
       ['LIMIT with a trigger price', { triggerPrice: '2400' }, ['triggerPrice']],
       ['SL without a trigger price', { orderType: 'SL' }, ['triggerPrice']],
       ['SL without any price', { orderType: 'SL', limitPrice: undefined }, ['limitPrice', 'triggerPrice']],
       ['SL BUY triggering above its limit', { orderType: 'SL', triggerPrice: '2500.5001' }, ['triggerPrice']],
-      ['SL SELL triggering below its limit', { orderType: 'SL', side: 'SELL', triggerPrice: '2500.4999' }, ['triggerPrice']],
+      [
+        'SL SELL triggering below its limit',
+        { orderType: 'SL', side: 'SELL', triggerPrice: '2500.4999' },
+        ['triggerPrice'],
+      ],
       ['SL-M with a limit price', { orderType: 'SL-M', triggerPrice: '2400' }, ['limitPrice']],
       ['SL-M without a trigger price', { orderType: 'SL-M', limitPrice: undefined }, ['triggerPrice']],
     ])('answers 422 for %s', async (_name, patch, fields) => {
@@ -125,7 +153,12 @@ describe('trade intents', () => {
       const c = await createIntent(t, carol);
       await submitIntent(t, carol, b.id, conn.id).expect(200);
 
-      const all = await t.http().get('/api/v1/trade-intents').query({ limit: 2 }).set('authorization', carol.auth).expect(200);
+      const all = await t
+        .http()
+        .get('/api/v1/trade-intents')
+        .query({ limit: 2 })
+        .set('authorization', carol.auth)
+        .expect(200);
       expect(all.body.items.map((i: { id: string }) => i.id)).toEqual([c.id, b.id]);
       const rest = await t
         .http()
@@ -135,11 +168,26 @@ describe('trade intents', () => {
         .expect(200);
       expect(rest.body).toEqual({ items: [a], nextCursor: null });
 
-      const drafts = await t.http().get('/api/v1/trade-intents').query({ status: 'draft' }).set('authorization', carol.auth).expect(200);
+      const drafts = await t
+        .http()
+        .get('/api/v1/trade-intents')
+        .query({ status: 'draft' })
+        .set('authorization', carol.auth)
+        .expect(200);
       expect(drafts.body.items.map((i: { id: string }) => i.id)).toEqual([c.id, a.id]);
-      const open = await t.http().get('/api/v1/trade-intents').query({ status: 'open' }).set('authorization', carol.auth).expect(200);
+      const open = await t
+        .http()
+        .get('/api/v1/trade-intents')
+        .query({ status: 'open' })
+        .set('authorization', carol.auth)
+        .expect(200);
       expect(open.body.items.map((i: { id: string }) => i.id)).toEqual([b.id]);
-      await t.http().get('/api/v1/trade-intents').query({ status: 'done' }).set('authorization', carol.auth).expect(400);
+      await t
+        .http()
+        .get('/api/v1/trade-intents')
+        .query({ status: 'done' })
+        .set('authorization', carol.auth)
+        .expect(400);
     });
 
     it('keeps another user’s intents out of reach (404)', async () => {
@@ -166,10 +214,23 @@ describe('trade intents', () => {
         updatedAt: expect.any(String),
       });
       const order = await orderOf(t, alice, intent.id);
-      expect(order).toMatchObject({ status: 'open', quantity: 10, filledQuantity: 0, averagePrice: null, connectionId: paper.id });
+      expect(order).toMatchObject({
+        status: 'open',
+        quantity: 10,
+        filledQuantity: 0,
+        averagePrice: null,
+        connectionId: paper.id,
+      });
       expect(order.brokerOrderId).toMatch(/^PAPER-[0-9a-f-]{36}$/);
-      const raw = await withDatabase(async (db) => (await db.query('SELECT raw_payload FROM broker_orders WHERE id = $1', [order.id])).rows[0]);
-      expect(raw.raw_payload).toMatchObject({ broker: 'paper', event: 'place', orderId: order.brokerOrderId, tag: intent.id });
+      const raw = await withDatabase(
+        async (db) => (await db.query('SELECT raw_payload FROM broker_orders WHERE id = $1', [order.id])).rows[0],
+      );
+      expect(raw.raw_payload).toMatchObject({
+        broker: 'paper',
+        event: 'place',
+        orderId: order.brokerOrderId,
+        tag: intent.id,
+      });
 
       const [event] = await auditEvents(t, alice, 'trade_intent');
       expect(event).toMatchObject({ action: 'submit', changedFields: ['connectionId', 'status'] });
@@ -178,9 +239,17 @@ describe('trade intents', () => {
     });
 
     it('records the paper broker’s rejection of CNC on a derivatives exchange', async () => {
-      const intent = await createIntent(t, alice, { symbol: 'NIFTY25JANFUT', exchange: 'NFO', product: 'CNC', mode: 'Futures' });
+      const intent = await createIntent(t, alice, {
+        symbol: 'NIFTY25JANFUT',
+        exchange: 'NFO',
+        product: 'CNC',
+        mode: 'Futures',
+      });
       const res = await submitIntent(t, alice, intent.id, paper.id).expect(200);
-      expect(res.body).toMatchObject({ status: 'rejected', statusReason: 'CNC (delivery) is not available on NFO; use NRML or MIS' });
+      expect(res.body).toMatchObject({
+        status: 'rejected',
+        statusReason: 'CNC (delivery) is not available on NFO; use NRML or MIS',
+      });
       expect((await orderOf(t, alice, intent.id)).status).toBe('rejected');
       const cancel = await cancelIntent(t, alice, intent.id).expect(409);
       expect(cancel.body.detail).toBe('The trade intent is rejected; it cannot be cancelled.');
@@ -211,9 +280,18 @@ describe('trade intents', () => {
         { field: 'connectionId', message: 'broker zerodha has no order integration yet; orders can go through: paper' },
       ]);
       await submitIntent(t, alice, intent.id, 'not-a-uuid').expect(400);
-      await t.http().post(`/api/v1/trade-intents/${intent.id}/submit`).set('authorization', alice.auth).send({}).expect(400);
+      await t
+        .http()
+        .post(`/api/v1/trade-intents/${intent.id}/submit`)
+        .set('authorization', alice.auth)
+        .send({})
+        .expect(400);
       // Nothing moved.
-      const still = await t.http().get(`/api/v1/trade-intents/${intent.id}`).set('authorization', alice.auth).expect(200);
+      const still = await t
+        .http()
+        .get(`/api/v1/trade-intents/${intent.id}`)
+        .set('authorization', alice.auth)
+        .expect(200);
       expect(still.body).toEqual(intent);
       expect(await ordersOfIntent(intent.id)).toEqual([]);
     });
@@ -242,10 +320,18 @@ describe('trade intents', () => {
       await submitIntent(t, alice, intent.id, paper.id).expect(200);
       const order = await orderOf(t, alice, intent.id);
       await simulateFill(t, alice, order.id, { quantity: 4 }).expect(200);
-      const partial = await t.http().get(`/api/v1/trade-intents/${intent.id}`).set('authorization', alice.auth).expect(200);
+      const partial = await t
+        .http()
+        .get(`/api/v1/trade-intents/${intent.id}`)
+        .set('authorization', alice.auth)
+        .expect(200);
       expect(partial.body.status).toBe('partially_filled');
       await cancelIntent(t, alice, intent.id).expect(200);
-      expect(await orderOf(t, alice, intent.id)).toMatchObject({ status: 'cancelled', filledQuantity: 4, averagePrice: '2500.5000' });
+      expect(await orderOf(t, alice, intent.id)).toMatchObject({
+        status: 'cancelled',
+        filledQuantity: 4,
+        averagePrice: '2500.5000',
+      });
     });
 
     it('answers 409 for a filled intent, and changes nothing', async () => {
@@ -266,7 +352,9 @@ describe('trade intents', () => {
       const intents = await Promise.all(Array.from({ length: ROUNDS }, () => createIntent(t, alice)));
       await Promise.all(
         intents.map(async (intent) => {
-          const statuses = (await Promise.all([1, 2, 3].map(() => submitIntent(t, alice, intent.id, paper.id)))).map((r) => r.status);
+          const statuses = (await Promise.all([1, 2, 3].map(() => submitIntent(t, alice, intent.id, paper.id)))).map(
+            (r) => r.status,
+          );
           expect(statuses.sort()).toEqual([200, 409, 409]);
           expect(await ordersOfIntent(intent.id)).toEqual([{ status: 'open', filled_quantity: '0' }]);
         }),
@@ -277,7 +365,9 @@ describe('trade intents', () => {
       const intents = await Promise.all(Array.from({ length: ROUNDS }, () => createIntent(t, alice)));
       await Promise.all(
         intents.map(async (intent) => {
-          const statuses = (await Promise.all([1, 2].map(() => cancelIntent(t, alice, intent.id)))).map((r) => r.status);
+          const statuses = (await Promise.all([1, 2].map(() => cancelIntent(t, alice, intent.id)))).map(
+            (r) => r.status,
+          );
           expect(statuses.sort()).toEqual([200, 409]);
         }),
       );
@@ -287,8 +377,15 @@ describe('trade intents', () => {
       const intents = await Promise.all(Array.from({ length: ROUNDS }, () => createIntent(t, alice)));
       await Promise.all(
         intents.map(async (intent) => {
-          const [submit, cancel] = await Promise.all([submitIntent(t, alice, intent.id, paper.id), cancelIntent(t, alice, intent.id)]);
-          const final = await t.http().get(`/api/v1/trade-intents/${intent.id}`).set('authorization', alice.auth).expect(200);
+          const [submit, cancel] = await Promise.all([
+            submitIntent(t, alice, intent.id, paper.id),
+            cancelIntent(t, alice, intent.id),
+          ]);
+          const final = await t
+            .http()
+            .get(`/api/v1/trade-intents/${intent.id}`)
+            .set('authorization', alice.auth)
+            .expect(200);
           expect(final.body.status).toBe('cancelled');
           const orders = await ordersOfIntent(intent.id);
           if (submit.status === 409) {

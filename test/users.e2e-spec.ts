@@ -9,7 +9,8 @@ import { registerUser, TestUser, uniqueEmail } from './support/users';
 const USER_FIELDS = ['accountId', 'createdAt', 'email', 'id', 'name', 'role'];
 
 /** `npm run user:promote -- <email>`, as an operator runs it, against the test database. */
-const promote = (email?: string) => runCli('src/cli/promote-user.ts', email ? [email] : [], { APP_STAGE: 'test', LOG_LEVEL: 'silent' });
+const promote = (email?: string) =>
+  runCli('src/cli/promote-user.ts', email ? [email] : [], { APP_STAGE: 'test', LOG_LEVEL: 'silent' });
 
 describe('users: /users/me, roles and user:promote', () => {
   let t: TestApp;
@@ -17,9 +18,18 @@ describe('users: /users/me, roles and user:promote', () => {
   afterAll(() => t.close());
 
   const getMe = (user: TestUser) => t.http().get('/api/v1/users/me').set('authorization', user.auth);
-  const patchMe = (user: TestUser, body: object) => t.http().patch('/api/v1/users/me').set('authorization', user.auth).send(body);
+  const patchMe = (user: TestUser, body: object) =>
+    t.http().patch('/api/v1/users/me').set('authorization', user.auth).send(body);
   const profileEvents = (user: TestUser) =>
-    withDatabase(async (c) => (await c.query(`SELECT * FROM audit_events WHERE subject_user_id = $1 AND entity = 'profile' ORDER BY occurred_at`, [user.id])).rows);
+    withDatabase(
+      async (c) =>
+        (
+          await c.query(
+            `SELECT * FROM audit_events WHERE subject_user_id = $1 AND entity = 'profile' ORDER BY occurred_at`,
+            [user.id],
+          )
+        ).rows,
+    );
 
   describe('GET /users/me', () => {
     it('returns exactly the whitelisted fields of the caller', async () => {
@@ -39,7 +49,10 @@ describe('users: /users/me, roles and user:promote', () => {
     it('shows no lock-out bookkeeping, even while it is set', async () => {
       const user = await registerUser(t);
       await withDatabase((c) =>
-        c.query(`UPDATE users SET failed_login_count = 3, first_failed_login_at = now(), last_login_at = now() WHERE id = $1`, [user.id]),
+        c.query(
+          `UPDATE users SET failed_login_count = 3, first_failed_login_at = now(), last_login_at = now() WHERE id = $1`,
+          [user.id],
+        ),
       );
       expect(Object.keys((await getMe(user).expect(200)).body).sort()).toEqual(USER_FIELDS);
     });
@@ -51,7 +64,10 @@ describe('users: /users/me, roles and user:promote', () => {
       expectProblem(await patchMe(user, { name: 'Ghost' }), 404);
       // Both routes document it.
       const path = createOpenApiDocument(t.app).paths['/api/v1/users/me'];
-      expect([path.get?.responses['404'], path.patch?.responses['404']]).toEqual([expect.anything(), expect.anything()]);
+      expect([path.get?.responses['404'], path.patch?.responses['404']]).toEqual([
+        expect.anything(),
+        expect.anything(),
+      ]);
     });
   });
 
@@ -76,7 +92,11 @@ describe('users: /users/me, roles and user:promote', () => {
         request_id: res.headers['x-request-id'],
       });
       // The caller sees it in their own history too.
-      const history = await t.http().get('/api/v1/audit/events?entity=profile').set('authorization', user.auth).expect(200);
+      const history = await t
+        .http()
+        .get('/api/v1/audit/events?entity=profile')
+        .set('authorization', user.auth)
+        .expect(200);
       expect(history.body.items).toEqual([expect.objectContaining({ entity: 'profile', changedFields: ['name'] })]);
     });
 
@@ -108,10 +128,15 @@ describe('users: /users/me, roles and user:promote', () => {
 
       expect((await registerUser(t, { name })).id).toEqual(expect.any(String));
       const email = uniqueEmail('long-name');
-      const refused = await t.http().post('/api/v1/auth/register').send({ email, password: 'correct horse battery staple 42', name: 'a\uFE0F'.repeat(100) });
+      const refused = await t
+        .http()
+        .post('/api/v1/auth/register')
+        .send({ email, password: 'correct horse battery staple 42', name: 'a\uFE0F'.repeat(100) });
       expectProblem(refused, 400, 'urn:fyntrix:problem:validation-failed');
       expect(refused.body.errors).toEqual(tooLong);
-      expect(await withDatabase(async (c) => (await c.query('SELECT 1 FROM users WHERE email = $1', [email])).rowCount)).toBe(0);
+      expect(
+        await withDatabase(async (c) => (await c.query('SELECT 1 FROM users WHERE email = $1', [email])).rowCount),
+      ).toBe(0);
     });
 
     it.each([
@@ -127,7 +152,11 @@ describe('users: /users/me, roles and user:promote', () => {
       const res = await patchMe(user, body);
       expectProblem(res, 400, 'urn:fyntrix:problem:validation-failed');
       expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
-      expect((await getMe(user).expect(200)).body).toMatchObject({ name: 'Unchanged', role: 'user', email: user.email });
+      expect((await getMe(user).expect(200)).body).toMatchObject({
+        name: 'Unchanged',
+        role: 'user',
+        email: user.email,
+      });
       expect(await profileEvents(user)).toEqual([]);
     });
 
@@ -175,17 +204,38 @@ describe('users: /users/me, roles and user:promote', () => {
 
       // The access token in hand still says "user" until it is renewed.
       expectProblem(await t.http().get('/api/v1/admin/audit/events').set('authorization', user.auth), 403);
-      const refreshed = await t.http().post('/api/v1/auth/refresh').send({ refreshToken: user.refreshToken }).expect(200);
+      const refreshed = await t
+        .http()
+        .post('/api/v1/auth/refresh')
+        .send({ refreshToken: user.refreshToken })
+        .expect(200);
       expect(refreshed.body.user.role).toBe('admin');
       expect(decodeJwt(refreshed.body.accessToken).payload.role).toBe('admin');
       const admin = `Bearer ${refreshed.body.accessToken}`;
-      const list = await t.http().get(`/api/v1/admin/audit/events?userId=${user.id}`).set('authorization', admin).expect(200);
+      const list = await t
+        .http()
+        .get(`/api/v1/admin/audit/events?userId=${user.id}`)
+        .set('authorization', admin)
+        .expect(200);
       expect(list.body.items).toEqual([
-        expect.objectContaining({ entity: 'profile', action: 'role-change', subjectUserId: user.id, actorUserId: null }),
+        expect.objectContaining({
+          entity: 'profile',
+          action: 'role-change',
+          subjectUserId: user.id,
+          actorUserId: null,
+        }),
       ]);
       // A fresh sign-in carries it too.
-      const login = await t.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200);
-      await t.http().get('/api/v1/admin/audit/events').set('authorization', `Bearer ${login.body.accessToken}`).expect(200);
+      const login = await t
+        .http()
+        .post('/api/v1/auth/login')
+        .send({ email: user.email, password: user.password })
+        .expect(200);
+      await t
+        .http()
+        .get('/api/v1/admin/audit/events')
+        .set('authorization', `Bearer ${login.body.accessToken}`)
+        .expect(200);
 
       // Promoting an admin again changes nothing and audits nothing.
       expect((await promote(user.email)).code).toBe(0);

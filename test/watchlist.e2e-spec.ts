@@ -23,7 +23,11 @@ describe('watchlist', () => {
     t.http().put('/api/v1/watchlist').set('authorization', u.auth).send({ items });
   const remove = (u: TestUser, encodedSymbol: string) =>
     t.http().delete(`/api/v1/watchlist/${encodedSymbol}`).set('authorization', u.auth);
-  const replaceWith = (u: TestUser, list: string[]) => replace(u, list.map((symbol) => ({ symbol })));
+  const replaceWith = (u: TestUser, list: string[]) =>
+    replace(
+      u,
+      list.map((symbol) => ({ symbol })),
+    );
 
   /** What is really stored, in position order. */
   const stored = (u: TestUser) =>
@@ -64,7 +68,13 @@ describe('watchlist', () => {
     it('normalises the symbol, defaults the exchange and appends in order', async () => {
       const alice = await registerUser(t);
       const first = await add(alice, { symbol: ' reliance ' }).expect(201);
-      expect(first.body).toEqual({ symbol: 'RELIANCE', exchange: 'NSE', notes: null, addedAt: expect.any(String), position: 0 });
+      expect(first.body).toEqual({
+        symbol: 'RELIANCE',
+        exchange: 'NSE',
+        notes: null,
+        addedAt: expect.any(String),
+        position: 0,
+      });
       expect(Date.now() - new Date(first.body.addedAt).getTime()).toBeLessThan(60_000);
       const second = await add(alice, { symbol: 'aapl', exchange: 'NASDAQ', notes: 'earnings 30 Jan' }).expect(201);
       expect(second.body).toMatchObject({ symbol: 'AAPL', exchange: 'NASDAQ', notes: 'earnings 30 Jan', position: 1 });
@@ -91,11 +101,17 @@ describe('watchlist', () => {
       const notes = 'a\uFE0F'.repeat(250);
       expect((await add(alice, { symbol: 'TCS', notes }).expect(201)).body.notes).toBe(notes);
       const over = expectProblem(await add(alice, { symbol: 'INFY', notes: `${notes}b` }), 400);
-      expect(over.errors).toEqual([{ field: 'notes', message: 'notes must be shorter than or equal to 500 characters' }]);
+      expect(over.errors).toEqual([
+        { field: 'notes', message: 'notes must be shorter than or equal to 500 characters' },
+      ]);
       const doubled = await add(alice, { symbol: 'INFY', notes: 'a\uFE0F'.repeat(500) }).expect(400);
-      expect(doubled.body.errors).toEqual([{ field: 'notes', message: 'notes must be shorter than or equal to 500 characters' }]);
+      expect(doubled.body.errors).toEqual([
+        { field: 'notes', message: 'notes must be shorter than or equal to 500 characters' },
+      ]);
       const replaced = await replace(alice, [{ symbol: 'TCS', notes: `${notes}b` }]).expect(400);
-      expect(replaced.body.errors).toEqual([{ field: 'items.0.notes', message: 'notes must be shorter than or equal to 500 characters' }]);
+      expect(replaced.body.errors).toEqual([
+        { field: 'items.0.notes', message: 'notes must be shorter than or equal to 500 characters' },
+      ]);
       await replace(alice, [{ symbol: 'WIPRO', notes }]).expect(200);
       await expectStoredList(alice, ['WIPRO']);
     });
@@ -199,16 +215,29 @@ describe('watchlist', () => {
       await replace(alice, [{ symbol: 'TCS', notes: 'a' }, { symbol: 'INFY' }, { symbol: 'WIPRO' }]).expect(200);
       await replace(alice, [{ symbol: 'INFY' }, { symbol: 'TCS', notes: 'b' }, { symbol: 'SBIN' }]).expect(200);
       const before = await auditEvents(t, alice, 'watchlist');
-      await replace(alice, [{ symbol: 'infy' }, { symbol: 'TCS', exchange: 'NSE', notes: 'b' }, { symbol: 'SBIN' }]).expect(200);
+      await replace(alice, [
+        { symbol: 'infy' },
+        { symbol: 'TCS', exchange: 'NSE', notes: 'b' },
+        { symbol: 'SBIN' },
+      ]).expect(200);
       const events = await auditEvents(t, alice, 'watchlist');
       expect(events).toHaveLength(before.length);
       expect(events.map((e) => e.action)).toEqual(['replace', 'replace']);
       expect(events[0]).toMatchObject({
-        before: { symbols: ['TCS', 'INFY', 'WIPRO'], items: { TCS: { exchange: 'NSE', notes: 'a' }, WIPRO: { exchange: 'NSE', notes: null } } },
-        after: { symbols: ['INFY', 'TCS', 'SBIN'], items: { TCS: { exchange: 'NSE', notes: 'b' }, SBIN: { exchange: 'NSE', notes: null } } },
+        before: {
+          symbols: ['TCS', 'INFY', 'WIPRO'],
+          items: { TCS: { exchange: 'NSE', notes: 'a' }, WIPRO: { exchange: 'NSE', notes: null } },
+        },
+        after: {
+          symbols: ['INFY', 'TCS', 'SBIN'],
+          items: { TCS: { exchange: 'NSE', notes: 'b' }, SBIN: { exchange: 'NSE', notes: null } },
+        },
         changedFields: ['items.SBIN', 'items.TCS', 'items.WIPRO', 'symbols'],
       });
-      expect(events[1]).toMatchObject({ before: { symbols: [], items: {} }, changedFields: expect.arrayContaining(['symbols']) });
+      expect(events[1]).toMatchObject({
+        before: { symbols: [], items: {} },
+        changedFields: expect.arrayContaining(['symbols']),
+      });
     });
 
     it('a reorder alone is one event whose only changed field is the order', async () => {
@@ -216,7 +245,11 @@ describe('watchlist', () => {
       await replaceWith(alice, ['A', 'B', 'C']).expect(200);
       await replaceWith(alice, ['C', 'A', 'B']).expect(200);
       const [event] = await auditEvents(t, alice, 'watchlist');
-      expect(event).toMatchObject({ action: 'replace', changedFields: ['symbols'], after: { symbols: ['C', 'A', 'B'], items: {} } });
+      expect(event).toMatchObject({
+        action: 'replace',
+        changedFields: ['symbols'],
+        after: { symbols: ['C', 'A', 'B'], items: {} },
+      });
       await expectStoredList(alice, ['C', 'A', 'B']);
     });
 
@@ -271,7 +304,9 @@ describe('watchlist', () => {
       await expectStoredList(alice, full);
 
       const tooLong = await replaceWith(alice, symbols(501, 'T')).expect(422);
-      expect(tooLong.body.errors).toEqual([{ field: 'items', message: 'a watchlist holds at most 500 items (got 501)' }]);
+      expect(tooLong.body.errors).toEqual([
+        { field: 'items', message: 'a watchlist holds at most 500 items (got 501)' },
+      ]);
       await expectStoredList(alice, full);
       expect((await get(alice).expect(200)).body.count).toBe(500);
     });
@@ -287,7 +322,12 @@ describe('watchlist', () => {
       const rows = await stored(alice);
       expect(rows).toHaveLength(500);
       expect(rows.map((r) => r.position)).toEqual(range(500));
-      expect(rows.slice(490).map((r) => r.symbol).sort()).toEqual(winners.map((w) => w.symbol).sort());
+      expect(
+        rows
+          .slice(490)
+          .map((r) => r.symbol)
+          .sort(),
+      ).toEqual(winners.map((w) => w.symbol).sort());
     });
   });
 
@@ -295,7 +335,9 @@ describe('watchlist', () => {
     it('20 parallel adds of one symbol: exactly one 201, the rest 200, one row, one event', async () => {
       const alice = await registerUser(t);
       await add(alice, { symbol: 'FIRST' }).expect(201);
-      const responses = await Promise.all(Array.from({ length: 20 }, (_, i) => add(alice, { symbol: i % 2 ? 'infy' : ' INFY ' })));
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => add(alice, { symbol: i % 2 ? 'infy' : ' INFY ' })),
+      );
       const statuses = responses.map((r) => r.status);
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
       expect(statuses.filter((s) => s === 200)).toHaveLength(19);
@@ -321,14 +363,21 @@ describe('watchlist', () => {
       const alice = await registerUser(t);
       await replaceWith(alice, symbols(10)).expect(200);
       const responses = await Promise.all([
-        ...symbols(10).filter((_, i) => i % 2 === 0).map((s) => remove(alice, s)),
+        ...symbols(10)
+          .filter((_, i) => i % 2 === 0)
+          .map((s) => remove(alice, s)),
         ...symbols(5, 'NEW').map((symbol) => add(alice, { symbol })),
       ]);
       expect(responses.map((r) => r.status).sort()).toEqual([...Array(5).fill(201), ...Array(5).fill(204)]);
       const rows = await stored(alice);
       expect(rows.map((r) => r.position)).toEqual(range(rows.length));
       expect(rows.slice(0, 5).map((r) => r.symbol)).toEqual(['S1', 'S3', 'S5', 'S7', 'S9']);
-      expect(rows.slice(5).map((r) => r.symbol).sort()).toEqual(symbols(5, 'NEW'));
+      expect(
+        rows
+          .slice(5)
+          .map((r) => r.symbol)
+          .sort(),
+      ).toEqual(symbols(5, 'NEW'));
     });
 
     it('10 parallel bulk replaces serialise: all 200, and the result is exactly one of the lists', async () => {
@@ -349,7 +398,9 @@ describe('watchlist', () => {
       expect(lists).toContainEqual(final);
       await expectStoredList(alice, final);
       // One event per replace, and they chain: each one started from the list the previous one left.
-      const events = (await auditEvents<{ symbols: string[] }>(t, alice, 'watchlist')).filter((e) => e.action === 'replace').slice(0, 10);
+      const events = (await auditEvents<{ symbols: string[] }>(t, alice, 'watchlist'))
+        .filter((e) => e.action === 'replace')
+        .slice(0, 10);
       let current = initial;
       for (let step = 0; step < 10; step++) {
         const next = events.find((e) => JSON.stringify(e.before.symbols) === JSON.stringify(current));
@@ -371,8 +422,18 @@ describe('watchlist', () => {
       await remove(alice, 'TCS').expect(204);
       const item = { symbol: 'TCS', exchange: 'BSE', notes: 'watch', position: 0 };
       expect(await auditEvents(t, alice, 'watchlist')).toEqual([
-        expect.objectContaining({ action: 'remove', before: item, after: null, changedFields: ['exchange', 'notes', 'position', 'symbol'] }),
-        expect.objectContaining({ action: 'add', before: null, after: item, changedFields: ['exchange', 'notes', 'position', 'symbol'] }),
+        expect.objectContaining({
+          action: 'remove',
+          before: item,
+          after: null,
+          changedFields: ['exchange', 'notes', 'position', 'symbol'],
+        }),
+        expect.objectContaining({
+          action: 'add',
+          before: null,
+          after: item,
+          changedFields: ['exchange', 'notes', 'position', 'symbol'],
+        }),
       ]);
     });
   });
@@ -391,7 +452,10 @@ describe('watchlist', () => {
       await remove(bob, 'WIPRO').expect(204);
 
       await expectStoredList(alice, ['TCS', 'INFY']);
-      expect((await get(alice).expect(200)).body.items.map((i: { notes: string | null }) => i.notes)).toEqual([null, null]);
+      expect((await get(alice).expect(200)).body.items.map((i: { notes: string | null }) => i.notes)).toEqual([
+        null,
+        null,
+      ]);
       expect(await auditEvents(t, alice, 'watchlist')).toHaveLength(1);
     });
   });
@@ -399,8 +463,11 @@ describe('watchlist', () => {
   describe('mergeSymbols (for the localStorage import)', () => {
     it('appends new symbols after the saved ones, keeps saved items as they are, reports what did not fit', async () => {
       const alice = await registerUser(t);
-      const saved = (await replace(alice, [{ symbol: 'TCS', notes: 'mine' }, ...symbols(497).map((symbol) => ({ symbol }))]).expect(200))
-        .body.items;
+      const saved = (
+        await replace(alice, [{ symbol: 'TCS', notes: 'mine' }, ...symbols(497).map((symbol) => ({ symbol }))]).expect(
+          200,
+        )
+      ).body.items;
       const service = t.app.get(WatchlistService);
       const merge = await service.mergeSymbols(alice.id, [
         { symbol: 'new1', exchange: 'BSE' },

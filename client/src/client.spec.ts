@@ -5,7 +5,11 @@ describe('createFyntrixClient', () => {
   it('sends the access token current at each request, and none while signed out', async () => {
     const api = fakeApi({ 'GET /api/v1/users/me': () => json(200, {}) });
     let token: string | null = 'first';
-    const client = createFyntrixClient({ baseUrl: 'http://api.test', getAccessToken: async () => token, fetch: api.fetch });
+    const client = createFyntrixClient({
+      baseUrl: 'http://api.test',
+      getAccessToken: async () => token,
+      fetch: api.fetch,
+    });
 
     await client.GET('/api/v1/users/me');
     token = 'refreshed';
@@ -18,7 +22,11 @@ describe('createFyntrixClient', () => {
 
   it('keeps an Authorization header given for one call', async () => {
     const api = fakeApi({ 'GET /api/v1/users/me': () => json(200, {}) });
-    const client = createFyntrixClient({ baseUrl: 'http://api.test', getAccessToken: () => 'current', fetch: api.fetch });
+    const client = createFyntrixClient({
+      baseUrl: 'http://api.test',
+      getAccessToken: () => 'current',
+      fetch: api.fetch,
+    });
 
     await client.GET('/api/v1/users/me', { headers: { Authorization: 'Bearer other' } });
 

@@ -3,7 +3,13 @@
  * openapi.json by `npm run client`) and the helpers of the move out of `localStorage`.
  */
 export { PERSISTENT_KEYS, SESSION_CACHE_KEYS } from '../../src/local-storage-import/local-storage.keys';
-export { createFyntrixClient, FyntrixApiError, type FyntrixClient, type FyntrixClientOptions, type Problem } from './client';
+export {
+  createFyntrixClient,
+  FyntrixApiError,
+  type FyntrixClient,
+  type FyntrixClientOptions,
+  type Problem,
+} from './client';
 export type { StorageLike } from './local-storage';
 export {
   DEVICE_ID_KEY,

@@ -80,7 +80,8 @@ describe('migrateLocalStorage', () => {
 
     const kept: string[] = ['arise_risk', 'arise_modes', 'arise_primary_mode']; // in the order sent
     expect(result).toMatchObject({ status: 'migrated', keptKeys: kept });
-    for (const key of PERSISTENT_KEYS) expect([key, storage.getItem(key)]).toEqual([key, kept.includes(key) ? powerUser[key] : null]);
+    for (const key of PERSISTENT_KEYS)
+      expect([key, storage.getItem(key)]).toEqual([key, kept.includes(key) ? powerUser[key] : null]);
     expect(storage.getItem(MIGRATION_MARKER_KEY)).not.toBeNull();
   });
 
@@ -137,7 +138,10 @@ describe('migrateLocalStorage', () => {
   });
 
   it('counts an unreadable marker as set', async () => {
-    const { api, client, storage } = setup({ [IMPORT]: importAnswering() }, { ...powerUser, [MIGRATION_MARKER_KEY]: 'yes' });
+    const { api, client, storage } = setup(
+      { [IMPORT]: importAnswering() },
+      { ...powerUser, [MIGRATION_MARKER_KEY]: 'yes' },
+    );
 
     expect(await migrateLocalStorage(client, storage)).toEqual({ status: 'already-migrated', marker: null });
     expect(api.seen).toEqual([]);
@@ -197,7 +201,10 @@ describe('migrateLocalStorage', () => {
   });
 
   it('fails without changing anything when the flags cannot be read', async () => {
-    const { api, client, storage } = setup({ [FEATURES]: () => problem(503, 'unavailable'), [IMPORT]: importAnswering() });
+    const { api, client, storage } = setup({
+      [FEATURES]: () => problem(503, 'unavailable'),
+      [IMPORT]: importAnswering(),
+    });
 
     expect(await migrateLocalStorage(client, storage)).toMatchObject({ status: 'failed' });
     expect(api.routes()).toEqual([FEATURES]);
@@ -205,7 +212,10 @@ describe('migrateLocalStorage', () => {
   });
 
   it('keeps the device id of an earlier run', async () => {
-    const { api, client, storage } = setup({ [IMPORT]: importAnswering() }, { ...powerUser, [DEVICE_ID_KEY]: 'device-7' });
+    const { api, client, storage } = setup(
+      { [IMPORT]: importAnswering() },
+      { ...powerUser, [DEVICE_ID_KEY]: 'device-7' },
+    );
 
     expect(await migrateLocalStorage(client, storage)).toMatchObject({ status: 'migrated', deviceId: 'device-7' });
     expect(api.seen[1].body).toMatchObject({ deviceId: 'device-7' });

@@ -81,7 +81,9 @@ export async function migrateLocalStorage(
     if (!features.localStorageImport || !features.serverPreferences) return { status: 'disabled' };
 
     deviceId = deviceIdOf(storage);
-    const { data, error, response } = await client.POST('/api/v1/migrations/local-storage', { body: { entries, deviceId } });
+    const { data, error, response } = await client.POST('/api/v1/migrations/local-storage', {
+      body: { entries, deviceId },
+    });
     if (!data) return { status: 'failed', error, httpStatus: response.status };
     answer = data;
   } catch (error) {

@@ -44,19 +44,22 @@ describe('readPreferences', () => {
     expect(await readPreferences(client, storage)).toEqual({ source: 'api', preferences: SAVED_PREFERENCES });
   });
 
-  it.each(UNREACHABLE)("on %s reads this browser's keys instead, leniently, leaving storage alone", async (_, failure, httpStatus) => {
-    const { client, storage, entries } = setup({ [PREFERENCES]: failure });
+  it.each(UNREACHABLE)(
+    "on %s reads this browser's keys instead, leniently, leaving storage alone",
+    async (_, failure, httpStatus) => {
+      const { client, storage, entries } = setup({ [PREFERENCES]: failure });
 
-    const read = await readPreferences(client, storage);
+      const read = await readPreferences(client, storage);
 
-    expect(read).toEqual({
-      source: 'local-storage',
-      preferences: POWER_USER_EXPECTED.preferences,
-      error: expect.anything(),
-      ...(httpStatus && { httpStatus }),
-    });
-    expect(storage.snapshot()).toEqual(entries);
-  });
+      expect(read).toEqual({
+        source: 'local-storage',
+        preferences: POWER_USER_EXPECTED.preferences,
+        error: expect.anything(),
+        ...(httpStatus && { httpStatus }),
+      });
+      expect(storage.snapshot()).toEqual(entries);
+    },
+  );
 
   it('reads old encodings as the import does', async () => {
     const { client, storage } = setup({ [PREFERENCES]: networkError }, loadDump('legacy-formats'));
@@ -73,7 +76,10 @@ describe('readPreferences', () => {
   });
 
   it('falls back to the defaults for the keys this browser lacks or holds damaged', async () => {
-    const { client, storage } = setup({ [PREFERENCES]: networkError }, { arise_universe: 'NIFTY9000', arise_risk: 'conservative' });
+    const { client, storage } = setup(
+      { [PREFERENCES]: networkError },
+      { arise_universe: 'NIFTY9000', arise_risk: 'conservative' },
+    );
 
     expect((await readPreferences(client, storage)).preferences).toEqual({
       disclosureAccepted: false,
@@ -121,7 +127,10 @@ describe('readWatchlist', () => {
 
     expect(read).toMatchObject({ source: 'local-storage', ...(httpStatus && { httpStatus }) });
     expect(read.items).toEqual(
-      ['RELIANCE', 'TCS', 'HDFCBANK', 'INFY', 'M&M', 'BAJAJ-AUTO', 'NIFTYBEES', 'TATAMOTORS'].map((symbol) => ({ symbol, exchange: 'NSE' })),
+      ['RELIANCE', 'TCS', 'HDFCBANK', 'INFY', 'M&M', 'BAJAJ-AUTO', 'NIFTYBEES', 'TATAMOTORS'].map((symbol) => ({
+        symbol,
+        exchange: 'NSE',
+      })),
     );
   });
 

@@ -23,8 +23,7 @@ export type PreferencesRead =
   | ({ source: 'local-storage'; preferences: PreferenceValues } & Unreachable);
 
 export type WatchlistRead =
-  | { source: 'api'; items: WatchlistItem[] }
-  | ({ source: 'local-storage'; items: LocalWatchlistItem[] } & Unreachable);
+  { source: 'api'; items: WatchlistItem[] } | ({ source: 'local-storage'; items: LocalWatchlistItem[] } & Unreachable);
 
 /**
  * The caller's preferences from the API; when the API cannot be reached (a network error or a
@@ -37,7 +36,11 @@ export type WatchlistRead =
 export async function readPreferences(client: FyntrixClient, storage: StorageLike): Promise<PreferencesRead> {
   const read = await readApi(() => client.GET('/api/v1/preferences'));
   if ('data' in read) return { source: 'api', preferences: read.data };
-  return { source: 'local-storage', preferences: planLocal(storage).preferences ?? structuredClone(DEFAULT_PREFERENCES), ...read };
+  return {
+    source: 'local-storage',
+    preferences: planLocal(storage).preferences ?? structuredClone(DEFAULT_PREFERENCES),
+    ...read,
+  };
 }
 
 /**
@@ -53,7 +56,8 @@ export async function readWatchlist(client: FyntrixClient, storage: StorageLike)
 
 /** What an account holding nothing would take from this browser. */
 const NOTHING_SAVED: ServerState = { preferences: null, watchlist: [], dismissedInsightIds: [], profileName: '' };
-const planLocal = (storage: StorageLike) => planImport(parseLocalStorage(readPersistentEntries(storage)), NOTHING_SAVED);
+const planLocal = (storage: StorageLike) =>
+  planImport(parseLocalStorage(readPersistentEntries(storage)), NOTHING_SAVED);
 
 type Answer<T> = { data?: T; error?: unknown; response: Response };
 

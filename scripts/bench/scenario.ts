@@ -22,7 +22,11 @@ export interface Scenario {
 export const pick = <T>(values: readonly T[]): T => values[Math.floor(Math.random() * values.length)];
 
 /** Runs `fn` on every item, `concurrency` at a time (setup work the service must not see all at once). */
-export async function forEachConcurrently<T>(concurrency: number, items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
+export async function forEachConcurrently<T>(
+  concurrency: number,
+  items: readonly T[],
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await fn(items[next++]);

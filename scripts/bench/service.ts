@@ -47,22 +47,35 @@ export function startService(port: number, env: NodeJS.ProcessEnv = {}): ChildPr
  * process's environment (a service started elsewhere: its database env must be set here).
  * Rejects with its output when it fails.
  */
-export function runServiceCli(entry: string, args: string[], service?: { port: number; env?: NodeJS.ProcessEnv }): Promise<string> {
+export function runServiceCli(
+  entry: string,
+  args: string[],
+  service?: { port: number; env?: NodeJS.ProcessEnv },
+): Promise<string> {
   const env = service ? { ...serviceEnv(service.port, service.env ?? {}), RUN_FROM_DIST: '1' } : process.env;
-  const child = spawn(process.execPath, [join(root, 'scripts', 'run.cjs'), entry, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, 'scripts', 'run.cjs'), entry, ...args], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${entry} ${args.join(' ')} exited with ${code}:\n${output}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`${entry} ${args.join(' ')} exited with ${code}:\n${output}`)),
+    );
   });
 }
 
 export async function waitUntilReady(baseUrl: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ready = await fetch(`${baseUrl}/health/ready`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${baseUrl}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -82,7 +95,11 @@ export async function registerUsers(baseUrl: string, count: number): Promise<Ben
       body: JSON.stringify({ email: `bench-${run}-${i}-${randomUUID()}@example.test`, password, name: `Bench ${i}` }),
     });
     if (res.status !== 201) throw new Error(`register answered ${res.status}: ${await res.text()}`);
-    const body = (await res.json()) as { accessToken: string; refreshToken: string; user: { id: string; email: string } };
+    const body = (await res.json()) as {
+      accessToken: string;
+      refreshToken: string;
+      user: { id: string; email: string };
+    };
     registered.push({
       id: body.user.id,
       email: body.user.email,

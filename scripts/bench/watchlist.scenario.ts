@@ -1,6 +1,9 @@
 import { forEachConcurrently, type Scenario } from './scenario';
 
-const ITEMS = Array.from({ length: 50 }, (_, i) => ({ symbol: `BENCH${i}`, notes: i % 5 === 0 ? `note ${i}` : undefined }));
+const ITEMS = Array.from({ length: 50 }, (_, i) => ({
+  symbol: `BENCH${i}`,
+  notes: i % 5 === 0 ? `note ${i}` : undefined,
+}));
 
 /** `GET /watchlist` of users whose lists hold 50 symbols each (saved once, before measuring). */
 export const getWatchlist: Scenario = {

@@ -23,7 +23,10 @@ export class AuditController {
   @Get()
   @ApiOkResponse({ type: AuditEventPageDto })
   @ApiInvalidRequest()
-  async listMyAuditEvents(@CurrentUser() user: AuthUser, @Query() query: ListAuditEventsQueryDto): Promise<AuditEventPageDto> {
+  async listMyAuditEvents(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ListAuditEventsQueryDto,
+  ): Promise<AuditEventPageDto> {
     const page = await this.audit.list({ ...query, subjectUserId: user.id });
     return { ...page, items: page.items.map(toAuditEventResponse) };
   }

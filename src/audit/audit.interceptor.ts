@@ -30,7 +30,10 @@ export class AuditInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const { entity, oneStatement = false } = this.reflector.getAllAndOverride<AuditedOptions>(AUDITED, [context.getHandler(), context.getClass()]);
+    const { entity, oneStatement = false } = this.reflector.getAllAndOverride<AuditedOptions>(AUDITED, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     const request = context.switchToHttp().getRequest<FastifyRequest & { user: AuthUser }>();
     const scope: AuditScope = {
       entity,

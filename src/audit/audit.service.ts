@@ -45,7 +45,8 @@ export interface AuditScope {
 }
 
 /** The columns an event sets, in the order of `auditEventValues()`. */
-const EVENT_COLUMNS = 'entity, action, before, after, changed_fields, actor_user_id, subject_user_id, request_id, ip, user_agent';
+const EVENT_COLUMNS =
+  'entity, action, before, after, changed_fields, actor_user_id, subject_user_id, request_id, ip, user_agent';
 const EVENT_TYPES = ['varchar', 'varchar', 'jsonb', 'jsonb', 'text[]', 'uuid', 'uuid', 'varchar', 'varchar', 'varchar'];
 
 const APPEND_SQL = `INSERT INTO audit_events (${EVENT_COLUMNS}) VALUES (${EVENT_TYPES.map((_, i) => `$${i + 1}`).join(', ')})`;
@@ -109,7 +110,8 @@ export class AuditService {
   inlineEvent(change: AuditChange | null): readonly unknown[] {
     if (change === null) return NO_EVENT;
     const scope = this.scope.getStore();
-    if (!scope?.oneStatement) throw new Error('AuditService.inlineEvent() is only for @Audited(entity, { oneStatement: true }) handlers');
+    if (!scope?.oneStatement)
+      throw new Error('AuditService.inlineEvent() is only for @Audited(entity, { oneStatement: true }) handlers');
     return auditEventValues(scope.entity, change, scope.origin);
   }
 
@@ -134,9 +136,22 @@ export class AuditService {
     if (filter.entity) conditions.push(`e.entity = ${params.add(filter.entity)}`);
     // The cursor's row is always there to continue after: audit_events is append-only.
     const rows = await this.transactions.rows<AuditEvent>(
-      keysetPageSql({ select: AUDIT_EVENT_VIEW, table: 'audit_events', alias: 'e', timeColumn: 'occurred_at', conditions, params, ...filter }),
+      keysetPageSql({
+        select: AUDIT_EVENT_VIEW,
+        table: 'audit_events',
+        alias: 'e',
+        timeColumn: 'occurred_at',
+        conditions,
+        params,
+        ...filter,
+      }),
       params.values,
     );
-    return toPage(rows, filter.limit, (e) => ({ at: e.occurredAt, id: e.id }), (e) => e);
+    return toPage(
+      rows,
+      filter.limit,
+      (e) => ({ at: e.occurredAt, id: e.id }),
+      (e) => e,
+    );
   }
 }

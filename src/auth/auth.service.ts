@@ -15,7 +15,9 @@ const invalidCredentials = () => unauthorized('The email or password is incorrec
 
 function lockedOut(until: Date): ProblemException {
   const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1_000));
-  return tooManyRequests('Too many failed sign-ins for this account. Try again later.', { 'Retry-After': String(seconds) });
+  return tooManyRequests('Too many failed sign-ins for this account. Try again later.', {
+    'Retry-After': String(seconds),
+  });
 }
 
 @Injectable()

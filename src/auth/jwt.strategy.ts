@@ -32,19 +32,31 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const localKey = localSigningKey(auth.signingKey);
     const provider = auth.identityProvider;
     const jwks = provider
-      ? new JwksClient({ jwksUri: provider.jwksUri, cache: true, cacheMaxAge: 10 * 60_000, rateLimit: true, jwksRequestsPerMinute: 10, timeout: 5_000 })
+      ? new JwksClient({
+          jwksUri: provider.jwksUri,
+          cache: true,
+          cacheMaxAge: 10 * 60_000,
+          rateLimit: true,
+          jwksRequestsPerMinute: 10,
+          timeout: 5_000,
+        })
       : undefined;
     super({
       jwtFromRequest: (request: FastifyRequest) => bearerToken(request.headers.authorization) ?? null,
       algorithms: [LOCAL_JWT_ALGORITHM, ...(provider ? PROVIDER_ALGORITHMS : [])] as never,
       issuer: [auth.issuer, ...(provider ? [provider.issuer] : [])],
       audience: [auth.audience, ...(provider ? [provider.audience] : [])],
-      secretOrKeyProvider: (_request: unknown, rawToken: string, done: (error: unknown, key?: string | Buffer) => void) => {
+      secretOrKeyProvider: (
+        _request: unknown,
+        rawToken: string,
+        done: (error: unknown, key?: string | Buffer) => void,
+      ) => {
         const token = decode(rawToken, { complete: true });
         const issuer = (token?.payload as JwtPayload | undefined)?.iss;
         const algorithm = token?.header.alg ?? '';
         // jsonwebtoken takes a KeyObject; @types/passport-jwt predates that.
-        if (issuer === auth.issuer && algorithm === LOCAL_JWT_ALGORITHM) return done(null, localKey as unknown as Buffer);
+        if (issuer === auth.issuer && algorithm === LOCAL_JWT_ALGORITHM)
+          return done(null, localKey as unknown as Buffer);
         if (jwks && issuer === provider?.issuer && PROVIDER_ALGORITHMS.includes(algorithm)) {
           jwks.getSigningKey(token?.header.kid).then(
             (key) => done(null, key.getPublicKey()),
@@ -72,6 +84,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     }
     const provider = auth.identityProvider;
     if (!provider || payload.iss !== provider.issuer || !audiences.includes(provider.audience)) return false;
-    return this.externalIdentities.resolve(provider.issuer, payload.sub, typeof payload.name === 'string' ? payload.name : '');
+    return this.externalIdentities.resolve(
+      provider.issuer,
+      payload.sub,
+      typeof payload.name === 'string' ? payload.name : '',
+    );
   }
 }

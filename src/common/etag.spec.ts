@@ -12,7 +12,9 @@ describe('If-Match', () => {
   });
 
   it.each(['3', 'W/"3"', '"abc"', '""', '"3", nope', '"1234567890"'])('%s is a 400', (header) => {
-    expect(() => parseIfMatch(header)).toThrow(expect.objectContaining({ detail: expect.stringContaining('If-Match') }));
+    expect(() => parseIfMatch(header)).toThrow(
+      expect.objectContaining({ detail: expect.stringContaining('If-Match') }),
+    );
   });
 
   it('refuses a list longer than IF_MATCH_MAX_LENGTH unread, and accepts one that fits', () => {
@@ -20,6 +22,8 @@ describe('If-Match', () => {
     const fits = list(40);
     expect(fits.length).toBeLessThanOrEqual(IF_MATCH_MAX_LENGTH);
     expect(parseIfMatch(fits)).toHaveLength(40);
-    expect(() => parseIfMatch(list(100))).toThrow(expect.objectContaining({ detail: expect.stringContaining('If-Match') }));
+    expect(() => parseIfMatch(list(100))).toThrow(
+      expect.objectContaining({ detail: expect.stringContaining('If-Match') }),
+    );
   });
 });

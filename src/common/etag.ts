@@ -19,7 +19,10 @@ export function parseIfMatch(header: string | undefined): number[] | undefined {
   if (header === undefined || header.trim() === '*') return undefined;
   const malformed = () =>
     badRequest('If-Match must be an ETag of this resource, such as "3".', [
-      { field: 'If-Match', message: `If-Match must be a quoted version number, a list of them, or *, at most ${IF_MATCH_MAX_LENGTH} characters` },
+      {
+        field: 'If-Match',
+        message: `If-Match must be a quoted version number, a list of them, or *, at most ${IF_MATCH_MAX_LENGTH} characters`,
+      },
     ]);
   if (header.length > IF_MATCH_MAX_LENGTH) throw malformed();
   const versions = header.split(',').map((part) => {

@@ -38,7 +38,8 @@ export class GracefulShutdown implements OnModuleInit, BeforeApplicationShutdown
     if (!fastify?.server.listening) return;
     this.draining = true;
     this.logger.log(`${signal ?? 'shutdown'}: draining in-flight requests`);
-    if (signal) await new Promise((resolve) => setTimeout(resolve, Math.min(LAME_DUCK_MS, this.config.shutdownGraceMs)));
+    if (signal)
+      await new Promise((resolve) => setTimeout(resolve, Math.min(LAME_DUCK_MS, this.config.shutdownGraceMs)));
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), this.config.shutdownGraceMs);

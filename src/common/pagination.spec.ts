@@ -23,6 +23,8 @@ describe('keyset cursors', () => {
     }
     expect(thrown).toBeInstanceOf(ProblemException);
     expect((thrown as ProblemException).getStatus()).toBe(400);
-    expect((thrown as ProblemException).problem.errors).toEqual([{ field: 'cursor', message: 'cursor must be a nextCursor value' }]);
+    expect((thrown as ProblemException).problem.errors).toEqual([
+      { field: 'cursor', message: 'cursor must be a nextCursor value' },
+    ]);
   });
 });

@@ -16,7 +16,14 @@ export const CURSOR_MAX_LENGTH = 200;
  * transformed the query (the initializer is the default), so services take it as it is.
  */
 export class PageQueryDto {
-  @ApiPropertyOptional({ type: 'integer', format: 'int32', minimum: 1, maximum: PAGE_MAX_LIMIT, default: PAGE_DEFAULT_LIMIT, description: `Items per page, 1 to ${PAGE_MAX_LIMIT}.` })
+  @ApiPropertyOptional({
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: PAGE_MAX_LIMIT,
+    default: PAGE_DEFAULT_LIMIT,
+    description: `Items per page, 1 to ${PAGE_MAX_LIMIT}.`,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -24,7 +31,10 @@ export class PageQueryDto {
   @Max(PAGE_MAX_LIMIT)
   limit: number = PAGE_DEFAULT_LIMIT;
 
-  @ApiPropertyOptional({ maxLength: CURSOR_MAX_LENGTH, description: '`nextCursor` of the previous page; absent for the first page.' })
+  @ApiPropertyOptional({
+    maxLength: CURSOR_MAX_LENGTH,
+    description: '`nextCursor` of the previous page; absent for the first page.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(CURSOR_MAX_LENGTH)
@@ -40,7 +50,10 @@ export interface Page<T> {
 /** The `items` and `nextCursor` of a page response DTO, documented with their bounds. */
 export const ApiPageItems = (type: Function) => ApiList(type, PAGE_MAX_LIMIT);
 export const ApiNextCursor = () =>
-  ApiText(CURSOR_MAX_LENGTH, { nullable: true, description: 'Pass as `cursor` to get the next page; null on the last page.' });
+  ApiText(CURSOR_MAX_LENGTH, {
+    nullable: true,
+    description: 'Pass as `cursor` to get the next page; null on the last page.',
+  });
 
 export interface Keyset {
   at: Date;

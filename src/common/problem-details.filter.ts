@@ -44,7 +44,9 @@ function fastifyClientError(error: unknown): { status: number; detail: string } 
  */
 function loggableError(error: unknown): Record<string, unknown> {
   if (!(error instanceof Error)) return { message: String(error) };
-  const code = (error as { code?: unknown; driverError?: { code?: unknown } }).driverError?.code ?? (error as { code?: unknown }).code;
+  const code =
+    (error as { code?: unknown; driverError?: { code?: unknown } }).driverError?.code ??
+    (error as { code?: unknown }).code;
   return { type: error.name, message: error.message, code, stack: error.stack };
 }
 
@@ -66,8 +68,20 @@ export type ProblemFields = Pick<ProblemDocument, 'type' | 'title' | 'status' | 
  */
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: ProblemFields): void {
   const { type, title, status, detail, errors } = problem;
-  const document = { type, title, status, detail, instance: urlPath(request.url), requestId: String(request.id), ...(errors ? { errors } : {}) };
-  void reply.status(status).header('x-request-id', request.id).header('content-type', PROBLEM_CONTENT_TYPE).send(boundedProblem(document));
+  const document = {
+    type,
+    title,
+    status,
+    detail,
+    instance: urlPath(request.url),
+    requestId: String(request.id),
+    ...(errors ? { errors } : {}),
+  };
+  void reply
+    .status(status)
+    .header('x-request-id', request.id)
+    .header('content-type', PROBLEM_CONTENT_TYPE)
+    .send(boundedProblem(document));
 }
 
 /**
@@ -86,7 +100,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (problem.status >= 500) {
       this.logger.error({ error: loggableError(exception), requestId: request.id }, `request failed: ${problem.title}`);
     } else if (isValueTooLarge(exception)) {
-      this.logger.warn({ error: loggableError(exception), requestId: request.id }, 'a value did not fit its column: validation let it through');
+      this.logger.warn(
+        { error: loggableError(exception), requestId: request.id },
+        'a value did not fit its column: validation let it through',
+      );
     }
     // A header the handler set for a success it then did not have (the ETag of a version that
     // was rolled back) must not ride on the error; a problem sets its own (412's current ETag).

@@ -108,7 +108,10 @@ export function unauthorized(detail: string, headers?: Record<string, string>): 
 }
 
 /** 429: a limit was hit; `Retry-After` says when to try again (with the limit's own headers, if any). */
-export function tooManyRequests(detail: string, headers: { 'Retry-After': string } & Record<string, string>): ProblemException {
+export function tooManyRequests(
+  detail: string,
+  headers: { 'Retry-After': string } & Record<string, string>,
+): ProblemException {
   return new ProblemException(HttpStatus.TOO_MANY_REQUESTS, detail, { type: problemTypes.rateLimited, headers });
 }
 

@@ -1,7 +1,19 @@
 import { applyDecorators, Param, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiParam, ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsISO8601, IsString, IsUUID, Matches, MaxLength, ValidateBy, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsISO8601,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateBy,
+  ValidateIf,
+} from 'class-validator';
 import { UUID_LENGTH } from '../docs/schema-bounds';
 import { normalizeSymbol, SYMBOL_MAX_LENGTH, SYMBOL_PATTERN } from './market';
 import { badRequest, FieldError } from './problem';
@@ -37,8 +49,16 @@ export function createValidationPipe(): ValidationPipe {
  */
 export function IsEnumValue(values: readonly string[], enumName: string): PropertyDecorator;
 /** A list of enumeration values, at most `maxItems` of them (validated and documented). */
-export function IsEnumValue(values: readonly string[], enumName: string, options: { isArray: true; maxItems: number }): PropertyDecorator;
-export function IsEnumValue(values: readonly string[], enumName: string, options?: { isArray: true; maxItems: number }) {
+export function IsEnumValue(
+  values: readonly string[],
+  enumName: string,
+  options: { isArray: true; maxItems: number },
+): PropertyDecorator;
+export function IsEnumValue(
+  values: readonly string[],
+  enumName: string,
+  options?: { isArray: true; maxItems: number },
+) {
   if (!options) return applyDecorators(IsIn(values as string[]), ApiProperty({ enum: values as string[], enumName }));
   return applyDecorators(
     IsArray(),
@@ -103,7 +123,9 @@ export function IsSymbol() {
   return applyDecorators(
     Transform(({ value }) => (typeof value === 'string' ? normalizeSymbol(value) : value)),
     IsString(),
-    Matches(SYMBOL_PATTERN, { message: '$property must be 1 to 32 of A-Z 0-9 & - . _ (after trimming and upper-casing)' }),
+    Matches(SYMBOL_PATTERN, {
+      message: '$property must be 1 to 32 of A-Z 0-9 & - . _ (after trimming and upper-casing)',
+    }),
     ApiProperty({
       type: String,
       maxLength: SYMBOL_MAX_LENGTH,
@@ -120,7 +142,10 @@ export function IsSymbol() {
 export function UuidParam(name = 'id'): ParameterDecorator {
   const param = Param(
     name,
-    new ParseUUIDPipe({ exceptionFactory: () => badRequest(`The ${name} is not a valid UUID.`, [{ field: name, message: `${name} must be a UUID` }]) }),
+    new ParseUUIDPipe({
+      exceptionFactory: () =>
+        badRequest(`The ${name} is not a valid UUID.`, [{ field: name, message: `${name} must be a UUID` }]),
+    }),
   );
   const doc = ApiParam({ name, schema: { type: 'string', format: 'uuid', maxLength: UUID_LENGTH } });
   return (target, method, index) => {
@@ -149,9 +174,11 @@ export function LengthInChars(min: number, max: number) {
         validate: (value: unknown) => typeof value === 'string' && charLength(value) >= min && charLength(value) <= max,
         defaultMessage: (args) => {
           const length = typeof args?.value === 'string' ? charLength(args.value) : undefined;
-          if (length !== undefined && length > max) return `${args?.property} must be shorter than or equal to ${max} characters`;
+          if (length !== undefined && length > max)
+            return `${args?.property} must be shorter than or equal to ${max} characters`;
           if (min === 0) return `${args?.property} must be shorter than or equal to ${max} characters`;
-          if (length !== undefined && length < min) return `${args?.property} must be longer than or equal to ${min} characters`;
+          if (length !== undefined && length < min)
+            return `${args?.property} must be longer than or equal to ${min} characters`;
           return `${args?.property} must be longer than or equal to ${min} and shorter than or equal to ${max} characters`;
         },
       },
@@ -164,7 +191,8 @@ export function LengthInChars(min: number, max: number) {
 export const MaxChars = (max: number) => LengthInChars(0, max);
 
 /** A uuid body field or query parameter: 36 characters is all IsUUID lets through. */
-export const IsUuid = () => applyDecorators(IsUUID(), ApiProperty({ type: String, format: 'uuid', maxLength: UUID_LENGTH }));
+export const IsUuid = () =>
+  applyDecorators(IsUUID(), ApiProperty({ type: String, format: 'uuid', maxLength: UUID_LENGTH }));
 
 /** ISO 8601 timestamps sent by clients: `2025-01-31T23:59:59.123456789+05:30` is 35 characters. */
 export const TIMESTAMP_INPUT_MAX_LENGTH = 40;

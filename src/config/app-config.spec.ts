@@ -38,15 +38,23 @@ describe('loadAppConfig', () => {
       expect(config.corsOrigins).toEqual([]);
       expect(config.trustProxy).toBe(false);
       expect(config.bodyLimitBytes).toBe(256 * 1024);
-      expect(config.database).toMatchObject({ url: undefined, ssl: 'disable', embeddedPort: 54320, migrateOnStart: true });
+      expect(config.database).toMatchObject({
+        url: undefined,
+        ssl: 'disable',
+        embeddedPort: 54320,
+        migrateOnStart: true,
+      });
       expect(config.metricsToken).toBeUndefined();
       expect(config.auth.identityProvider).toBeUndefined();
     });
 
-    it.each(['dev', 'test', 'staging', 'prod'])('%s: an account locks after 10 failed sign-ins within 15 minutes', (stage) => {
-      const config = loadAppConfig({ APP_STAGE: stage, ...SECRETS, DATA_DIR: dataDir });
-      expect(config.auth).toMatchObject({ lockoutAttempts: 10, lockoutWindowMs: 15 * 60_000 });
-    });
+    it.each(['dev', 'test', 'staging', 'prod'])(
+      '%s: an account locks after 10 failed sign-ins within 15 minutes',
+      (stage) => {
+        const config = loadAppConfig({ APP_STAGE: stage, ...SECRETS, DATA_DIR: dataDir });
+        expect(config.auth).toMatchObject({ lockoutAttempts: 10, lockoutWindowMs: 15 * 60_000 });
+      },
+    );
 
     it('every tunable has its documented default', () => {
       const config = local();
@@ -55,7 +63,14 @@ describe('loadAppConfig', () => {
         requestTimeoutMs: 10_000,
         shutdownGraceMs: 10_000,
         database: { poolSize: 20, connectTimeoutMs: 3_000, statementTimeoutMs: 5_000, preparedStatements: true },
-        auth: { accessTtlSeconds: 900, refreshTtlSeconds: 30 * 86_400, issuer: 'fyntrix-api', audience: 'fyntrix-app', lockoutAttempts: 10, lockoutWindowMs: 15 * 60_000 },
+        auth: {
+          accessTtlSeconds: 900,
+          refreshTtlSeconds: 30 * 86_400,
+          issuer: 'fyntrix-api',
+          audience: 'fyntrix-app',
+          lockoutAttempts: 10,
+          lockoutWindowMs: 15 * 60_000,
+        },
         rateLimit: { ttlMs: 60_000, max: 600, burstTtlMs: 1_000, burstMax: 50, authTtlMs: 60_000, authMax: 20 },
         features: { serverPreferences: 100, localStorageImport: 100 },
       });
@@ -68,13 +83,20 @@ describe('loadAppConfig', () => {
 
     it('test: its own embedded port, no migrations at start', () => {
       const config = local({ APP_STAGE: 'test' });
-      expect(config.database).toMatchObject({ url: undefined, ssl: 'disable', embeddedPort: 54329, migrateOnStart: false });
+      expect(config.database).toMatchObject({
+        url: undefined,
+        ssl: 'disable',
+        embeddedPort: 54329,
+        migrateOnStart: false,
+      });
     });
 
     it('prepares the hot statements unless DATABASE_PREPARED_STATEMENTS=false', () => {
       expect(local().database.preparedStatements).toBe(true);
       expect(local({ DATABASE_PREPARED_STATEMENTS: 'false' }).database.preparedStatements).toBe(false);
-      expect(refusal({ DATA_DIR: dataDir, DATABASE_PREPARED_STATEMENTS: 'no' })).toMatch(/DATABASE_PREPARED_STATEMENTS/);
+      expect(refusal({ DATA_DIR: dataDir, DATABASE_PREPARED_STATEMENTS: 'no' })).toMatch(
+        /DATABASE_PREPARED_STATEMENTS/,
+      );
     });
 
     it('EMBEDDED_PG_PORT moves the embedded server', () => {
@@ -93,7 +115,12 @@ describe('loadAppConfig', () => {
     });
 
     it('DATABASE_SSL and its CA file override the stage default', () => {
-      const config = loadAppConfig({ APP_STAGE: 'prod', ...SECRETS, DATABASE_SSL: 'require', DATABASE_SSL_CA_FILE: '/etc/rds.pem' });
+      const config = loadAppConfig({
+        APP_STAGE: 'prod',
+        ...SECRETS,
+        DATABASE_SSL: 'require',
+        DATABASE_SSL_CA_FILE: '/etc/rds.pem',
+      });
       expect(config.database).toMatchObject({ ssl: 'require', sslCaFile: '/etc/rds.pem' });
     });
   });
@@ -127,12 +154,18 @@ describe('loadAppConfig', () => {
     });
 
     it('treats an empty variable as missing', () => {
-      expect(refusal({ APP_STAGE: stage, ...SECRETS, TOKEN_ENCRYPTION_KEYS: '' })).toContain('TOKEN_ENCRYPTION_KEYS: is required');
+      expect(refusal({ APP_STAGE: stage, ...SECRETS, TOKEN_ENCRYPTION_KEYS: '' })).toContain(
+        'TOKEN_ENCRYPTION_KEYS: is required',
+      );
     });
 
     it('refuses weak secrets', () => {
-      expect(refusal({ APP_STAGE: stage, ...SECRETS, JWT_SIGNING_KEY: 'short' })).toContain('JWT_SIGNING_KEY: must be at least 32 characters');
-      expect(refusal({ APP_STAGE: stage, ...SECRETS, METRICS_TOKEN: 'short' })).toContain('METRICS_TOKEN: must be at least 16 characters');
+      expect(refusal({ APP_STAGE: stage, ...SECRETS, JWT_SIGNING_KEY: 'short' })).toContain(
+        'JWT_SIGNING_KEY: must be at least 32 characters',
+      );
+      expect(refusal({ APP_STAGE: stage, ...SECRETS, METRICS_TOKEN: 'short' })).toContain(
+        'METRICS_TOKEN: must be at least 16 characters',
+      );
     });
   });
 
@@ -151,12 +184,17 @@ describe('loadAppConfig', () => {
       expect(message).toMatch(expected);
     });
 
-    it.each(['FEATURE_SERVER_PREFERENCES_PERCENT', 'FEATURE_LOCAL_STORAGE_IMPORT_PERCENT'])('%s outside 0 to 100, fractional or blank', (name) => {
-      // Blank is refused rather than read as 0, which would silently close the rollout.
-      for (const value of ['150', '101', '-1', 'abc', '12.5', '', ' ']) {
-        expect(refusal({ DATA_DIR: dataDir, [name]: value })).toBe(`Invalid configuration:\n  - ${name}: must be a whole number from 0 to 100`);
-      }
-    });
+    it.each(['FEATURE_SERVER_PREFERENCES_PERCENT', 'FEATURE_LOCAL_STORAGE_IMPORT_PERCENT'])(
+      '%s outside 0 to 100, fractional or blank',
+      (name) => {
+        // Blank is refused rather than read as 0, which would silently close the rollout.
+        for (const value of ['150', '101', '-1', 'abc', '12.5', '', ' ']) {
+          expect(refusal({ DATA_DIR: dataDir, [name]: value })).toBe(
+            `Invalid configuration:\n  - ${name}: must be a whole number from 0 to 100`,
+          );
+        }
+      },
+    );
 
     it('lists every invalid variable at once', () => {
       const message = refusal({ DATA_DIR: dataDir, PORT: 'abc', LOG_LEVEL: 'loud' });
@@ -174,10 +212,18 @@ describe('loadAppConfig', () => {
   });
 
   describe('identity provider', () => {
-    const IDP = { JWKS_URI: 'https://idp.example.test/.well-known/jwks.json', JWT_ISSUER: 'https://idp.example.test', JWT_AUDIENCE: 'fyntrix' };
+    const IDP = {
+      JWKS_URI: 'https://idp.example.test/.well-known/jwks.json',
+      JWT_ISSUER: 'https://idp.example.test',
+      JWT_AUDIENCE: 'fyntrix',
+    };
 
     it('is configured when JWKS_URI, JWT_ISSUER and JWT_AUDIENCE are all set', () => {
-      expect(local(IDP).auth.identityProvider).toEqual({ jwksUri: IDP.JWKS_URI, issuer: IDP.JWT_ISSUER, audience: IDP.JWT_AUDIENCE });
+      expect(local(IDP).auth.identityProvider).toEqual({
+        jwksUri: IDP.JWKS_URI,
+        issuer: IDP.JWT_ISSUER,
+        audience: IDP.JWT_AUDIENCE,
+      });
     });
 
     it.each(Object.keys(IDP))('is refused when %s is missing', (missing) => {
@@ -206,7 +252,9 @@ describe('loadAppConfig', () => {
 
     // A hop count would be read by Fastify as the address 0.0.0.1: trusting nobody, silently.
     it.each(['1', 'yes', '10.0.0.0/33', '10.0.0.1,', 'proxy.internal'])('refuses %j', (value) => {
-      expect(refusal({ DATA_DIR: dataDir, TRUST_PROXY: value })).toMatch(/TRUST_PROXY: must be true, false, or a comma-separated list/);
+      expect(refusal({ DATA_DIR: dataDir, TRUST_PROXY: value })).toMatch(
+        /TRUST_PROXY: must be true, false, or a comma-separated list/,
+      );
     });
   });
 
@@ -253,10 +301,20 @@ describe('loadDatabaseConfig (the migration commands and db:verify)', () => {
       for (const env of [
         { APP_STAGE: 'dev' },
         { APP_STAGE: 'test', EMBEDDED_PG_PORT: '54405', DATABASE_POOL_SIZE: '5' },
-        { APP_STAGE: 'prod', ...SECRETS, DATABASE_SSL: 'require', DATABASE_SSL_CA_FILE: '/etc/rds.pem', DATABASE_STATEMENT_TIMEOUT_MS: '800' },
+        {
+          APP_STAGE: 'prod',
+          ...SECRETS,
+          DATABASE_SSL: 'require',
+          DATABASE_SSL_CA_FILE: '/etc/rds.pem',
+          DATABASE_STATEMENT_TIMEOUT_MS: '800',
+        },
       ]) {
         const full = loadAppConfig({ ...env, DATA_DIR: dataDir });
-        expect(loadDatabaseConfig({ ...env, DATA_DIR: dataDir })).toEqual({ stage: full.stage, dataDir: full.dataDir, database: full.database });
+        expect(loadDatabaseConfig({ ...env, DATA_DIR: dataDir })).toEqual({
+          stage: full.stage,
+          dataDir: full.dataDir,
+          database: full.database,
+        });
       }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
@@ -266,7 +324,11 @@ describe('loadDatabaseConfig (the migration commands and db:verify)', () => {
   it('generates no secrets in dev', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'fyntrix-config-'));
     try {
-      expect(loadDatabaseConfig({ DATA_DIR: dataDir })).toMatchObject({ stage: 'dev', dataDir, database: { embeddedPort: 54320 } });
+      expect(loadDatabaseConfig({ DATA_DIR: dataDir })).toMatchObject({
+        stage: 'dev',
+        dataDir,
+        database: { embeddedPort: 54320 },
+      });
       expect(() => statSync(join(dataDir, 'secrets'))).toThrow();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

@@ -37,7 +37,10 @@ describe('sslOptions', () => {
   });
 
   it('staging and prod verify by default', () => {
-    const config = loadDatabaseConfig({ APP_STAGE: 'prod', DATABASE_URL: 'postgres://app@db.internal.example/fyntrix' });
+    const config = loadDatabaseConfig({
+      APP_STAGE: 'prod',
+      DATABASE_URL: 'postgres://app@db.internal.example/fyntrix',
+    });
     expect(buildDataSourceOptions(config, config.database.url!)).toMatchObject({ ssl: { rejectUnauthorized: true } });
     expect(sslOptions(config.database)).toEqual({ rejectUnauthorized: true, ca: undefined });
   });

@@ -24,7 +24,9 @@ export class EmbeddedDatabaseService implements OnApplicationShutdown {
     if (handle) {
       this.handle = handle;
       const verb = handle.owned ? 'started' : 'reusing';
-      this.logger.log(`${verb} embedded PostgreSQL on port ${this.config.database.embeddedPort} in ${Date.now() - started} ms`);
+      this.logger.log(
+        `${verb} embedded PostgreSQL on port ${this.config.database.embeddedPort} in ${Date.now() - started} ms`,
+      );
     }
     return url;
   }

@@ -104,7 +104,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     persistent: true,
     // PostgreSQL refuses to run as root; the library then runs it as a `postgres` system user.
     createPostgresUser: runAsPostgresUser,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${SOCKET_DIR}`, '-c', 'max_connections=300'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      `unix_socket_directories=${SOCKET_DIR}`,
+      '-c',
+      'max_connections=300',
+    ],
     onLog: log,
     onError: (error: unknown) => log(String(error)),
   });
@@ -123,7 +130,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
  * Where this process's database is: `DATABASE_URL` when set; otherwise, in dev and test only,
  * the embedded server (`handle` is then set, and its owner stops it at shutdown).
  */
-export async function locateDatabase(config: DatabaseConfig): Promise<{ url: string; handle?: EmbeddedPostgresHandle }> {
+export async function locateDatabase(
+  config: DatabaseConfig,
+): Promise<{ url: string; handle?: EmbeddedPostgresHandle }> {
   if (config.database.url) return { url: config.database.url };
   if (config.stage !== 'dev' && config.stage !== 'test') {
     throw new Error(`DATABASE_URL is required when APP_STAGE=${config.stage}`);

@@ -14,5 +14,8 @@ export type UserList = keyof typeof LIST_LOCK_CLASSES;
  * writes wait for each other. Must run inside `transactions.run()`.
  */
 export async function lockUserList(transactions: Transactions, list: UserList, userId: string): Promise<void> {
-  await transactions.rows('SELECT pg_advisory_xact_lock($1::int, hashtext($2::text))', [LIST_LOCK_CLASSES[list], userId]);
+  await transactions.rows('SELECT pg_advisory_xact_lock($1::int, hashtext($2::text))', [
+    LIST_LOCK_CLASSES[list],
+    userId,
+  ]);
 }

@@ -72,7 +72,8 @@ export class Transactions {
    */
   async rows<T>(sql: string | PreparedSql, parameters: unknown[] = []): Promise<T[]> {
     const result = await this.manager.query(this.queryOf(sql), parameters);
-    const updateResult = Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number';
+    const updateResult =
+      Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number';
     return (updateResult ? result[0] : result) as T[];
   }
 

@@ -60,7 +60,10 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle('fyntrix-api')
     .setDescription(DESCRIPTION)
     .setVersion(API_VERSION)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: JWT_DESCRIPTION }, SECURITY_SCHEMES.bearer)
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: JWT_DESCRIPTION },
+      SECURITY_SCHEMES.bearer,
+    )
     .addBearerAuth(
       {
         type: 'http',
@@ -70,14 +73,19 @@ export function createOpenApiDocument(app: INestApplication): OpenAPIObject {
       },
       SECURITY_SCHEMES.admin,
     )
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'METRICS_TOKEN' }, SECURITY_SCHEMES.metrics);
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'opaque', description: 'METRICS_TOKEN' },
+      SECURITY_SCHEMES.metrics,
+    );
   for (const [name, description] of TAGS) builder.addTag(name, description);
   const document = SwaggerModule.createDocument(app, builder.build(), {
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
   // One document for every deployment: the paths are relative to wherever it is served from.
   // `x-internal: false`: the API is for the public web app, not only for internal callers.
-  document.servers = [{ url: '/', description: 'This deployment (local, staging or production)', 'x-internal': false } as never];
+  document.servers = [
+    { url: '/', description: 'This deployment (local, staging or production)', 'x-internal': false } as never,
+  ];
   documentFrameworkErrors(document);
   documentRateLimitHeaders(document);
   return document;
@@ -91,7 +99,10 @@ type ResponseObject = { headers?: Record<string, unknown> };
 const LIMITS: Record<RateLimitName, { suffix: string; what: string }> = {
   default: { suffix: '', what: 'the `default` limit (RATE_LIMIT_MAX requests per RATE_LIMIT_TTL_MS)' },
   burst: { suffix: '-burst', what: 'the `burst` limit (RATE_LIMIT_BURST_MAX requests per RATE_LIMIT_BURST_TTL_MS)' },
-  auth: { suffix: '-auth', what: 'the per-IP `auth` limit of the auth routes (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_TTL_MS)' },
+  auth: {
+    suffix: '-auth',
+    what: 'the per-IP `auth` limit of the auth routes (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_TTL_MS)',
+  },
 };
 
 /** Who sends the X-RateLimit-* headers, and when not: OpenAPI headers are optional, and these are sometimes absent. */
@@ -105,7 +116,8 @@ function rateLimitHeaders(): Record<string, HeaderObject> {
   const maxSeconds = CONFIG_BOUNDS.rateLimitTtlMs / 1_000;
   const headers: Record<string, HeaderObject> = {
     'Retry-After': {
-      description: 'Seconds until the request may be retried: the limit that was hit resets, or a locked sign-in unlocks.',
+      description:
+        'Seconds until the request may be retried: the limit that was hit resets, or a locked sign-in unlocks.',
       schema: integer(1, CONFIG_BOUNDS.lockoutWindowMs / 1_000),
     },
   };
@@ -143,7 +155,9 @@ function documentRateLimitHeaders(document: OpenAPIObject): void {
       const limits: readonly RateLimitName[] = operation[RATE_LIMITS_EXTENSION] ?? ROUTE_RATE_LIMITS;
       delete operation[RATE_LIMITS_EXTENSION];
       if (limits.length === 0) continue;
-      const names = limits.flatMap((limit) => ['Limit', 'Remaining', 'Reset'].map((part) => `X-RateLimit-${part}${LIMITS[limit].suffix}`));
+      const names = limits.flatMap((limit) =>
+        ['Limit', 'Remaining', 'Reset'].map((part) => `X-RateLimit-${part}${LIMITS[limit].suffix}`),
+      );
       for (const [status, response] of Object.entries(operation.responses) as [string, ResponseObject][]) {
         if (!/^[24]/.test(status)) continue;
         const added: string[] = status === '429' ? ['Retry-After', ...names] : names;
@@ -161,7 +175,10 @@ function documentRateLimitHeaders(document: OpenAPIObject): void {
  */
 function documentFrameworkErrors(document: OpenAPIObject): void {
   const body: [number, string][] = [
-    [413, `The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, ${DEFAULT_BODY_LIMIT_BYTES / 1024} KB by default).`],
+    [
+      413,
+      `The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, ${DEFAULT_BODY_LIMIT_BYTES / 1024} KB by default).`,
+    ],
     [415, 'The request body is not sent as `application/json`.'],
   ];
   const path: [number, string][] = [[414, `A path parameter is longer than ${PATH_PARAM_MAX_LENGTH} characters.`]];

@@ -1,5 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, type ApiResponseOptions, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  type ApiResponseOptions,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { PROBLEM_BOUNDS, PROBLEM_CONTENT_TYPE } from '../common/problem';
 import { REQUEST_ID_MAX_LENGTH } from '../common/request-id';
 
@@ -45,7 +52,11 @@ export class ProblemResponse {
 
 /** An error response as `application/problem+json`, for `@ApiProblem()` and the document's post-pass. */
 export function problemResponse(description: string, headers?: ResponseHeaders) {
-  return { description, ...(headers ? { headers } : {}), content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemResponse) } } } };
+  return {
+    description,
+    ...(headers ? { headers } : {}),
+    content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemResponse) } } },
+  };
 }
 
 /**
@@ -53,7 +64,10 @@ export function problemResponse(description: string, headers?: ResponseHeaders) 
  * the errors it can answer with, so the generated client and QA know them.
  */
 export function ApiProblem(status: number, description: string, headers?: ResponseHeaders) {
-  return applyDecorators(ApiExtraModels(ProblemResponse), ApiResponse({ status, ...problemResponse(description, headers) }));
+  return applyDecorators(
+    ApiExtraModels(ProblemResponse),
+    ApiResponse({ status, ...problemResponse(description, headers) }),
+  );
 }
 
 /** 400 for a body, query or path that does not match the documented shape. */

@@ -12,6 +12,9 @@ export class FeaturesService {
   }
 
   flagsFor(userId: string): Record<FeatureFlag, boolean> {
-    return Object.fromEntries(FEATURE_FLAGS.map((flag) => [flag, this.isEnabled(flag, userId)])) as Record<FeatureFlag, boolean>;
+    return Object.fromEntries(FEATURE_FLAGS.map((flag) => [flag, this.isEnabled(flag, userId)])) as Record<
+      FeatureFlag,
+      boolean
+    >;
   }
 }

@@ -12,7 +12,12 @@ export class DismissedInsight {
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_user_dismissed_insights_user' })
   user?: User;
 
-  @PrimaryColumn({ name: 'insight_id', type: 'varchar', length: 128, primaryKeyConstraintName: 'pk_user_dismissed_insights' })
+  @PrimaryColumn({
+    name: 'insight_id',
+    type: 'varchar',
+    length: 128,
+    primaryKeyConstraintName: 'pk_user_dismissed_insights',
+  })
   insightId: string;
 
   @Column({ name: 'dismissed_at', type: 'timestamptz', default: () => 'now()' })

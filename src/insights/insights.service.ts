@@ -77,9 +77,10 @@ export class InsightsService {
       return { item: added[0], created: true };
     }
     if (present[0]) return { item: present[0], created: false };
-    throw ruleViolation(`You have dismissed ${DISMISSED_INSIGHTS_MAX} insights, the most kept; un-dismiss some first.`, [
-      { field: 'insightId', message: `at most ${DISMISSED_INSIGHTS_MAX} insights can be dismissed` },
-    ]);
+    throw ruleViolation(
+      `You have dismissed ${DISMISSED_INSIGHTS_MAX} insights, the most kept; un-dismiss some first.`,
+      [{ field: 'insightId', message: `at most ${DISMISSED_INSIGHTS_MAX} insights can be dismissed` }],
+    );
   }
 
   /** Un-dismisses an insight; 404 when it is not dismissed. */
@@ -102,10 +103,11 @@ export class InsightsService {
     const ids = [...new Set(insightIds)];
     return this.transactions.run(async () => {
       await lockUserList(this.transactions, 'insights', userId);
-      const rows = await this.transactions.rows<DismissedInsightRow & { outcome: DismissOutcome }>(
-        DISMISS_SQL,
-        [userId, ids, DISMISSED_INSIGHTS_MAX],
-      );
+      const rows = await this.transactions.rows<DismissedInsightRow & { outcome: DismissOutcome }>(DISMISS_SQL, [
+        userId,
+        ids,
+        DISMISSED_INSIGHTS_MAX,
+      ]);
       const order = new Map(ids.map((id, i) => [id, i]));
       rows.sort((a, b) => order.get(a.insight_id)! - order.get(b.insight_id)!);
       const outcome = (name: DismissOutcome) => rows.filter((row) => row.outcome === name);

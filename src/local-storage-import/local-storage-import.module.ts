@@ -14,8 +14,16 @@ import { IMPORT_KEYS_METRIC, IMPORTS_METRIC, LocalStorageImportService } from '.
   controllers: [LocalStorageImportController, AdminImportStatsController],
   providers: [
     LocalStorageImportService,
-    makeCounterProvider({ name: IMPORTS_METRIC, help: 'localStorage import attempts by status', labelNames: ['status'] }),
-    makeCounterProvider({ name: IMPORT_KEYS_METRIC, help: 'localStorage keys imported, by outcome', labelNames: ['outcome'] }),
+    makeCounterProvider({
+      name: IMPORTS_METRIC,
+      help: 'localStorage import attempts by status',
+      labelNames: ['status'],
+    }),
+    makeCounterProvider({
+      name: IMPORT_KEYS_METRIC,
+      help: 'localStorage keys imported, by outcome',
+      labelNames: ['outcome'],
+    }),
   ],
 })
 export class LocalStorageImportModule {}

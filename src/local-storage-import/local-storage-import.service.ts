@@ -16,8 +16,19 @@ import { type ImportDeviceDto, type ImportHistoryDto, IMPORT_HISTORY_MAX_DEVICES
 import type { ImportLocalStorageDto } from './dto/import-local-storage.dto';
 import type { ImportResultDto } from './dto/import-result.dto';
 import type { ImportStatsDto } from './dto/import-stats.dto';
-import { IMPORT_STATUSES, type ImportStatus, type ImportSummary, LocalStorageImport } from './local-storage-import.entity';
-import { IMPORT_OUTCOMES, type ImportPlan, planChangesSomething, planImport, type ServerState } from './local-storage.merge';
+import {
+  IMPORT_STATUSES,
+  type ImportStatus,
+  type ImportSummary,
+  LocalStorageImport,
+} from './local-storage-import.entity';
+import {
+  IMPORT_OUTCOMES,
+  type ImportPlan,
+  planChangesSomething,
+  planImport,
+  type ServerState,
+} from './local-storage.merge';
 import { parseLocalStorage } from './local-storage.parser';
 
 export const IMPORTS_METRIC = 'local_storage_imports_total';
@@ -25,7 +36,11 @@ export const IMPORT_KEYS_METRIC = 'local_storage_import_keys_total';
 
 /** SHA-256 of the entries in key order: the same browser data gives the same hash. */
 function payloadHash(entries: Record<string, string>): Buffer {
-  const canonical = JSON.stringify(Object.keys(entries).sort().map((key) => [key, entries[key]]));
+  const canonical = JSON.stringify(
+    Object.keys(entries)
+      .sort()
+      .map((key) => [key, entries[key]]),
+  );
   return createHash('sha256').update(canonical).digest();
 }
 
@@ -98,14 +113,22 @@ export class LocalStorageImportService {
     // One import per user at a time: two devices' imports plan from each other's results. And
     // the lists' own writers wait until it commits (always in this order, import first), so
     // the plan is made from the lists it writes to: what it adds fits, nothing is dropped.
-    for (const list of ['import', 'watchlist', 'insights'] as const) await lockUserList(this.transactions, list, userId);
+    for (const list of ['import', 'watchlist', 'insights'] as const)
+      await lockUserList(this.transactions, list, userId);
     const hash = payloadHash(dto.entries);
     const keysCount = Object.keys(dto.entries).length;
     const records = this.transactions.manager.getRepository(LocalStorageImport);
 
     const first = await records.findOne({ where: { userId, payloadHash: hash }, order: { receivedAt: 'ASC' } });
     if (first) {
-      await records.insert({ userId, deviceId: dto.deviceId ?? null, keysCount, status: 'replayed', payloadHash: hash, summary: first.summary });
+      await records.insert({
+        userId,
+        deviceId: dto.deviceId ?? null,
+        keysCount,
+        status: 'replayed',
+        payloadHash: hash,
+        summary: first.summary,
+      });
       this.count('replayed', first.summary.counts, false);
       return { status: 'replayed', results: first.summary.results, importedAt: first.receivedAt };
     }
@@ -116,11 +139,16 @@ export class LocalStorageImportService {
     const preferencesAfter = await this.apply(userId, plan, before);
     const status = statusOf(plan);
     const summary: ImportSummary = { results: plan.results, counts: countOutcomes(plan) };
-    const [record] = (await records.insert({ userId, deviceId: dto.deviceId ?? null, keysCount, status, payloadHash: hash, summary }))
-      .generatedMaps as Pick<LocalStorageImport, 'receivedAt'>[];
+    const [record] = (
+      await records.insert({ userId, deviceId: dto.deviceId ?? null, keysCount, status, payloadHash: hash, summary })
+    ).generatedMaps as Pick<LocalStorageImport, 'receivedAt'>[];
 
     if (planChangesSomething(plan)) {
-      this.audit.record({ action: 'import', before: audited(before.state), after: auditedAfter(before.state, plan, preferencesAfter) });
+      this.audit.record({
+        action: 'import',
+        before: audited(before.state),
+        after: auditedAfter(before.state, plan, preferencesAfter),
+      });
     }
     this.count(status, summary.counts, true);
     return { status, results: plan.results, importedAt: record.receivedAt };
@@ -172,7 +200,8 @@ export class LocalStorageImportService {
   private count(status: ImportStatus, counts: ImportSummary['counts'], keys: boolean): void {
     this.transactions.afterCommit(() => {
       this.importsTotal.inc({ status });
-      if (keys) for (const outcome of IMPORT_OUTCOMES) if (counts[outcome]) this.keysTotal.inc({ outcome }, counts[outcome]);
+      if (keys)
+        for (const outcome of IMPORT_OUTCOMES) if (counts[outcome]) this.keysTotal.inc({ outcome }, counts[outcome]);
     });
   }
 
@@ -216,7 +245,10 @@ export class LocalStorageImportService {
                      FROM local_storage_imports, jsonb_each_text(summary->'counts') AS c
                      WHERE status <> 'replayed' GROUP BY c.key) AS o) AS "byOutcome"`,
     );
-    const byStatus = Object.fromEntries(IMPORT_STATUSES.map((s) => [s, row.byStatus?.[s] ?? 0])) as Record<ImportStatus, number>;
+    const byStatus = Object.fromEntries(IMPORT_STATUSES.map((s) => [s, row.byStatus?.[s] ?? 0])) as Record<
+      ImportStatus,
+      number
+    >;
     const attempts = IMPORT_STATUSES.reduce((sum, s) => sum + byStatus[s], 0);
     // A replay repeats an earlier import's answer: it is neither a second success nor a second failure.
     const imports = attempts - byStatus.replayed;

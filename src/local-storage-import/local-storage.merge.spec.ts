@@ -3,17 +3,26 @@ import { type LocalStorageDump, loadDump } from '../../test/fixtures/local-stora
 import { modes } from '../../test/support/preferences';
 import { checkPreferenceRules, DEFAULT_PREFERENCES, type PreferenceValues } from '../preferences/preferences.rules';
 import { PREFERENCE_KEYS, SESSION_CACHE_KEYS } from './local-storage.keys';
-import { type ImportPlan, type KeyResult, planChangesSomething, planImport, type ServerState } from './local-storage.merge';
+import {
+  type ImportPlan,
+  type KeyResult,
+  planChangesSomething,
+  planImport,
+  type ServerState,
+} from './local-storage.merge';
 import { parseLocalStorage, type WatchlistEntry } from './local-storage.parser';
 
 const EMPTY_SERVER: ServerState = { preferences: null, watchlist: [], dismissedInsightIds: [], profileName: '' };
 const DUMPS: LocalStorageDump[] = ['new-user', 'power-user', 'legacy-formats', 'damaged'];
 
 const nse = (...symbols: string[]): WatchlistEntry[] => symbols.map((symbol) => ({ symbol, exchange: 'NSE' }));
-const plan = (entries: Record<string, string>, server: ServerState = EMPTY_SERVER) => planImport(parseLocalStorage(entries), server);
+const plan = (entries: Record<string, string>, server: ServerState = EMPTY_SERVER) =>
+  planImport(parseLocalStorage(entries), server);
 const planDump = (name: LocalStorageDump, server: ServerState = EMPTY_SERVER) => plan(loadDump(name), server);
-const resultOf = (importPlan: ImportPlan, key: string): KeyResult => importPlan.results.find((result) => result.key === key)!;
-const outcomes = (importPlan: ImportPlan) => Object.fromEntries(importPlan.results.map((result) => [result.key, result.outcome]));
+const resultOf = (importPlan: ImportPlan, key: string): KeyResult =>
+  importPlan.results.find((result) => result.key === key)!;
+const outcomes = (importPlan: ImportPlan) =>
+  Object.fromEntries(importPlan.results.map((result) => [result.key, result.outcome]));
 
 /** What the endpoint does with a plan, on an in-memory server. */
 function applyPlan(server: ServerState, importPlan: ImportPlan): ServerState {
@@ -108,7 +117,9 @@ describe('planImport: the contract dumps against a server that holds nothing', (
       { symbol: '500325', exchange: 'BSE' },
       ...nse('WIPRO', 'TCS'),
     ]);
-    expect(resultOf(result, 'arise_watchlist').detail).toBe('6 symbols added; 1 item skipped: index 6 "TCS": repeats TCS (index 5)');
+    expect(resultOf(result, 'arise_watchlist').detail).toBe(
+      '6 symbols added; 1 item skipped: index 6 "TCS": repeats TCS (index 5)',
+    );
     expect(result.insightIdsToAdd).toEqual(['ins-9', 'ins-10']);
     expect(result.profileName).toBe('Arjun');
     expect(resultOf(result, 'arise_account_profile_v1').detail).toBe('name set to "Arjun"');
@@ -131,13 +142,19 @@ describe('planImport: the contract dumps against a server that holds nothing', (
       ['totally_unrelated', 'ignored'],
     ]);
     const detail = (key: string) => resultOf(result, key).detail;
-    expect(detail('arise_disclosure_accepted_v1')).toBe('expected true or false (also "1"/"0", "yes"/"no"), not string "maybe"');
+    expect(detail('arise_disclosure_accepted_v1')).toBe(
+      'expected true or false (also "1"/"0", "yes"/"no"), not string "maybe"',
+    );
     expect(detail('arise_universe')).toBe(
       '"NIFTY9000" is not known: the universe must be one of NIFTY50, NIFTY100, NIFTY200, NIFTY500, NIFTYMIDCAP150, NIFTYSMALLCAP250, NIFTYBANK',
     );
-    expect(detail('arise_risk')).toBe('"YOLO" is not known: the risk profile must be one of Aggressive, Moderate, Conservative');
+    expect(detail('arise_risk')).toBe(
+      '"YOLO" is not known: the risk profile must be one of Aggressive, Moderate, Conservative',
+    );
     expect(detail('arise_modes')).toBe('not valid JSON (truncated or malformed)');
-    expect(detail('arise_primary_mode')).toBe('"Scalping" is not known: a trading mode must be one of Intraday, Swing, Options, Futures');
+    expect(detail('arise_primary_mode')).toBe(
+      '"Scalping" is not known: a trading mode must be one of Intraday, Swing, Options, Futures',
+    );
     expect(detail('arise_auxiliary_modes')).toBe('expected a list of trading modes, not an object');
     expect(detail('arise_account_profile_v1')).toBe(
       'the browser stored "[object Object]" (an object saved without JSON.stringify): the value is lost',
@@ -180,27 +197,57 @@ describe('planImport: a server with saved preferences', () => {
   it('keeps every saved preference and names the browser value it did not take', () => {
     const result = planDump('power-user', saved({ disclosureAccepted: true }));
     expect(result.results.filter((r) => PREFERENCE_KEY_LIST.includes(r.key as never))).toEqual([
-      { key: 'arise_disclosure_accepted_v1', outcome: 'kept-server', detail: "the server's saved value is the same: accepted" },
-      { key: 'arise_universe', outcome: 'kept-server', detail: "the server's saved value wins: NIFTY100 (this browser: NIFTY500)" },
+      {
+        key: 'arise_disclosure_accepted_v1',
+        outcome: 'kept-server',
+        detail: "the server's saved value is the same: accepted",
+      },
+      {
+        key: 'arise_universe',
+        outcome: 'kept-server',
+        detail: "the server's saved value wins: NIFTY100 (this browser: NIFTY500)",
+      },
       { key: 'arise_market_region', outcome: 'kept-server', detail: "the server's saved value is the same: India" },
-      { key: 'arise_risk', outcome: 'kept-server', detail: "the server's saved value wins: Moderate (this browser: Aggressive)" },
+      {
+        key: 'arise_risk',
+        outcome: 'kept-server',
+        detail: "the server's saved value wins: Moderate (this browser: Aggressive)",
+      },
       {
         key: 'arise_modes',
         outcome: 'kept-server',
         detail: "the server's saved value wins: Swing, Futures on (this browser: Intraday, Swing, Options on)",
       },
-      { key: 'arise_primary_mode', outcome: 'kept-server', detail: "the server's saved value wins: Swing (this browser: Intraday)" },
-      { key: 'arise_auxiliary_modes', outcome: 'kept-server', detail: "the server's saved value wins: Futures (this browser: Swing, Options)" },
+      {
+        key: 'arise_primary_mode',
+        outcome: 'kept-server',
+        detail: "the server's saved value wins: Swing (this browser: Intraday)",
+      },
+      {
+        key: 'arise_auxiliary_modes',
+        outcome: 'kept-server',
+        detail: "the server's saved value wins: Futures (this browser: Swing, Options)",
+      },
     ]);
     expect(result.preferences).toBeNull();
     expect(result.acceptsDisclosure).toBe(false);
   });
 
   it('still imports the watchlist and insights as unions', () => {
-    const server: ServerState = { ...saved(), watchlist: nse('INFY', 'SBIN'), dismissedInsightIds: ['welcome-tour', 'other'] };
+    const server: ServerState = {
+      ...saved(),
+      watchlist: nse('INFY', 'SBIN'),
+      dismissedInsightIds: ['welcome-tour', 'other'],
+    };
     const result = planDump('power-user', server);
-    expect(resultOf(result, 'arise_watchlist')).toEqual({ key: 'arise_watchlist', outcome: 'merged', detail: '7 symbols added; 1 already present' });
-    expect(result.watchlistToAdd).toEqual(nse('RELIANCE', 'TCS', 'HDFCBANK', 'M&M', 'BAJAJ-AUTO', 'NIFTYBEES', 'TATAMOTORS'));
+    expect(resultOf(result, 'arise_watchlist')).toEqual({
+      key: 'arise_watchlist',
+      outcome: 'merged',
+      detail: '7 symbols added; 1 already present',
+    });
+    expect(result.watchlistToAdd).toEqual(
+      nse('RELIANCE', 'TCS', 'HDFCBANK', 'M&M', 'BAJAJ-AUTO', 'NIFTYBEES', 'TATAMOTORS'),
+    );
     expect(resultOf(result, 'arise_dismissed_insights_v1')).toEqual({
       key: 'arise_dismissed_insights_v1',
       outcome: 'merged',
@@ -217,7 +264,10 @@ describe('planImport: a server with saved preferences', () => {
     ['false', true, 'kept-server', "the server's saved value wins: accepted (this browser: not accepted)", false],
     ['false', false, 'kept-server', "the server's saved value is the same: not accepted", false],
   ])('disclosure %s in the browser, %s on the server → %s', (raw, server, outcome, detail, accepts) => {
-    const result = plan({ arise_disclosure_accepted_v1: raw, arise_risk: 'Aggressive' }, saved({ disclosureAccepted: server }));
+    const result = plan(
+      { arise_disclosure_accepted_v1: raw, arise_risk: 'Aggressive' },
+      saved({ disclosureAccepted: server }),
+    );
     expect(result.results[0]).toEqual({ key: 'arise_disclosure_accepted_v1', outcome, detail });
     expect(result.results[1].outcome).toBe('kept-server');
     expect(result.acceptsDisclosure).toBe(accepts);
@@ -270,7 +320,11 @@ describe('planImport: preferences over the defaults', () => {
     ],
     [
       'auxiliary modes that were off are switched on, the primary one dropped from them',
-      { arise_modes: '{"Intraday": true}', arise_primary_mode: 'Intraday', arise_auxiliary_modes: '["Options", "Intraday"]' },
+      {
+        arise_modes: '{"Intraday": true}',
+        arise_primary_mode: 'Intraday',
+        arise_auxiliary_modes: '["Options", "Intraday"]',
+      },
       { tradingModes: modes('Intraday', 'Options'), primaryMode: 'Intraday', auxiliaryModes: ['Options'] },
       {
         arise_modes: 'imported: Intraday, Options on; repaired: Options switched on as an auxiliary mode',
@@ -335,7 +389,8 @@ describe('planImport: preferences over the defaults', () => {
           const { preferences } = plan(entries);
           expect({ entries, errors: checkPreferenceRules(preferences!) }).toEqual({ entries, errors: [] });
           // Repairs only switch modes on: nothing the browser had on is lost.
-          for (const mode of on) expect(preferences!.tradingModes[mode as keyof PreferenceValues['tradingModes']]).toBe(true);
+          for (const mode of on)
+            expect(preferences!.tradingModes[mode as keyof PreferenceValues['tradingModes']]).toBe(true);
           expect(preferences!.primaryMode).toBe(primary);
         }
       }
@@ -348,7 +403,10 @@ describe('planImport: the list limits and unions', () => {
 
   it('appends what fits after the saved items and reports the rest by name', () => {
     const server: ServerState = { ...EMPTY_SERVER, watchlist: nse(...symbols('OLD', 495)) };
-    const result = plan({ arise_watchlist: JSON.stringify(['OLD3', 'NEW1', 'NEW2', 'OLD7', 'NEW3', 'NEW4', 'NEW5', 'NEW6', 'NEW7']) }, server);
+    const result = plan(
+      { arise_watchlist: JSON.stringify(['OLD3', 'NEW1', 'NEW2', 'OLD7', 'NEW3', 'NEW4', 'NEW5', 'NEW6', 'NEW7']) },
+      server,
+    );
     expect(result.watchlistToAdd).toEqual(nse('NEW1', 'NEW2', 'NEW3', 'NEW4', 'NEW5'));
     expect(result.watchlistOverflow).toEqual(nse('NEW6', 'NEW7'));
     expect(result.results).toEqual([
@@ -375,7 +433,9 @@ describe('planImport: the list limits and unions', () => {
     const result = plan({ arise_watchlist: JSON.stringify(symbols('S', 600)) }, server);
     expect(result.watchlistToAdd).toEqual(nse(...symbols('S', 498)));
     expect(result.watchlistOverflow).toEqual(nse(...symbols('S', 598).slice(498)));
-    expect(result.results[0].detail).toMatch(/^498 symbols added; 2 already present; 100 did not fit the 500-item limit: S498, S499, /);
+    expect(result.results[0].detail).toMatch(
+      /^498 symbols added; 2 already present; 100 did not fit the 500-item limit: S498, S499, /,
+    );
     expect(result.results[0].notStored).toBe(100);
   });
 
@@ -384,7 +444,9 @@ describe('planImport: the list limits and unions', () => {
     const result = plan({ arise_dismissed_insights_v1: JSON.stringify(['old-1', 'new-1', 'new-2', 'new-3']) }, server);
     expect(result.insightIdsToAdd).toEqual(['new-1', 'new-2']);
     expect(result.insightIdsOverflow).toEqual(['new-3']);
-    expect(result.results[0].detail).toBe('2 dismissed insights added; 1 already dismissed; 1 did not fit the 5000-item limit: new-3');
+    expect(result.results[0].detail).toBe(
+      '2 dismissed insights added; 1 already dismissed; 1 did not fit the 5000-item limit: new-3',
+    );
     expect(result.results[0].notStored).toBe(1);
   });
 
@@ -392,7 +454,9 @@ describe('planImport: the list limits and unions', () => {
     const server: ServerState = { ...EMPTY_SERVER, watchlist: [{ symbol: 'RELIANCE', exchange: 'BSE' }] };
     const result = plan({ arise_watchlist: '["RELIANCE.NS", "TCS"]' }, server);
     expect(result.watchlistToAdd).toEqual(nse('TCS'));
-    expect(result.results[0].detail).toBe('1 symbol added; 1 already present; RELIANCE stays on BSE (this browser: NSE)');
+    expect(result.results[0].detail).toBe(
+      '1 symbol added; 1 already present; RELIANCE stays on BSE (this browser: NSE)',
+    );
   });
 
   it('reports an invalid watchlist with its bad items, and imports the rest of the dump', () => {
@@ -419,7 +483,11 @@ describe('planImport: the list limits and unions', () => {
   });
 
   it('an empty browser watchlist adds nothing', () => {
-    expect(plan({ arise_watchlist: '[]' }).results[0]).toEqual({ key: 'arise_watchlist', outcome: 'imported', detail: '0 symbols added' });
+    expect(plan({ arise_watchlist: '[]' }).results[0]).toEqual({
+      key: 'arise_watchlist',
+      outcome: 'imported',
+      detail: '0 symbols added',
+    });
   });
 });
 
@@ -427,10 +495,25 @@ describe('planImport: profile', () => {
   it.each<[string, string, string | null, string, string]>([
     ['an empty server name is filled', '', 'Priya Raman', 'imported', 'name set to "Priya Raman"'],
     ['a blank server name is filled', '  ', 'Priya Raman', 'imported', 'name set to "Priya Raman"'],
-    ['a different server name wins', 'Priya R.', null, 'kept-server', `the server's name wins: "Priya R." (this browser: "Priya Raman")`],
-    ['the same name changes nothing', 'Priya Raman', null, 'kept-server', `the server's name is the same: "Priya Raman"`],
+    [
+      'a different server name wins',
+      'Priya R.',
+      null,
+      'kept-server',
+      `the server's name wins: "Priya R." (this browser: "Priya Raman")`,
+    ],
+    [
+      'the same name changes nothing',
+      'Priya Raman',
+      null,
+      'kept-server',
+      `the server's name is the same: "Priya Raman"`,
+    ],
   ])('%s', (_name, profileName, planned, outcome, detail) => {
-    const result = plan({ arise_account_profile_v1: '{"name": " Priya Raman ", "account_id": "FY-204981"}' }, { ...EMPTY_SERVER, profileName });
+    const result = plan(
+      { arise_account_profile_v1: '{"name": " Priya Raman ", "account_id": "FY-204981"}' },
+      { ...EMPTY_SERVER, profileName },
+    );
     expect(result.profileName).toBe(planned);
     expect(result.results).toEqual([
       {
@@ -475,7 +558,9 @@ describe('planImport: replaying the same payload changes nothing', () => {
       // Every key taken the first time is now kept-server or merged; ignored and invalid ones stay so.
       const taken = (outcome: string) => (outcome === 'ignored' || outcome === 'invalid' ? outcome : 'taken');
       const held = (outcome: string) => (outcome === 'kept-server' || outcome === 'merged' ? 'taken' : outcome);
-      expect(replay.results.map((r) => [r.key, held(r.outcome)])).toEqual(first.results.map((r) => [r.key, taken(r.outcome)]));
+      expect(replay.results.map((r) => [r.key, held(r.outcome)])).toEqual(
+        first.results.map((r) => [r.key, taken(r.outcome)]),
+      );
     },
   );
 
@@ -493,7 +578,9 @@ describe('planImport: replaying the same payload changes nothing', () => {
       arise_dismissed_insights_v1: 'merged',
     });
     expect(resultOf(replay, 'arise_watchlist').detail).toBe('0 symbols added; 8 already present');
-    expect(resultOf(replay, 'arise_dismissed_insights_v1').detail).toBe('0 dismissed insights added; 3 already dismissed');
+    expect(resultOf(replay, 'arise_dismissed_insights_v1').detail).toBe(
+      '0 dismissed insights added; 3 already dismissed',
+    );
     expect(resultOf(replay, 'arise_risk').detail).toBe("the server's saved value is the same: Aggressive");
   });
 });

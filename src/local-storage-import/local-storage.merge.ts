@@ -84,7 +84,10 @@ export interface ImportPlan {
 /** Whether applying the plan changes anything (a replay changes nothing, and is not audited). */
 export function planChangesSomething(plan: ImportPlan): boolean {
   return (
-    plan.preferences !== null || plan.watchlistToAdd.length > 0 || plan.insightIdsToAdd.length > 0 || plan.profileName !== null
+    plan.preferences !== null ||
+    plan.watchlistToAdd.length > 0 ||
+    plan.insightIdsToAdd.length > 0 ||
+    plan.profileName !== null
   );
 }
 
@@ -129,7 +132,8 @@ const didNotFit = (names: readonly string[], limit: number) =>
   names.length > 0 ? `${names.length} did not fit the ${limit}-item limit: ${names.join(', ')}` : '';
 
 /** Counts what did not fit, so a client keeps its copy of the key (a named field, not a sentence to parse). */
-const withNotStored = (result: KeyResult, notStored: number): KeyResult => (notStored > 0 ? { ...result, notStored } : result);
+const withNotStored = (result: KeyResult, notStored: number): KeyResult =>
+  notStored > 0 ? { ...result, notStored } : result;
 
 /**
  * Plans the import of parsed keys into what the server holds; pure, and total: every key
@@ -206,7 +210,12 @@ function planPreferences(
   const notes = new Map<keyof PreferenceValues, string[]>();
   const note = (field: keyof PreferenceValues, text: string) => notes.set(field, [...(notes.get(field) ?? []), text]);
 
-  if (sent.has('tradingModes') && !sent.has('primaryMode') && values.primaryMode && !values.tradingModes[values.primaryMode]) {
+  if (
+    sent.has('tradingModes') &&
+    !sent.has('primaryMode') &&
+    values.primaryMode &&
+    !values.tradingModes[values.primaryMode]
+  ) {
     note('tradingModes', `no primary mode, as the default one (${values.primaryMode}) is off`);
     values.primaryMode = null;
   }
@@ -254,10 +263,16 @@ function planWatchlist(parsed: ParsedWatchlist, saved: readonly WatchlistEntry[]
     `${count(plan.watchlistToAdd.length, 'symbol')} added`,
     present > 0 ? `${present} already present` : '',
     ...otherExchange,
-    didNotFit(plan.watchlistOverflow.map((item) => item.symbol), WATCHLIST_MAX_ITEMS),
+    didNotFit(
+      plan.watchlistOverflow.map((item) => item.symbol),
+      WATCHLIST_MAX_ITEMS,
+    ),
     showSkipped(parsed.skipped),
   );
-  return withNotStored({ key: parsed.key, outcome: saved.length > 0 ? 'merged' : 'imported', detail }, plan.watchlistOverflow.length);
+  return withNotStored(
+    { key: parsed.key, outcome: saved.length > 0 ? 'merged' : 'imported', detail },
+    plan.watchlistOverflow.length,
+  );
 }
 
 function planInsights(parsed: ParsedInsights, saved: readonly string[], plan: ImportPlan): KeyResult {
@@ -273,15 +288,24 @@ function planInsights(parsed: ParsedInsights, saved: readonly string[], plan: Im
     didNotFit(plan.insightIdsOverflow, DISMISSED_INSIGHTS_MAX),
     showSkipped(parsed.skipped),
   );
-  return withNotStored({ key: parsed.key, outcome: saved.length > 0 ? 'merged' : 'imported', detail }, plan.insightIdsOverflow.length);
+  return withNotStored(
+    { key: parsed.key, outcome: saved.length > 0 ? 'merged' : 'imported', detail },
+    plan.insightIdsOverflow.length,
+  );
 }
 
 function planProfile(parsed: ParsedProfile, savedName: string, plan: ImportPlan): KeyResult {
   const accountId =
-    parsed.accountId === null ? '' : `account_id ${showValue(parsed.accountId)} not imported: the account id is the server's own`;
+    parsed.accountId === null
+      ? ''
+      : `account_id ${showValue(parsed.accountId)} not imported: the account id is the server's own`;
   if (savedName.trim() === '') {
     plan.profileName = parsed.name;
-    return { key: parsed.key, outcome: 'imported', detail: sentences(`name set to ${JSON.stringify(parsed.name)}`, accountId) };
+    return {
+      key: parsed.key,
+      outcome: 'imported',
+      detail: sentences(`name set to ${JSON.stringify(parsed.name)}`, accountId),
+    };
   }
   const name =
     savedName === parsed.name

@@ -45,7 +45,11 @@ describe('parseLocalStorage: preference keys', () => {
     [K.riskProfile, '  Moderate ', 'Moderate'],
     [K.riskProfile, JSON.stringify(JSON.stringify('Aggressive')), 'Aggressive'],
     // modes: objects with booleans, strings or numbers; absent modes are off
-    [K.tradingModes, '{"Intraday": true, "Swing": true, "Options": true, "Futures": false}', modes('Intraday', 'Swing', 'Options')],
+    [
+      K.tradingModes,
+      '{"Intraday": true, "Swing": true, "Options": true, "Futures": false}',
+      modes('Intraday', 'Swing', 'Options'),
+    ],
     [K.tradingModes, '{"Intraday": "false", "Swing": "true", "Options": 0, "Futures": 1}', modes('Swing', 'Futures')],
     [K.tradingModes, '{"intraday": "TRUE", "SWING": "no", "options": "yes"}', modes('Intraday', 'Options')],
     [K.tradingModes, '{"Options": true}', modes('Options')],
@@ -91,13 +95,21 @@ describe('parseLocalStorage: preference keys', () => {
     [K.riskProfile, '[object Object]', 'the browser stored "[object Object]"'],
     [K.riskProfile, 'undefined', '"undefined" is not known'],
     [K.tradingModes, '{"Intraday":true,"Swing":', 'not valid JSON (truncated or malformed)'],
-    [K.tradingModes, '{"Scalping": true}', '"Scalping" is not known: a trading mode must be one of Intraday, Swing, Options, Futures'],
+    [
+      K.tradingModes,
+      '{"Scalping": true}',
+      '"Scalping" is not known: a trading mode must be one of Intraday, Swing, Options, Futures',
+    ],
     [K.tradingModes, '{"Swing": "maybe"}', 'Swing: expected true or false'],
     [K.tradingModes, '{"Swing": null}', 'Swing: expected true or false'],
     [K.tradingModes, '{"Swing": true, "swing": false}', 'Swing is given twice, on and off'],
     [K.tradingModes, 'Swing', 'expected an object such as {"Swing": true}, not string "Swing"'],
     [K.tradingModes, 'true', 'not boolean true'],
-    [K.primaryMode, 'Scalping', '"Scalping" is not known: a trading mode must be one of Intraday, Swing, Options, Futures'],
+    [
+      K.primaryMode,
+      'Scalping',
+      '"Scalping" is not known: a trading mode must be one of Intraday, Swing, Options, Futures',
+    ],
     [K.primaryMode, '42', 'not number 42'],
     [K.primaryMode, '{"mode": "Swing"}', 'not an object'],
     [K.auxiliaryModes, '{"not": "an array"}', 'expected a list of trading modes, not an object'],
@@ -134,7 +146,12 @@ describe('parseLocalStorage: watchlist', () => {
       [nseEntry('SBIN'), { symbol: 'GOLD', exchange: 'MCX' }, ...nse('INFY', 'ITC', 'LT')],
       [],
     ],
-    ['an object with a qualified symbol that agrees', '[{"symbol": "RELIANCE.NS", "exchange": "NSE"}]', nse('RELIANCE'), []],
+    [
+      'an object with a qualified symbol that agrees',
+      '[{"symbol": "RELIANCE.NS", "exchange": "NSE"}]',
+      nse('RELIANCE'),
+      [],
+    ],
     [
       'strings and objects mixed',
       '[{"symbol": "sbin", "exchange": "NSE"}, "NSE:ITC", "RELIANCE.NS", "500325.BO", " wipro ", "TCS", "TCS"]',
@@ -250,15 +267,25 @@ describe('parseLocalStorage: dismissed insights', () => {
       ['ins-1', 'ins-4', 'ins-5'],
       [],
     ],
-    ['padded ids are trimmed, repeats kept once', '[" ins-1 ", "ins-1", "INS-1"]', ['ins-1', 'INS-1'], [[1, 'repeats ins-1 (index 0)']]],
-    ['bad ids skipped', `["ok-id", "${'x'.repeat(129)}", 42, "has space", "", "slash/id", null]`, ['ok-id'], [
-      [1, 'an insight id is 1 to 128 of A-Z a-z 0-9 _ . : -'],
-      [2, 'an insight id is text, not number 42'],
-      [3, 'an insight id is 1 to 128'],
-      [4, 'an insight id is 1 to 128'],
-      [5, 'an insight id is 1 to 128'],
-      [6, 'an insight id is text, not null'],
-    ]],
+    [
+      'padded ids are trimmed, repeats kept once',
+      '[" ins-1 ", "ins-1", "INS-1"]',
+      ['ins-1', 'INS-1'],
+      [[1, 'repeats ins-1 (index 0)']],
+    ],
+    [
+      'bad ids skipped',
+      `["ok-id", "${'x'.repeat(129)}", 42, "has space", "", "slash/id", null]`,
+      ['ok-id'],
+      [
+        [1, 'an insight id is 1 to 128 of A-Z a-z 0-9 _ . : -'],
+        [2, 'an insight id is text, not number 42'],
+        [3, 'an insight id is 1 to 128'],
+        [4, 'an insight id is 1 to 128'],
+        [5, 'an insight id is 1 to 128'],
+        [6, 'an insight id is text, not null'],
+      ],
+    ],
     [
       'bad keys of an object keep their position',
       '{"ok": true, "bad id": true, "off": false, "fine": true}',
@@ -283,7 +310,10 @@ describe('parseLocalStorage: dismissed insights', () => {
     ['a number', '7', 'not number 7'],
     ['truncated JSON', '["ins-1", "in', 'not valid JSON'],
   ])('invalid: %s', (_name, raw, reason) => {
-    expect(parseOne('arise_dismissed_insights_v1', raw)).toMatchObject({ kind: 'invalid', reason: expect.stringContaining(reason) });
+    expect(parseOne('arise_dismissed_insights_v1', raw)).toMatchObject({
+      kind: 'invalid',
+      reason: expect.stringContaining(reason),
+    });
   });
 });
 
@@ -297,11 +327,20 @@ describe('parseLocalStorage: account profile', () => {
     ['a name of 100 characters', JSON.stringify({ name: 'n'.repeat(100) }), 'n'.repeat(100), null],
     ['a name with quotes and markup', JSON.stringify({ name: '<b>"Ravi"</b>' }), '<b>"Ravi"</b>', null],
   ])('%s', (_name, raw, name, accountId) => {
-    expect(parseOne('arise_account_profile_v1', raw)).toEqual({ key: 'arise_account_profile_v1', kind: 'profile', name, accountId });
+    expect(parseOne('arise_account_profile_v1', raw)).toEqual({
+      key: 'arise_account_profile_v1',
+      kind: 'profile',
+      name,
+      accountId,
+    });
   });
 
   it.each([
-    ['[object Object]', '[object Object]', 'the browser stored "[object Object]" (an object saved without JSON.stringify): the value is lost'],
+    [
+      '[object Object]',
+      '[object Object]',
+      'the browser stored "[object Object]" (an object saved without JSON.stringify): the value is lost',
+    ],
     ['a plain string', 'Priya', 'expected a JSON object {name, account_id}, not string "Priya"'],
     ['an array', '["Priya"]', 'not an array'],
     ['no name', '{"account_id": "FY-1"}', 'name must be text, not undefined'],
@@ -336,7 +375,15 @@ describe('parseLocalStorage: keys it does not import', () => {
     expect(parseOne(key, '{broken')).toEqual({ key, kind: 'session' });
   });
 
-  const unknownKeys = ['totally_unrelated', 'ARISE_UNIVERSE', 'arise_universe_v2', '', '__proto__', 'constructor', 'toString'];
+  const unknownKeys = [
+    'totally_unrelated',
+    'ARISE_UNIVERSE',
+    'arise_universe_v2',
+    '',
+    '__proto__',
+    'constructor',
+    'toString',
+  ];
   it.each(unknownKeys.map((key) => [key]))('%j is unknown', (key) => {
     expect(parseOne(key, 'NIFTY50')).toEqual({ key, kind: 'unknown' });
   });
@@ -363,23 +410,40 @@ describe('parseLocalStorage: whole dumps', () => {
   });
 
   it('reads the legacy formats', () => {
-    const byKey = Object.fromEntries(parseLocalStorage(loadDump('legacy-formats')).map((result) => [result.key, result]));
+    const byKey = Object.fromEntries(
+      parseLocalStorage(loadDump('legacy-formats')).map((result) => [result.key, result]),
+    );
     expect(byKey).toEqual({
-      arise_disclosure_accepted_v1: { key: 'arise_disclosure_accepted_v1', kind: 'preference', field: 'disclosureAccepted', value: true },
+      arise_disclosure_accepted_v1: {
+        key: 'arise_disclosure_accepted_v1',
+        kind: 'preference',
+        field: 'disclosureAccepted',
+        value: true,
+      },
       arise_account_profile_v1: { key: 'arise_account_profile_v1', kind: 'profile', name: 'Arjun', accountId: null },
       arise_universe: { key: 'arise_universe', kind: 'preference', field: 'universe', value: 'NIFTY50' },
       arise_market_region: { key: 'arise_market_region', kind: 'preference', field: 'marketRegion', value: 'Global' },
       arise_risk: { key: 'arise_risk', kind: 'preference', field: 'riskProfile', value: 'Conservative' },
       arise_modes: { key: 'arise_modes', kind: 'preference', field: 'tradingModes', value: modes('Swing', 'Futures') },
       arise_primary_mode: { key: 'arise_primary_mode', kind: 'preference', field: 'primaryMode', value: 'Futures' },
-      arise_auxiliary_modes: { key: 'arise_auxiliary_modes', kind: 'preference', field: 'auxiliaryModes', value: ['Swing'] },
+      arise_auxiliary_modes: {
+        key: 'arise_auxiliary_modes',
+        kind: 'preference',
+        field: 'auxiliaryModes',
+        value: ['Swing'],
+      },
       arise_watchlist: {
         key: 'arise_watchlist',
         kind: 'watchlist',
         items: [...nse('SBIN', 'ITC', 'RELIANCE'), { symbol: '500325', exchange: 'BSE' }, ...nse('WIPRO', 'TCS')],
         skipped: [{ index: 6, value: 'TCS', reason: 'repeats TCS (index 5)' }],
       },
-      arise_dismissed_insights_v1: { key: 'arise_dismissed_insights_v1', kind: 'insights', ids: ['ins-9', 'ins-10'], skipped: [] },
+      arise_dismissed_insights_v1: {
+        key: 'arise_dismissed_insights_v1',
+        kind: 'insights',
+        ids: ['ins-9', 'ins-10'],
+        skipped: [],
+      },
     });
   });
 

@@ -272,7 +272,8 @@ function parseSymbol(text: string, named: Exchange | undefined): Result<Watchlis
   }
   const yahoo = YAHOO_SUFFIXES.find(([suffix]) => symbol.length > suffix.length && symbol.endsWith(suffix));
   if (yahoo) {
-    if (exchange && exchange !== yahoo[1]) return fail(`names two exchanges, ${exchange} and ${yahoo[1]} (${yahoo[0]})`);
+    if (exchange && exchange !== yahoo[1])
+      return fail(`names two exchanges, ${exchange} and ${yahoo[1]} (${yahoo[0]})`);
     exchange = yahoo[1];
     symbol = symbol.slice(0, -yahoo[0].length);
   }
@@ -286,7 +287,8 @@ function parseWatchlistItem(item: unknown): Result<WatchlistEntry> {
   if (typeof item === 'string') return parseSymbol(item, undefined);
   if (!isPlainObject(item)) return fail(`expected a symbol or {symbol, exchange}, not ${typeName(item)}`);
   if (typeof item.symbol !== 'string') return fail(`symbol must be text, not ${typeName(item.symbol)}`);
-  if (item.exchange === undefined || item.exchange === null || item.exchange === '') return parseSymbol(item.symbol, undefined);
+  if (item.exchange === undefined || item.exchange === null || item.exchange === '')
+    return parseSymbol(item.symbol, undefined);
   const exchange = parseExchange(item.exchange);
   return exchange.ok ? parseSymbol(item.symbol, exchange.value) : exchange;
 }

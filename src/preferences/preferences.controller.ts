@@ -15,11 +15,14 @@ import { PreferencesService } from './preferences.service';
 const IF_MATCH = {
   name: 'If-Match',
   required: false,
-  description: 'The ETag of the version you read (e.g. `"3"`); the write fails with 412 if it changed since. Without it the write is accepted.',
+  description:
+    'The ETag of the version you read (e.g. `"3"`); the write fails with 412 if it changed since. Without it the write is accepted.',
   schema: { type: 'string', maxLength: IF_MATCH_MAX_LENGTH },
 };
 
-const ETAG_HEADER = { ETag: { description: 'The version, quoted: `"3"`.', schema: { type: 'string', maxLength: ETAG_MAX_LENGTH } } };
+const ETAG_HEADER = {
+  ETag: { description: 'The version, quoted: `"3"`.', schema: { type: 'string', maxLength: ETAG_MAX_LENGTH } },
+};
 
 /** What PUT and PATCH share: the audited write, If-Match, and their documented answers. */
 const PreferencesWrite = () =>
@@ -29,8 +32,15 @@ const PreferencesWrite = () =>
     ApiOkResponse({ type: PreferencesResponseDto, headers: ETAG_HEADER }),
     ApiInvalidRequest(),
     ApiProblem(409, 'So many writes of these preferences landed at once that this one could not be applied; retry.'),
-    ApiProblem(412, 'If-Match names a version that is no longer current; the response ETag is the current one.', ETAG_HEADER),
-    ApiProblem(422, 'A rule is broken: the primary mode must be enabled; auxiliary modes must be enabled and not the primary.'),
+    ApiProblem(
+      412,
+      'If-Match names a version that is no longer current; the response ETag is the current one.',
+      ETAG_HEADER,
+    ),
+    ApiProblem(
+      422,
+      'A rule is broken: the primary mode must be enabled; auxiliary modes must be enabled and not the primary.',
+    ),
   );
 
 const withETag = (reply: FastifyReply, preferences: PreferencesResponseDto) => {

@@ -35,7 +35,11 @@ describe('preference rules', () => {
   });
 
   it('repairs imported modes so that they pass the rules', () => {
-    const broken = withModes({ tradingModes: modes([]), primaryMode: 'Futures', auxiliaryModes: ['Swing', 'Futures', 'Swing'] });
+    const broken = withModes({
+      tradingModes: modes([]),
+      primaryMode: 'Futures',
+      auxiliaryModes: ['Swing', 'Futures', 'Swing'],
+    });
     const repaired = repairModes(broken);
     expect(repaired.tradingModes).toEqual(modes(['Futures', 'Swing']));
     expect(repaired.auxiliaryModes).toEqual(['Swing']);

@@ -32,11 +32,17 @@ export function checkPreferenceRules(values: PreferenceValues): FieldError[] {
   const errors: FieldError[] = [];
   const enabled = (mode: TradingMode) => values.tradingModes[mode] === true;
   if (values.primaryMode !== null && !enabled(values.primaryMode)) {
-    errors.push({ field: 'primaryMode', message: `primaryMode ${values.primaryMode} must be one of the enabled trading modes` });
+    errors.push({
+      field: 'primaryMode',
+      message: `primaryMode ${values.primaryMode} must be one of the enabled trading modes`,
+    });
   }
   values.auxiliaryModes.forEach((mode, index) => {
     if (!enabled(mode)) {
-      errors.push({ field: `auxiliaryModes.${index}`, message: `auxiliary mode ${mode} must be an enabled trading mode` });
+      errors.push({
+        field: `auxiliaryModes.${index}`,
+        message: `auxiliary mode ${mode} must be an enabled trading mode`,
+      });
     } else if (mode === values.primaryMode) {
       errors.push({ field: `auxiliaryModes.${index}`, message: `auxiliary mode ${mode} is already the primary mode` });
     } else if (values.auxiliaryModes.indexOf(mode) !== index) {

@@ -10,7 +10,9 @@ import type { TradingModes } from './preferences.enums';
 import { checkPreferenceRules, DEFAULT_PREFERENCES, type PreferenceValues } from './preferences.rules';
 
 /** The fields a write sets (absent = keep); `tradingModes` may name some modes only. */
-export type PreferencesChanges = Partial<Omit<PreferenceValues, 'tradingModes'>> & { tradingModes?: Partial<TradingModes> };
+export type PreferencesChanges = Partial<Omit<PreferenceValues, 'tradingModes'>> & {
+  tradingModes?: Partial<TradingModes>;
+};
 
 /** A write's outcome: `before` null when it created the row; `changed` false for a no-op. */
 export interface PreferencesChange {
@@ -116,7 +118,12 @@ function toResponse(row: PreferencesRow | undefined): PreferencesResponseDto {
 }
 
 /** The fields a client writes: the response without what the server keeps. */
-export const writableOf = ({ disclosureAcceptedAt: _a, version: _v, updatedAt: _u, ...values }: PreferencesResponseDto) => values;
+export const writableOf = ({
+  disclosureAcceptedAt: _a,
+  version: _v,
+  updatedAt: _u,
+  ...values
+}: PreferencesResponseDto) => values;
 const definedOnly = <T extends object>(value: T): Partial<T> =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 
@@ -141,10 +148,14 @@ function merge(current: PreferencesResponseDto, changes: PreferencesChanges, now
 }
 
 function stale(current: number): ProblemException {
-  return new ProblemException(HttpStatus.PRECONDITION_FAILED, 'The preferences changed since you read them; reload and retry.', {
-    type: problemTypes.stale,
-    headers: { ETag: etagOf(current) },
-  });
+  return new ProblemException(
+    HttpStatus.PRECONDITION_FAILED,
+    'The preferences changed since you read them; reload and retry.',
+    {
+      type: problemTypes.stale,
+      headers: { ETag: etagOf(current) },
+    },
+  );
 }
 
 @Injectable()
@@ -191,11 +202,14 @@ export class PreferencesService {
       const now = new Date();
       const next = merge(current, changes, now);
       // Nothing changed: no new version, no audit event.
-      if (before && isDeepStrictEqual(writableOf(next), writableOf(before))) return { before, after: before, changed: false };
+      if (before && isDeepStrictEqual(writableOf(next), writableOf(before)))
+        return { before, after: before, changed: false };
       const violations = checkPreferenceRules(writableOf(next));
       if (violations.length > 0) throw ruleViolation('The preferences break a rule.', violations);
 
-      const event = audited ? { action: before ? 'update' : 'create', before: before && auditedOf(before), after: auditedOf(next) } : null;
+      const event = audited
+        ? { action: before ? 'update' : 'create', before: before && auditedOf(before), after: auditedOf(next) }
+        : null;
       const values = [
         userId,
         next.disclosureAccepted,
@@ -209,9 +223,14 @@ export class PreferencesService {
         now,
       ];
       const [written] = before
-        ? await this.transactions.rows<WrittenRow>(UPDATE_SQL, [...values, before.version, ...this.audit.inlineEvent(event)])
+        ? await this.transactions.rows<WrittenRow>(UPDATE_SQL, [
+            ...values,
+            before.version,
+            ...this.audit.inlineEvent(event),
+          ])
         : await this.transactions.rows<WrittenRow>(INSERT_SQL, [...values, ...this.audit.inlineEvent(event)]);
-      if (written) return { before, after: { ...next, version: written.version, updatedAt: written.updated_at }, changed: true };
+      if (written)
+        return { before, after: { ...next, version: written.version, updatedAt: written.updated_at }, changed: true };
     }
     throw conflict('The preferences are being changed by many requests at once; retry.');
   }

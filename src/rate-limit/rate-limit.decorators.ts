@@ -17,7 +17,10 @@ export const RATE_LIMITS_EXTENSION = 'x-rate-limits';
 
 /** Adds the much stricter per-IP `auth` limit (AUTH_RATE_LIMIT_*) to a route or controller. */
 export const AuthRateLimit = () =>
-  applyDecorators(SetMetadata(AUTH_RATE_LIMITED, true), ApiExtension(RATE_LIMITS_EXTENSION, [...ROUTE_RATE_LIMITS, 'auth']));
+  applyDecorators(
+    SetMetadata(AUTH_RATE_LIMITED, true),
+    ApiExtension(RATE_LIMITS_EXTENSION, [...ROUTE_RATE_LIMITS, 'auth']),
+  );
 
 /** For probes and scrapes only: exempt from every limit. */
 export const NoRateLimit = () =>

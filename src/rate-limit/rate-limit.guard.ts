@@ -20,7 +20,10 @@ export class RateLimitGuard extends ThrottlerGuard {
     return `rl:${throttlerName}:${tracker}`;
   }
 
-  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override async throwThrottlingException(
+    _context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
     const retryAfter = String(Math.max(1, detail.timeToBlockExpire));
     // The throttler sets a limit's X-RateLimit-* headers only when it lets the request through;
     // its name is the second part of the key above. Header names follow the throttler's own.

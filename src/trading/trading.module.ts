@@ -20,7 +20,11 @@ import { TradeIntentsService } from './trade-intents/trade-intents.service';
   controllers: [BrokerConnectionsController, TradeIntentsController, OrdersController, PortfolioController],
   providers: [
     // The key ring is parsed and checked once, with the configuration.
-    { provide: TokenCipher, inject: [appConfig.KEY], useFactory: (config: AppConfig) => new TokenCipher(config.tokenKeys) },
+    {
+      provide: TokenCipher,
+      inject: [appConfig.KEY],
+      useFactory: (config: AppConfig) => new TokenCipher(config.tokenKeys),
+    },
     BrokerTokensService,
     BrokerConnectionsService,
     PaperBrokerAdapter,

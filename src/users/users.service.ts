@@ -140,7 +140,10 @@ export class UsersService {
    */
   async setRoleByEmail(email: string, role: UserRole): Promise<boolean> {
     return this.transactions.run(async () => {
-      const before = await this.users.findOne({ where: { email: email.toLowerCase() }, lock: { mode: 'pessimistic_write' } });
+      const before = await this.users.findOne({
+        where: { email: email.toLowerCase() },
+        lock: { mode: 'pessimistic_write' },
+      });
       if (!before) return false;
       if (before.role === role) return true;
       await this.users.update({ id: before.id }, { role, updatedAt: () => 'now()' });

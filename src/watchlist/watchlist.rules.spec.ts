@@ -1,6 +1,17 @@
-import { checkListRules, firstOfEachSymbol, isSameList, listChange, toEntry, type WatchlistEntry } from './watchlist.rules';
+import {
+  checkListRules,
+  firstOfEachSymbol,
+  isSameList,
+  listChange,
+  toEntry,
+  type WatchlistEntry,
+} from './watchlist.rules';
 
-const entry = (symbol: string, notes: string | null = null, exchange: WatchlistEntry['exchange'] = 'NSE') => ({ symbol, exchange, notes });
+const entry = (symbol: string, notes: string | null = null, exchange: WatchlistEntry['exchange'] = 'NSE') => ({
+  symbol,
+  exchange,
+  notes,
+});
 
 describe('watchlist rules', () => {
   it('normalises an input item and fills its defaults', () => {
@@ -32,8 +43,14 @@ describe('watchlist rules', () => {
   it('keeps details in the audit snapshots only for items added, removed or edited', () => {
     const change = listChange([entry('A'), entry('B', 'old'), entry('C')], [entry('C'), entry('B', 'new'), entry('D')]);
     expect(change).toEqual({
-      before: { symbols: ['A', 'B', 'C'], items: { A: { exchange: 'NSE', notes: null }, B: { exchange: 'NSE', notes: 'old' } } },
-      after: { symbols: ['C', 'B', 'D'], items: { B: { exchange: 'NSE', notes: 'new' }, D: { exchange: 'NSE', notes: null } } },
+      before: {
+        symbols: ['A', 'B', 'C'],
+        items: { A: { exchange: 'NSE', notes: null }, B: { exchange: 'NSE', notes: 'old' } },
+      },
+      after: {
+        symbols: ['C', 'B', 'D'],
+        items: { B: { exchange: 'NSE', notes: 'new' }, D: { exchange: 'NSE', notes: null } },
+      },
     });
   });
 });

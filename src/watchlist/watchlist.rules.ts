@@ -16,7 +16,11 @@ export interface WatchlistEntry {
 }
 
 export function toEntry(input: WatchlistItemInput): WatchlistEntry {
-  return { symbol: normalizeSymbol(input.symbol), exchange: input.exchange ?? DEFAULT_EXCHANGE, notes: input.notes ?? null };
+  return {
+    symbol: normalizeSymbol(input.symbol),
+    exchange: input.exchange ?? DEFAULT_EXCHANGE,
+    notes: input.notes ?? null,
+  };
 }
 
 /** Drops repeated symbols; the first occurrence wins. */
@@ -29,7 +33,10 @@ export function firstOfEachSymbol(entries: WatchlistEntry[]): WatchlistEntry[] {
 export function checkListRules(entries: WatchlistEntry[]): FieldError[] {
   const errors: FieldError[] = [];
   if (entries.length > WATCHLIST_MAX_ITEMS) {
-    errors.push({ field: 'items', message: `a watchlist holds at most ${WATCHLIST_MAX_ITEMS} items (got ${entries.length})` });
+    errors.push({
+      field: 'items',
+      message: `a watchlist holds at most ${WATCHLIST_MAX_ITEMS} items (got ${entries.length})`,
+    });
   }
   const firstIndex = new Map<string, number>();
   entries.forEach(({ symbol }, index) => {
@@ -68,7 +75,10 @@ interface ListSnapshot {
  * of the items that changed. The event's changed fields then read `symbols` (membership or
  * order) and `items.<SYMBOL>` for each symbol added, removed or edited.
  */
-export function listChange(before: WatchlistEntry[], after: WatchlistEntry[]): { before: ListSnapshot; after: ListSnapshot } {
+export function listChange(
+  before: WatchlistEntry[],
+  after: WatchlistEntry[],
+): { before: ListSnapshot; after: ListSnapshot } {
   const saved = new Map(before.map((entry) => [entry.symbol, entry]));
   const next = new Map(after.map((entry) => [entry.symbol, entry]));
   const touched = (entry: WatchlistEntry, other: Map<string, WatchlistEntry>) => {

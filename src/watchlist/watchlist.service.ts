@@ -191,8 +191,9 @@ export class WatchlistService {
   }
 
   private rows(userId: string): Promise<WatchlistRow[]> {
-    return this.transactions.rows<WatchlistRow>(`SELECT ${COLUMNS} FROM user_watchlists WHERE user_id = $1 ORDER BY position`, [
-      userId,
-    ]);
+    return this.transactions.rows<WatchlistRow>(
+      `SELECT ${COLUMNS} FROM user_watchlists WHERE user_id = $1 ORDER BY position`,
+      [userId],
+    );
   }
 }

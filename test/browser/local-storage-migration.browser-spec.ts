@@ -15,18 +15,30 @@ import { bundleTestPage, type PageServer, servePage } from './support/page-serve
  * the client and runs `migrateLocalStorage` against the real service on the embedded database.
  */
 const powerUser = loadDump('power-user');
-const onlyKeys = (keys: readonly string[]) => Object.fromEntries(Object.entries(powerUser).filter(([key]) => keys.includes(key)));
+const onlyKeys = (keys: readonly string[]) =>
+  Object.fromEntries(Object.entries(powerUser).filter(([key]) => keys.includes(key)));
 const SESSION_CACHES = onlyKeys(SESSION_CACHE_KEYS);
 
-const { preferences: POWER_USER_PREFERENCES, watchlist: POWER_USER_WATCHLIST, dismissedInsightIds: POWER_USER_DISMISSED } = POWER_USER_EXPECTED;
+const {
+  preferences: POWER_USER_PREFERENCES,
+  watchlist: POWER_USER_WATCHLIST,
+  dismissedInsightIds: POWER_USER_DISMISSED,
+} = POWER_USER_EXPECTED;
 /** Every flag on for every user, whatever the defaults, so that the import runs. */
 const ROLLOUT_ENV = { FEATURE_SERVER_PREFERENCES_PERCENT: '100', FEATURE_LOCAL_STORAGE_IMPORT_PERCENT: '100' };
 
 /** Calls a method of the page's `window.testApp` (page/main.ts) inside the browser. */
-function call<K extends keyof TestApp>(page: Page, method: K, ...args: Parameters<TestApp[K]>): Promise<Awaited<ReturnType<TestApp[K]>>> {
+function call<K extends keyof TestApp>(
+  page: Page,
+  method: K,
+  ...args: Parameters<TestApp[K]>
+): Promise<Awaited<ReturnType<TestApp[K]>>> {
   return page.evaluate(
     ({ method, args }) => {
-      const testApp = (globalThis as unknown as PageGlobals).testApp as unknown as Record<string, (...a: unknown[]) => unknown>;
+      const testApp = (globalThis as unknown as PageGlobals).testApp as unknown as Record<
+        string,
+        (...a: unknown[]) => unknown
+      >;
       return testApp[method](...args);
     },
     { method, args: args as unknown[] },
@@ -56,7 +68,8 @@ describe('localStorage migration in a real browser', () => {
     const page = await context.newPage();
     const writes: string[] = [];
     page.on('request', (request) => {
-      if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method())) writes.push(`${request.method()} ${new URL(request.url()).pathname}`);
+      if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method()))
+        writes.push(`${request.method()} ${new URL(request.url()).pathname}`);
     });
     await page.goto(pageServer.pageUrl(apiUrl));
     return { page, writes };
@@ -82,7 +95,11 @@ describe('localStorage migration in a real browser', () => {
       ...Object.fromEntries(PERSISTENT_KEYS.map((key) => [key, 'imported'])),
       arise_account_profile_v1: 'kept-server', // the name given at sign-up wins
     });
-    expect(writes).toEqual(['POST /api/v1/auth/register', 'POST /api/v1/auth/login', 'POST /api/v1/migrations/local-storage']);
+    expect(writes).toEqual([
+      'POST /api/v1/auth/register',
+      'POST /api/v1/auth/login',
+      'POST /api/v1/migrations/local-storage',
+    ]);
 
     // The browser: persistent keys gone, session caches as they were, the marker and the device id set.
     const stored = await call(page, 'storage');
@@ -97,13 +114,18 @@ describe('localStorage migration in a real browser', () => {
     expect(preferences).toMatchObject({ ...POWER_USER_PREFERENCES, version: 1 });
     expect(preferences.disclosureAcceptedAt).not.toBeNull();
     const watchlist = await get('/api/v1/watchlist', accessToken);
-    expect(watchlist.items.map(({ symbol, exchange, position }: Record<string, unknown>) => [symbol, exchange, position])).toEqual(
-      POWER_USER_WATCHLIST.map((symbol, position) => [symbol, 'NSE', position]),
-    );
+    expect(
+      watchlist.items.map(({ symbol, exchange, position }: Record<string, unknown>) => [symbol, exchange, position]),
+    ).toEqual(POWER_USER_WATCHLIST.map((symbol, position) => [symbol, 'NSE', position]));
     const dismissed = await get('/api/v1/insights/dismissed', accessToken);
-    expect(dismissed.items.map((item: { insightId: string }) => item.insightId).sort()).toEqual([...POWER_USER_DISMISSED].sort());
+    expect(dismissed.items.map((item: { insightId: string }) => item.insightId).sort()).toEqual(
+      [...POWER_USER_DISMISSED].sort(),
+    );
     expect(await get('/api/v1/users/me', accessToken)).toMatchObject({ email, name: 'Priya R.' });
-    expect(await get('/api/v1/migrations/local-storage', accessToken)).toMatchObject({ imported: true, devices: [{ deviceId }] });
+    expect(await get('/api/v1/migrations/local-storage', accessToken)).toMatchObject({
+      imported: true,
+      devices: [{ deviceId }],
+    });
     // The page now reads what the server holds.
     expect(await call(page, 'readPreferences')).toMatchObject({ source: 'api', preferences: POWER_USER_PREFERENCES });
 
@@ -137,7 +159,10 @@ describe('localStorage migration in a real browser', () => {
     expect(stored).toEqual({ ...powerUser, [DEVICE_ID_KEY]: expect.any(String) });
     expect(stored[MIGRATION_MARKER_KEY]).toBeUndefined();
 
-    expect(await call(page, 'readPreferences')).toMatchObject({ source: 'local-storage', preferences: POWER_USER_PREFERENCES });
+    expect(await call(page, 'readPreferences')).toMatchObject({
+      source: 'local-storage',
+      preferences: POWER_USER_PREFERENCES,
+    });
     const watchlist = await call(page, 'readWatchlist');
     expect(watchlist).toMatchObject({ source: 'local-storage' });
     expect(watchlist.items).toEqual(POWER_USER_WATCHLIST.map((symbol) => ({ symbol, exchange: 'NSE' })));

@@ -38,7 +38,9 @@ describe('Swagger UI in a real browser', () => {
     await page.goto(`${api.url}/docs`);
     await page.locator('.auth-wrapper .authorize').click();
     // The `bearer` scheme (the other one, `metrics-token`, is for GET /metrics).
-    const bearer = page.locator('.modal-ux .auth-container').filter({ has: page.locator('h4 code', { hasText: /^bearer$/ }) });
+    const bearer = page
+      .locator('.modal-ux .auth-container')
+      .filter({ has: page.locator('h4 code', { hasText: /^bearer$/ }) });
     await bearer.locator('input').fill(user.accessToken);
     await bearer.getByRole('button', { name: 'Apply credentials' }).click();
     await bearer.getByRole('button', { name: 'Close' }).click();

@@ -10,8 +10,17 @@ export interface AuditEventItem<Snapshot = unknown> {
 }
 
 /** The caller's audit events of one entity, newest first (`Snapshot`: the shape of before/after). */
-export async function auditEvents<Snapshot = unknown>(t: TestApp, user: TestUser, entity: string): Promise<AuditEventItem<Snapshot>[]> {
-  const res = await t.http().get('/api/v1/audit/events').query({ entity, limit: 100 }).set('authorization', user.auth).expect(200);
+export async function auditEvents<Snapshot = unknown>(
+  t: TestApp,
+  user: TestUser,
+  entity: string,
+): Promise<AuditEventItem<Snapshot>[]> {
+  const res = await t
+    .http()
+    .get('/api/v1/audit/events')
+    .query({ entity, limit: 100 })
+    .set('authorization', user.auth)
+    .expect(200);
   return res.body.items;
 }
 
@@ -20,4 +29,12 @@ export async function auditEvents<Snapshot = unknown>(t: TestApp, user: TestUser
  * raises), to show that a change is rolled back together with its failed audit insert.
  */
 export const withFailingAuditInserts = <T>(userId: string, fn: () => Promise<T>): Promise<T> =>
-  withUserTrigger(userId, { on: 'BEFORE INSERT ON audit_events', userColumn: 'NEW.subject_user_id', body: "RAISE EXCEPTION 'forced audit failure (e2e)';" }, fn);
+  withUserTrigger(
+    userId,
+    {
+      on: 'BEFORE INSERT ON audit_events',
+      userColumn: 'NEW.subject_user_id',
+      body: "RAISE EXCEPTION 'forced audit failure (e2e)';",
+    },
+    fn,
+  );

@@ -38,7 +38,12 @@ export async function createMigratedDatabase(serverUrl: string, database: string
  * migrations), which does not migrate by itself: the caller runs or undoes migrations on it.
  */
 export function migrationDataSource(url: string): Promise<DataSource> {
-  const options = { ...buildDataSourceOptions(loadAppConfig(), url), migrationsRun: false, logger: 'advanced-console', logging: false } as const;
+  const options = {
+    ...buildDataSourceOptions(loadAppConfig(), url),
+    migrationsRun: false,
+    logger: 'advanced-console',
+    logging: false,
+  } as const;
   return new DataSource(options).initialize();
 }
 

@@ -8,7 +8,10 @@ const MAX_PAGES = 1_000;
  * cursor first), which must answer 200 with `{ items, nextCursor }`. Goes on until the last
  * page, or until `until(items so far)` holds. Answers the items in order and each page's size.
  */
-export async function readAllPages<T>(page: (cursor: string | undefined) => Test, until?: (items: T[]) => boolean): Promise<{ items: T[]; sizes: number[] }> {
+export async function readAllPages<T>(
+  page: (cursor: string | undefined) => Test,
+  until?: (items: T[]) => boolean,
+): Promise<{ items: T[]; sizes: number[] }> {
   const items: T[] = [];
   const sizes: number[] = [];
   let cursor: string | undefined;

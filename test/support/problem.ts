@@ -1,6 +1,9 @@
 import type { Response } from 'supertest';
 
-export type ProblemBody = { type: string; detail: string; errors?: { field: string; message: string }[] } & Record<string, unknown>;
+export type ProblemBody = { type: string; detail: string; errors?: { field: string; message: string }[] } & Record<
+  string,
+  unknown
+>;
 
 /**
  * Asserts that `res` is an RFC 9457 problem document with the given status (and `type`, when
@@ -11,7 +14,12 @@ export function expectProblem(res: Response, status: number, type?: string): Pro
     status,
     contentType: expect.stringMatching(/^application\/problem\+json/),
   });
-  expect(res.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String), type: expect.any(String) });
+  expect(res.body).toMatchObject({
+    status,
+    title: expect.any(String),
+    detail: expect.any(String),
+    type: expect.any(String),
+  });
   expect(res.body.requestId).toBe(res.headers['x-request-id']);
   if (type) expect(res.body.type).toBe(type);
   return res.body;

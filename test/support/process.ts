@@ -20,11 +20,11 @@ export function spawnEntry(
   env: NodeJS.ProcessEnv,
   { cwd = REPO_ROOT, stdin = 'ignore' }: { cwd?: string; stdin?: 'ignore' | 'pipe' } = {},
 ): ChildProcessByStdio<Writable | null, Readable, Readable> {
-  return spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'run.cjs'), entry, ...args], { cwd, env, stdio: [stdin, 'pipe', 'pipe'] }) as ChildProcessByStdio<
-    Writable | null,
-    Readable,
-    Readable
-  >;
+  return spawn(process.execPath, [join(REPO_ROOT, 'scripts', 'run.cjs'), entry, ...args], {
+    cwd,
+    env,
+    stdio: [stdin, 'pipe', 'pipe'],
+  }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
 }
 
 export interface Exit {
@@ -53,7 +53,12 @@ export function spawnApp(env: Record<string, string>): AppProcess {
   const cwd = mkdtempSync(join(tmpdir(), 'fyntrix-app-'));
   // An embedded PostgreSQL started by root runs as the `postgres` user, which must reach DATA_DIR.
   chmodSync(cwd, 0o755);
-  const child = spawnEntry('src/main.ts', [], { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, DATA_DIR: join(cwd, '.data'), ...env }, { cwd });
+  const child = spawnEntry(
+    'src/main.ts',
+    [],
+    { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? cwd, DATA_DIR: join(cwd, '.data'), ...env },
+    { cwd },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -61,7 +66,10 @@ export function spawnApp(env: Record<string, string>): AppProcess {
   const exited = new Promise<Exit>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const exit = (ms: number) =>
     new Promise<Exit>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`still running after ${ms} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`)), ms);
+      const timer = setTimeout(
+        () => reject(new Error(`still running after ${ms} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`)),
+        ms,
+      );
       void exited.then((e) => {
         clearTimeout(timer);
         resolve(e);
@@ -114,7 +122,9 @@ export async function waitUntilServing(app: AppProcess, url: string, ms: number)
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`${url} did not answer (${exited ? 'the process exited' : `${ms} ms`})\nstdout:\n${app.stdout}\nstderr:\n${app.stderr}`);
+  throw new Error(
+    `${url} did not answer (${exited ? 'the process exited' : `${ms} ms`})\nstdout:\n${app.stdout}\nstderr:\n${app.stderr}`,
+  );
 }
 
 export interface Entry {
@@ -137,7 +147,10 @@ export function runEntry(entry: string, args: string[], env: NodeJS.ProcessEnv):
   child.stderr.resume();
   const waitForLine = (pattern: RegExp, timeoutMs = 60_000) =>
     new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => finish(new Error(`no line matching ${pattern} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => finish(new Error(`no line matching ${pattern} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const onExit = (code: number | null) => finish(new Error(`process exited (${code}) before printing ${pattern}`));
       const onLine = (line: string) => pattern.test(line) && finish(null, line);
       function finish(error: Error | null, line?: string) {
@@ -191,7 +204,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   let exitCode: number | null | undefined;
   const exited = new Promise<void>((resolve) => child.once('exit', (code) => ((exitCode = code), resolve())));
   const url = `http://127.0.0.1:${port}`;
-  for (const started = Date.now(); ; ) {
+  for (const started = Date.now(); ;) {
     if (exitCode !== undefined) throw new Error(`the server exited with ${exitCode}:\n${output}`);
     if (Date.now() - started > 60_000) throw new Error(`the server did not start within 60 s:\n${output}`);
     const live = await fetch(`${url}/health/live`).then(

@@ -52,7 +52,7 @@ export async function startRedisServer(binary: string): Promise<RedisServer> {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited;
   };
-  for (const deadline = Date.now() + 10_000; !(await pings(port)); ) {
+  for (const deadline = Date.now() + 10_000; !(await pings(port));) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(`redis-server did not start on port ${port}`);

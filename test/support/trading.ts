@@ -41,7 +41,11 @@ export async function createIntent(t: TestApp, user: TestUser, body: Record<stri
 }
 
 export function submitIntent(t: TestApp, user: TestUser, intentId: string, connectionId: string) {
-  return t.http().post(`/api/v1/trade-intents/${intentId}/submit`).set('authorization', user.auth).send({ connectionId });
+  return t
+    .http()
+    .post(`/api/v1/trade-intents/${intentId}/submit`)
+    .set('authorization', user.auth)
+    .send({ connectionId });
 }
 
 export function cancelIntent(t: TestApp, user: TestUser, intentId: string) {

@@ -18,7 +18,11 @@ export interface UserTrigger {
  * fail a statement, or for changing data at an exact point inside a request's transaction.
  * `fn` gets the trigger function's name (to check that it never leaks into an answer).
  */
-export async function withUserTrigger<T>(userId: string, trigger: UserTrigger, fn: (functionName: string) => Promise<T>): Promise<T> {
+export async function withUserTrigger<T>(
+  userId: string,
+  trigger: UserTrigger,
+  fn: (functionName: string) => Promise<T>,
+): Promise<T> {
   // A trigger's WHEN clause takes no parameters: the id is checked before it goes into SQL.
   if (!UUID.test(userId)) throw new Error(`not a user id: ${userId}`);
   const name = `e2e_trigger_${randomBytes(8).toString('hex')}`;
@@ -42,4 +46,8 @@ export async function withUserTrigger<T>(userId: string, trigger: UserTrigger, f
 }
 
 /** Every update of the user's row runs `plpgsql` first (e.g. `RAISE EXCEPTION …` to fail it). */
-export const beforeUserUpdates = (plpgsql: string): UserTrigger => ({ on: 'BEFORE UPDATE ON users', userColumn: 'OLD.id', body: `${plpgsql};` });
+export const beforeUserUpdates = (plpgsql: string): UserTrigger => ({
+  on: 'BEFORE UPDATE ON users',
+  userColumn: 'OLD.id',
+  body: `${plpgsql};`,
+});

@@ -18,7 +18,10 @@ export const STRONG_PASSWORD = 'correct horse battery staple 42';
 /** A unique email per call, so every test works on users nobody else touches. */
 export const uniqueEmail = (label = 'user') => `${label}-${randomUUID()}@example.test`;
 
-export async function registerUser(t: TestApp, overrides: { email?: string; password?: string; name?: string } = {}): Promise<TestUser> {
+export async function registerUser(
+  t: TestApp,
+  overrides: { email?: string; password?: string; name?: string } = {},
+): Promise<TestUser> {
   const email = overrides.email ?? uniqueEmail();
   const password = overrides.password ?? STRONG_PASSWORD;
   const res = await t
@@ -38,8 +41,17 @@ export async function registerUser(t: TestApp, overrides: { email?: string; pass
 
 /** Signs `user` in again, e.g. to get a token that carries a role given since registration. */
 export async function signIn(t: TestApp, user: TestUser): Promise<TestUser> {
-  const res = await t.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }).expect(200);
-  return { ...user, accessToken: res.body.accessToken, refreshToken: res.body.refreshToken, auth: `Bearer ${res.body.accessToken}` };
+  const res = await t
+    .http()
+    .post('/api/v1/auth/login')
+    .send({ email: user.email, password: user.password })
+    .expect(200);
+  return {
+    ...user,
+    accessToken: res.body.accessToken,
+    refreshToken: res.body.refreshToken,
+    auth: `Bearer ${res.body.accessToken}`,
+  };
 }
 
 /** A fresh administrator: registered, given the role in the database, signed in again. */

@@ -41,10 +41,13 @@ export const json = (status: number, body: unknown): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 export const problem = (status: number, detail: string): Response =>
-  new Response(JSON.stringify({ type: 'about:blank', title: 'Error', status, detail, instance: '/', requestId: 'r-1' }), {
-    status,
-    headers: { 'content-type': 'application/problem+json' },
-  });
+  new Response(
+    JSON.stringify({ type: 'about:blank', title: 'Error', status, detail, instance: '/', requestId: 'r-1' }),
+    {
+      status,
+      headers: { 'content-type': 'application/problem+json' },
+    },
+  );
 
 export const networkError: Handler = () => {
   throw new TypeError('Failed to fetch');

@@ -31,7 +31,11 @@ export class AuditEventResponseDto {
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
   after: unknown;
   /** @example ["riskProfile", "tradingModes.Options"] */
-  @ApiProperty({ type: 'array', items: { type: 'string', maxLength: CHANGED_FIELD_MAX_LENGTH }, maxItems: MAX_CHANGED_FIELDS })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'string', maxLength: CHANGED_FIELD_MAX_LENGTH },
+    maxItems: MAX_CHANGED_FIELDS,
+  })
   changedFields: string[];
   @ApiText(REQUEST_ID_MAX_LENGTH)
   requestId: string | null;

@@ -16,7 +16,9 @@ function IsStorageEntries() {
         typeof value === 'object' &&
         !Array.isArray(value) &&
         Object.keys(value).length <= MAX_IMPORT_KEYS &&
-        Object.entries(value).every(([key, v]) => key.length > 0 && key.length <= MAX_KEY_LENGTH && typeof v === 'string'),
+        Object.entries(value).every(
+          ([key, v]) => key.length > 0 && key.length <= MAX_KEY_LENGTH && typeof v === 'string',
+        ),
       defaultMessage: () =>
         `entries must map at most ${MAX_IMPORT_KEYS} keys (1 to ${MAX_KEY_LENGTH} characters) to string values`,
     },

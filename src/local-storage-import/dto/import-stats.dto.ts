@@ -21,6 +21,11 @@ export class ImportStatsDto {
   successRate: number;
   @ApiProperty(counts(IMPORT_STATUSES, 'Attempts by status: imported, partial, unchanged, replayed.'))
   byStatus: Record<string, number>;
-  @ApiProperty(counts(IMPORT_OUTCOMES, 'Keys by outcome (imported, merged, kept-server, ignored, invalid), over every attempt but replays.'))
+  @ApiProperty(
+    counts(
+      IMPORT_OUTCOMES,
+      'Keys by outcome (imported, merged, kept-server, ignored, invalid), over every attempt but replays.',
+    ),
+  )
   byOutcome: Record<string, number>;
 }

@@ -26,7 +26,10 @@ export class BrokerConnectionsController {
   @ApiCreatedResponse({ type: BrokerConnectionResponseDto })
   @ApiInvalidRequest()
   @ApiProblem(409, 'This broker account is already connected (one live connection per broker and account).')
-  createBrokerConnection(@CurrentUser() user: AuthUser, @Body() dto: CreateBrokerConnectionDto): Promise<BrokerConnectionResponseDto> {
+  createBrokerConnection(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: CreateBrokerConnectionDto,
+  ): Promise<BrokerConnectionResponseDto> {
     return this.connections.create(user.id, dto);
   }
 
@@ -57,7 +60,10 @@ export class BrokerConnectionsController {
   @ApiNoContentResponse({ description: 'Revoked; its tokens are deleted.' })
   @ApiInvalidRequest()
   @ApiProblem(404, NOT_FOUND)
-  @ApiProblem(409, 'An order placed through this connection is still live (submitted, open or partially filled): cancel it first.')
+  @ApiProblem(
+    409,
+    'An order placed through this connection is still live (submitted, open or partially filled): cancel it first.',
+  )
   async deleteBrokerConnection(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<void> {
     await this.connections.revoke(user.id, id);
   }

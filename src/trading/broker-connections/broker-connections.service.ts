@@ -43,7 +43,10 @@ export class BrokerConnectionsService {
   ) {}
 
   /** Connection and tokens in one statement; 409 when this broker account is already connected. */
-  async create(userId: string, input: { broker: Broker; accountRef: string } & TokenInput): Promise<BrokerConnectionResponseDto> {
+  async create(
+    userId: string,
+    input: { broker: Broker; accountRef: string } & TokenInput,
+  ): Promise<BrokerConnectionResponseDto> {
     const tokenId = randomUUID();
     const sealed = this.tokens.seal(tokenId, input);
     const [row] = await this.transactions.rows<BrokerConnectionRow>(

@@ -46,7 +46,8 @@ export class BrokerTokensService {
   open(rowId: string, sealed: SealedTokens): Required<PlainTokens> {
     return {
       accessToken: this.cipher.decrypt(sealed.accessToken, sealed.keyVersion, context(rowId, 'access')),
-      refreshToken: sealed.refreshToken && this.cipher.decrypt(sealed.refreshToken, sealed.keyVersion, context(rowId, 'refresh')),
+      refreshToken:
+        sealed.refreshToken && this.cipher.decrypt(sealed.refreshToken, sealed.keyVersion, context(rowId, 'refresh')),
     };
   }
 
@@ -55,7 +56,10 @@ export class BrokerTokensService {
    * each one transaction that skips rows other writers hold. Idempotent: rows already under
    * the newest key are not touched. Fails, naming the row, if a row's key is not in the ring.
    */
-  async reencryptAll(batchSize: number, onBatch: (count: number) => void = () => undefined): Promise<ReencryptionReport> {
+  async reencryptAll(
+    batchSize: number,
+    onBatch: (count: number) => void = () => undefined,
+  ): Promise<ReencryptionReport> {
     const keyVersion = this.cipher.keyVersion;
     let reencrypted = 0;
     let batches = 0;
@@ -85,7 +89,9 @@ export class BrokerTokensService {
       try {
         return this.seal(row.id, this.open(row.id, row));
       } catch (error) {
-        throw new Error(`broker_tokens row ${row.id} (key version ${row.keyVersion}) cannot be decrypted: ${(error as Error).message}`);
+        throw new Error(
+          `broker_tokens row ${row.id} (key version ${row.keyVersion}) cannot be decrypted: ${(error as Error).message}`,
+        );
       }
     });
     await this.transactions.rows(

@@ -23,7 +23,10 @@ export class BrokerRegistry {
     if (!adapter) {
       const supported = [...this.adapters.keys()].join(', ');
       throw ruleViolation(`Orders through ${broker} are not supported yet.`, [
-        { field: 'connectionId', message: `broker ${broker} has no order integration yet; orders can go through: ${supported}` },
+        {
+          field: 'connectionId',
+          message: `broker ${broker} has no order integration yet; orders can go through: ${supported}`,
+        },
       ]);
     }
     return adapter;

@@ -40,7 +40,11 @@ export class PaperBrokerAdapter implements BrokerAdapter {
 
   async cancelOrder(_session: BrokerSession, order: RecordedOrder): Promise<BrokerOrderState> {
     const status = LIVE_ORDER_STATUSES.includes(order.status) ? 'cancelled' : order.status;
-    return { ...this.stateOf(order), status, raw: { broker: 'paper', event: 'cancel', orderId: order.brokerOrderId, status } };
+    return {
+      ...this.stateOf(order),
+      status,
+      raw: { broker: 'paper', event: 'cancel', orderId: order.brokerOrderId, status },
+    };
   }
 
   async fetchOrder(_session: BrokerSession, order: RecordedOrder): Promise<BrokerOrderState> {
@@ -51,7 +55,11 @@ export class PaperBrokerAdapter implements BrokerAdapter {
    * A simulated execution of a live order: its state after `fill`. LIMIT and SL orders fill at
    * their limit price by default and never worse; MARKET and SL-M orders need a price.
    */
-  fill(order: RecordedOrder, terms: Pick<OrderRequest, 'side' | 'orderType' | 'limitPrice'>, fill: { quantity: number; price?: string }): BrokerOrderState {
+  fill(
+    order: RecordedOrder,
+    terms: Pick<OrderRequest, 'side' | 'orderType' | 'limitPrice'>,
+    fill: { quantity: number; price?: string },
+  ): BrokerOrderState {
     const open = order.quantity - order.filledQuantity;
     if (fill.quantity > open) {
       throw ruleViolation('The fill is larger than what is still open.', [
@@ -60,13 +68,20 @@ export class PaperBrokerAdapter implements BrokerAdapter {
     }
     const price = fill.price ?? terms.limitPrice;
     if (!price) {
-      throw ruleViolation('The fill needs a price.', [{ field: 'price', message: `a fill of a ${terms.orderType} order needs a price` }]);
+      throw ruleViolation('The fill needs a price.', [
+        { field: 'price', message: `a fill of a ${terms.orderType} order needs a price` },
+      ]);
     }
-    const worse = terms.limitPrice ? compareDecimals(price, terms.limitPrice) * (terms.side === 'BUY' ? 1 : -1) > 0 : false;
+    const worse = terms.limitPrice
+      ? compareDecimals(price, terms.limitPrice) * (terms.side === 'BUY' ? 1 : -1) > 0
+      : false;
     if (worse) {
       const bound = terms.side === 'BUY' ? 'at or below' : 'at or above';
       throw ruleViolation('A limit order never fills at a worse price.', [
-        { field: 'price', message: `a ${terms.side} ${terms.orderType} order fills ${bound} its limit price ${terms.limitPrice}` },
+        {
+          field: 'price',
+          message: `a ${terms.side} ${terms.orderType} order fills ${bound} its limit price ${terms.limitPrice}`,
+        },
       ]);
     }
     const filledQuantity = order.filledQuantity + fill.quantity;
@@ -78,12 +93,27 @@ export class PaperBrokerAdapter implements BrokerAdapter {
       filledQuantity,
       averagePrice,
       reason: null,
-      raw: { broker: 'paper', event: 'fill', orderId: order.brokerOrderId, fill: { quantity: fill.quantity, price }, filledQuantity, averagePrice, status },
+      raw: {
+        broker: 'paper',
+        event: 'fill',
+        orderId: order.brokerOrderId,
+        fill: { quantity: fill.quantity, price },
+        filledQuantity,
+        averagePrice,
+        status,
+      },
     };
   }
 
   private stateOf(order: RecordedOrder): BrokerOrderState {
     const { brokerOrderId, status, filledQuantity, averagePrice } = order;
-    return { brokerOrderId, status, filledQuantity, averagePrice, reason: null, raw: { broker: 'paper', event: 'fetch', orderId: brokerOrderId, status } };
+    return {
+      brokerOrderId,
+      status,
+      filledQuantity,
+      averagePrice,
+      reason: null,
+      raw: { broker: 'paper', event: 'fetch', orderId: brokerOrderId, status },
+    };
   }
 }

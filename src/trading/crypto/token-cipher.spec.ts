@@ -31,7 +31,11 @@ describe('TokenKeyRing', () => {
     ['a negative version', `-1:${key()}`, 'entry 1 has no positive integer version'],
     ['a fractional version', `1.5:${key()}`, 'entry 1 has no positive integer version'],
     ['a repeated version', `1:${key()},1:${key()}`, 'key version 1 is listed twice'],
-    ['a short key', `1:${randomBytes(16).toString('base64')}`, 'key version 1 must be base64 of exactly 32 bytes (got 16 bytes)'],
+    [
+      'a short key',
+      `1:${randomBytes(16).toString('base64')}`,
+      'key version 1 must be base64 of exactly 32 bytes (got 16 bytes)',
+    ],
     ['a long key', `1:${randomBytes(33).toString('base64')}`, 'got 33 bytes'],
     ['a key that is not base64', `1:${'!'.repeat(44)}`, 'got not base64'],
     ['an empty key', '1:', 'got not base64'],
@@ -42,7 +46,9 @@ describe('TokenKeyRing', () => {
 
   it('never quotes key material in errors, JSON or inspection', () => {
     const secret = randomBytes(16).toString('base64');
-    expect(() => TokenKeyRing.parse(`1:${secret}`)).toThrow(expect.objectContaining({ message: expect.not.stringContaining(secret) }));
+    expect(() => TokenKeyRing.parse(`1:${secret}`)).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining(secret) }),
+    );
     const material = key();
     const ring = TokenKeyRing.parse(`3:${material}`);
     // How inspect and JSON would render the bytes: `<Buffer 3f 2a …>`, `{"type":"Buffer","data":[63,42,…]}`.

@@ -50,14 +50,18 @@ export class TokenKeyRing {
       const encoded = entry.slice(separator + 1);
       const where = `entry ${index + 1}`;
       if (!/^[1-9]\d{0,8}$/.test(versionText)) {
-        throw new KeyRingFormatError(`${where} has no positive integer version before ":"; expected ${KEY_RING_FORMAT}`);
+        throw new KeyRingFormatError(
+          `${where} has no positive integer version before ":"; expected ${KEY_RING_FORMAT}`,
+        );
       }
       const version = Number(versionText);
       if (keys.has(version)) throw new KeyRingFormatError(`key version ${version} is listed twice`);
       const key = BASE64.test(encoded) ? Buffer.from(encoded, 'base64') : undefined;
       if (key?.length !== KEY_BYTES) {
         const got = key ? `${key.length} bytes` : 'not base64';
-        throw new KeyRingFormatError(`key version ${version} must be base64 of exactly ${KEY_BYTES} bytes (got ${got})`);
+        throw new KeyRingFormatError(
+          `key version ${version} must be base64 of exactly ${KEY_BYTES} bytes (got ${got})`,
+        );
       }
       keys.set(version, key);
     });
@@ -104,6 +108,8 @@ export class TokenCipher {
     });
     decipher.setAAD(Buffer.from(context, 'utf8'));
     decipher.setAuthTag(sealed.subarray(NONCE_BYTES, NONCE_BYTES + TAG_BYTES));
-    return Buffer.concat([decipher.update(sealed.subarray(NONCE_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(sealed.subarray(NONCE_BYTES + TAG_BYTES)), decipher.final()]).toString(
+      'utf8',
+    );
   }
 }

@@ -70,7 +70,11 @@ export class OrdersController {
   @ApiProblem(404, `${NOT_FOUND} In staging and prod: always (the route does not exist there).`)
   @ApiProblem(409, 'The order is filled, cancelled or rejected, or not a paper order.')
   @ApiProblem(422, 'More than is open, no price for a MARKET/SL-M order, or a price worse than the limit.')
-  simulateOrderFill(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() dto: SimulateFillDto): Promise<OrderResponseDto> {
+  simulateOrderFill(
+    @CurrentUser() user: AuthUser,
+    @UuidParam() id: string,
+    @Body() dto: SimulateFillDto,
+  ): Promise<OrderResponseDto> {
     return this.orders.simulateFill(user.id, id, dto);
   }
 }

@@ -29,7 +29,13 @@ interface IntentTerms {
 
 function recorded(order: OrderRow): RecordedOrder {
   const { brokerOrderId, status, averagePrice } = order;
-  return { brokerOrderId, status, averagePrice, quantity: Number(order.quantity), filledQuantity: Number(order.filledQuantity) };
+  return {
+    brokerOrderId,
+    status,
+    averagePrice,
+    quantity: Number(order.quantity),
+    filledQuantity: Number(order.filledQuantity),
+  };
 }
 
 function unchanged(order: OrderRow, state: BrokerOrderState): boolean {
@@ -69,29 +75,62 @@ export class OrdersService {
     if (query.intentId) conditions.push(`o.intent_id = ${params.add(query.intentId)}`);
     if (query.status) conditions.push(`o.status = ${params.add(query.status)}`);
     const rows = await this.transactions.rows<OrderRow>(
-      keysetPageSql({ select: ORDER_VIEW, table: 'broker_orders', alias: 'o', timeColumn: 'placed_at', conditions, params, ...query }),
+      keysetPageSql({
+        select: ORDER_VIEW,
+        table: 'broker_orders',
+        alias: 'o',
+        timeColumn: 'placed_at',
+        conditions,
+        params,
+        ...query,
+      }),
       params.values,
     );
     return toPage(rows, query.limit, (r) => ({ at: r.placedAt, id: r.id }), toOrderResponse);
   }
 
   async get(userId: string, id: string): Promise<OrderResponseDto> {
-    const [row] = await this.transactions.rows<OrderRow>(`SELECT ${ORDER_VIEW} FROM broker_orders o WHERE o.id = $1 AND o.user_id = $2`, [
-      id,
-      userId,
-    ]);
+    const [row] = await this.transactions.rows<OrderRow>(
+      `SELECT ${ORDER_VIEW} FROM broker_orders o WHERE o.id = $1 AND o.user_id = $2`,
+      [id, userId],
+    );
     if (!row) throw orderNotFound();
     return toOrderResponse(row);
   }
 
   /** Places the order of a just-submitted (and locked) intent and records it; the broker's answer decides the intent's next status. */
-  async place(userId: string, intent: TradeIntentResponseDto, session: BrokerSession, adapter: BrokerAdapter): Promise<BrokerOrderState> {
+  async place(
+    userId: string,
+    intent: TradeIntentResponseDto,
+    session: BrokerSession,
+    adapter: BrokerAdapter,
+  ): Promise<BrokerOrderState> {
     const { id, symbol, exchange, side, quantity, orderType, limitPrice, triggerPrice, product } = intent;
-    const state = await adapter.placeOrder(session, { clientOrderId: id, symbol, exchange, side, quantity, orderType, limitPrice, triggerPrice, product });
+    const state = await adapter.placeOrder(session, {
+      clientOrderId: id,
+      symbol,
+      exchange,
+      side,
+      quantity,
+      orderType,
+      limitPrice,
+      triggerPrice,
+      product,
+    });
     await this.transactions.rows(
       `INSERT INTO broker_orders (user_id, intent_id, connection_id, broker_order_id, status, quantity, filled_quantity, average_price, raw_payload)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [userId, id, session.connectionId, state.brokerOrderId, state.status, quantity, state.filledQuantity, state.averagePrice, state.raw],
+      [
+        userId,
+        id,
+        session.connectionId,
+        state.brokerOrderId,
+        state.status,
+        quantity,
+        state.filledQuantity,
+        state.averagePrice,
+        state.raw,
+      ],
     );
     return state;
   }
@@ -115,7 +154,9 @@ export class OrdersService {
 
   /** Asks the broker for the order's state and records what changed. Final orders are answered as they are. */
   refresh(userId: string, id: string): Promise<OrderResponseDto> {
-    return this.update(userId, id, 'refresh', async (order, _intent, { session, adapter }) => adapter.fetchOrder(session, recorded(order)));
+    return this.update(userId, id, 'refresh', async (order, _intent, { session, adapter }) =>
+      adapter.fetchOrder(session, recorded(order)),
+    );
   }
 
   /** A simulated fill of a paper order (the route exists in dev and test only). */
@@ -135,7 +176,11 @@ export class OrdersService {
     userId: string,
     id: string,
     action: 'refresh' | 'fill',
-    next: (order: OrderRow, intent: IntentTerms, broker: { session: BrokerSession; adapter: BrokerAdapter }) => Promise<BrokerOrderState>,
+    next: (
+      order: OrderRow,
+      intent: IntentTerms,
+      broker: { session: BrokerSession; adapter: BrokerAdapter },
+    ) => Promise<BrokerOrderState>,
   ): Promise<OrderResponseDto> {
     const [intent] = await this.transactions.rows<IntentTerms & { id: string }>(
       `SELECT id, status, side, order_type AS "orderType", limit_price AS "limitPrice" FROM trade_intents
@@ -143,7 +188,10 @@ export class OrdersService {
       [id, userId],
     );
     if (!intent) throw orderNotFound();
-    const [order] = await this.transactions.rows<OrderRow>(`SELECT ${ORDER_VIEW} FROM broker_orders o WHERE o.id = $1 FOR UPDATE`, [id]);
+    const [order] = await this.transactions.rows<OrderRow>(
+      `SELECT ${ORDER_VIEW} FROM broker_orders o WHERE o.id = $1 FOR UPDATE`,
+      [id],
+    );
     if (!LIVE_ORDER_STATUSES.includes(order.status)) {
       if (action === 'fill') throw conflict(`The order is ${order.status}; only open or partially filled orders fill.`);
       return toOrderResponse(order);

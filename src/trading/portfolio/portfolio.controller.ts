@@ -23,7 +23,10 @@ export class PortfolioController {
   @ApiInvalidRequest()
   @ApiProblem(404, 'The caller has no live broker connection with `connectionId`.')
   @ApiProblem(422, 'A symbol listed twice for one exchange, `takenAt` in the future, or totals of 10^24 or more.')
-  createPortfolioSnapshot(@CurrentUser() user: AuthUser, @Body() dto: CreatePortfolioSnapshotDto): Promise<PortfolioSnapshotResponseDto> {
+  createPortfolioSnapshot(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: CreatePortfolioSnapshotDto,
+  ): Promise<PortfolioSnapshotResponseDto> {
     return this.portfolio.create(user.id, dto);
   }
 
@@ -32,7 +35,10 @@ export class PortfolioController {
   @ApiOkResponse({ type: PortfolioSnapshotPageDto })
   @ApiInvalidRequest()
   @ApiProblem(422, '`from` is not before `to`.')
-  listPortfolioSnapshots(@CurrentUser() user: AuthUser, @Query() query: ListPortfolioSnapshotsQueryDto): Promise<PortfolioSnapshotPageDto> {
+  listPortfolioSnapshots(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ListPortfolioSnapshotsQueryDto,
+  ): Promise<PortfolioSnapshotPageDto> {
     return this.portfolio.list(user.id, query);
   }
 

@@ -76,7 +76,10 @@ export class PortfolioService {
     return toPortfolioSnapshotResponse(rows[0]);
   }
 
-  async list(userId: string, query: { from?: string; to?: string; limit: number; cursor?: string }): Promise<Page<PortfolioSnapshotResponseDto>> {
+  async list(
+    userId: string,
+    query: { from?: string; to?: string; limit: number; cursor?: string },
+  ): Promise<Page<PortfolioSnapshotResponseDto>> {
     if (query.from && query.to && new Date(query.from) >= new Date(query.to)) {
       throw ruleViolation('The time range is empty.', [{ field: 'to', message: 'to must be after from' }]);
     }
@@ -85,7 +88,15 @@ export class PortfolioService {
     if (query.from) conditions.push(`s.taken_at >= ${params.add(query.from)}`);
     if (query.to) conditions.push(`s.taken_at < ${params.add(query.to)}`);
     const rows = await this.transactions.rows<PortfolioSnapshotRow>(
-      keysetPageSql({ select: SNAPSHOT_VIEW, table: 'portfolio_snapshots', alias: 's', timeColumn: 'taken_at', conditions, params, ...query }),
+      keysetPageSql({
+        select: SNAPSHOT_VIEW,
+        table: 'portfolio_snapshots',
+        alias: 's',
+        timeColumn: 'taken_at',
+        conditions,
+        params,
+        ...query,
+      }),
       params.values,
     );
     return toPage(rows, query.limit, (r) => ({ at: r.takenAt, id: r.id }), toPortfolioSnapshotResponse);
@@ -111,7 +122,10 @@ export class PortfolioService {
 }
 
 /** One holding per symbol and exchange; `takenAt` not in the future (beyond clock skew). */
-function snapshotRuleViolations(takenAt: string | undefined, holdings: { symbol: string; exchange: Exchange }[]): FieldError[] {
+function snapshotRuleViolations(
+  takenAt: string | undefined,
+  holdings: { symbol: string; exchange: Exchange }[],
+): FieldError[] {
   const errors: FieldError[] = [];
   if (takenAt && new Date(takenAt).getTime() > Date.now() + CLOCK_SKEW_MS) {
     errors.push({ field: 'takenAt', message: 'takenAt must not be in the future' });
@@ -119,7 +133,8 @@ function snapshotRuleViolations(takenAt: string | undefined, holdings: { symbol:
   const seen = new Set<string>();
   holdings.forEach((h, index) => {
     const key = `${h.symbol}@${h.exchange}`;
-    if (seen.has(key)) errors.push({ field: `holdings.${index}`, message: `${h.symbol} on ${h.exchange} is listed twice` });
+    if (seen.has(key))
+      errors.push({ field: `holdings.${index}`, message: `${h.symbol} on ${h.exchange} is listed twice` });
     seen.add(key);
   });
   return errors;

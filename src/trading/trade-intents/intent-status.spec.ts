@@ -1,6 +1,13 @@
 import { HttpStatus } from '@nestjs/common';
 import { ProblemException } from '../../common/problem';
-import { assertTransition, canTransition, illegalTransition, INTENT_TRANSITIONS, LIVE_INTENT_STATUSES, statusesLeadingTo } from './intent-status';
+import {
+  assertTransition,
+  canTransition,
+  illegalTransition,
+  INTENT_TRANSITIONS,
+  LIVE_INTENT_STATUSES,
+  statusesLeadingTo,
+} from './intent-status';
 import { INTENT_STATUSES, type IntentStatus } from './trade-intent.entity';
 
 /** Every legal move, written out once more by hand: the table must say exactly this. */
@@ -20,7 +27,9 @@ const LEGAL = new Set([
   'partially_filled>cancelled',
 ]);
 
-const ALL_PAIRS = INTENT_STATUSES.flatMap((from) => INTENT_STATUSES.map((to) => [from, to] as [IntentStatus, IntentStatus]));
+const ALL_PAIRS = INTENT_STATUSES.flatMap((from) =>
+  INTENT_STATUSES.map((to) => [from, to] as [IntentStatus, IntentStatus]),
+);
 
 describe('trade intent status machine', () => {
   it('covers every status', () => {

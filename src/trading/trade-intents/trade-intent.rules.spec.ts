@@ -19,12 +19,27 @@ describe('order price rules', () => {
     [{ side: 'BUY', orderType: 'MARKET', limitPrice: '1' }, ['limitPrice: a MARKET order takes no limitPrice']],
     [{ side: 'BUY', orderType: 'MARKET', triggerPrice: '1' }, ['triggerPrice: a MARKET order takes no triggerPrice']],
     [{ side: 'BUY', orderType: 'LIMIT' }, ['limitPrice: a LIMIT order needs limitPrice']],
-    [{ side: 'BUY', orderType: 'LIMIT', limitPrice: '1', triggerPrice: '1' }, ['triggerPrice: a LIMIT order takes no triggerPrice']],
+    [
+      { side: 'BUY', orderType: 'LIMIT', limitPrice: '1', triggerPrice: '1' },
+      ['triggerPrice: a LIMIT order takes no triggerPrice'],
+    ],
     [{ side: 'BUY', orderType: 'SL', limitPrice: '1' }, ['triggerPrice: a SL order needs triggerPrice']],
-    [{ side: 'BUY', orderType: 'SL' }, ['limitPrice: a SL order needs limitPrice', 'triggerPrice: a SL order needs triggerPrice']],
-    [{ side: 'BUY', orderType: 'SL', limitPrice: '100', triggerPrice: '100.0001' }, ['triggerPrice: a BUY stop-loss order triggers at or below its limitPrice']],
-    [{ side: 'SELL', orderType: 'SL', limitPrice: '100', triggerPrice: '99.9999' }, ['triggerPrice: a SELL stop-loss order triggers at or above its limitPrice']],
-    [{ side: 'SELL', orderType: 'SL-M', limitPrice: '1' }, ['limitPrice: a SL-M order takes no limitPrice', 'triggerPrice: a SL-M order needs triggerPrice']],
+    [
+      { side: 'BUY', orderType: 'SL' },
+      ['limitPrice: a SL order needs limitPrice', 'triggerPrice: a SL order needs triggerPrice'],
+    ],
+    [
+      { side: 'BUY', orderType: 'SL', limitPrice: '100', triggerPrice: '100.0001' },
+      ['triggerPrice: a BUY stop-loss order triggers at or below its limitPrice'],
+    ],
+    [
+      { side: 'SELL', orderType: 'SL', limitPrice: '100', triggerPrice: '99.9999' },
+      ['triggerPrice: a SELL stop-loss order triggers at or above its limitPrice'],
+    ],
+    [
+      { side: 'SELL', orderType: 'SL-M', limitPrice: '1' },
+      ['limitPrice: a SL-M order takes no limitPrice', 'triggerPrice: a SL-M order needs triggerPrice'],
+    ],
   ] as [OrderPrices, string[]][])('rejects %j', (order, expected) => {
     expect(fields(order)).toEqual(expected);
   });

@@ -30,7 +30,10 @@ export class TradeIntentsController {
   @Audited('trade_intent')
   @ApiCreatedResponse({ type: TradeIntentResponseDto })
   @ApiInvalidRequest()
-  @ApiProblem(422, 'The prices do not fit the order type (a price missing or not taken), or an SL trigger is on the wrong side of its limit.')
+  @ApiProblem(
+    422,
+    'The prices do not fit the order type (a price missing or not taken), or an SL trigger is on the wrong side of its limit.',
+  )
   createTradeIntent(@CurrentUser() user: AuthUser, @Body() dto: CreateTradeIntentDto): Promise<TradeIntentResponseDto> {
     return this.intents.create(user.id, dto);
   }
@@ -39,7 +42,10 @@ export class TradeIntentsController {
   @Get()
   @ApiOkResponse({ type: TradeIntentPageDto })
   @ApiInvalidRequest()
-  listTradeIntents(@CurrentUser() user: AuthUser, @Query() query: ListTradeIntentsQueryDto): Promise<TradeIntentPageDto> {
+  listTradeIntents(
+    @CurrentUser() user: AuthUser,
+    @Query() query: ListTradeIntentsQueryDto,
+  ): Promise<TradeIntentPageDto> {
     return this.intents.list(user.id, query);
   }
 
@@ -67,7 +73,11 @@ export class TradeIntentsController {
   @ApiProblem(404, `${NOT_FOUND} Or the caller has no live broker connection with \`connectionId\`.`)
   @ApiProblem(409, 'The intent is not a draft (already submitted, cancelled, …).')
   @ApiProblem(422, "The connection's broker does not support orders yet (only `paper` does).")
-  submitTradeIntent(@CurrentUser() user: AuthUser, @UuidParam() id: string, @Body() dto: SubmitTradeIntentDto): Promise<TradeIntentResponseDto> {
+  submitTradeIntent(
+    @CurrentUser() user: AuthUser,
+    @UuidParam() id: string,
+    @Body() dto: SubmitTradeIntentDto,
+  ): Promise<TradeIntentResponseDto> {
     return this.intents.submit(user.id, id, dto.connectionId);
   }
 

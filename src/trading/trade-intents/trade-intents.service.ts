@@ -8,7 +8,11 @@ import { Transactions } from '../../database/transactions';
 import { BrokerConnectionsService, connectionNotFound } from '../broker-connections/broker-connections.service';
 import { BrokerRegistry } from '../brokers/broker-registry';
 import { OrdersService } from '../orders/orders.service';
-import { type TradeIntentResponseDto, type TradeIntentRow, toTradeIntentResponse } from './dto/trade-intent-response.dto';
+import {
+  type TradeIntentResponseDto,
+  type TradeIntentRow,
+  toTradeIntentResponse,
+} from './dto/trade-intent-response.dto';
 import { illegalTransition, statusesLeadingTo } from './intent-status';
 import type { IntentStatus, OrderSide, OrderType, Product } from './trade-intent.entity';
 import { checkOrderPrices } from './trade-intent.rules';
@@ -73,22 +77,33 @@ export class TradeIntentsService {
     return created;
   }
 
-  async list(userId: string, query: { status?: IntentStatus; limit: number; cursor?: string }): Promise<Page<TradeIntentResponseDto>> {
+  async list(
+    userId: string,
+    query: { status?: IntentStatus; limit: number; cursor?: string },
+  ): Promise<Page<TradeIntentResponseDto>> {
     const params = new SqlParams();
     const conditions = [`i.user_id = ${params.add(userId)}`];
     if (query.status) conditions.push(`i.status = ${params.add(query.status)}`);
     const rows = await this.transactions.rows<TradeIntentRow>(
-      keysetPageSql({ select: INTENT_VIEW, table: 'trade_intents', alias: 'i', timeColumn: 'created_at', conditions, params, ...query }),
+      keysetPageSql({
+        select: INTENT_VIEW,
+        table: 'trade_intents',
+        alias: 'i',
+        timeColumn: 'created_at',
+        conditions,
+        params,
+        ...query,
+      }),
       params.values,
     );
     return toPage(rows, query.limit, (r) => ({ at: r.createdAt, id: r.id }), toTradeIntentResponse);
   }
 
   async get(userId: string, id: string): Promise<TradeIntentResponseDto> {
-    const [row] = await this.transactions.rows<TradeIntentRow>(`SELECT ${INTENT_VIEW} FROM trade_intents i WHERE i.id = $1 AND i.user_id = $2`, [
-      id,
-      userId,
-    ]);
+    const [row] = await this.transactions.rows<TradeIntentRow>(
+      `SELECT ${INTENT_VIEW} FROM trade_intents i WHERE i.id = $1 AND i.user_id = $2`,
+      [id, userId],
+    );
     if (!row) throw intentNotFound();
     return toTradeIntentResponse(row);
   }
@@ -102,10 +117,17 @@ export class TradeIntentsService {
     const connection = await this.connections.open(userId, connectionId, true);
     if (!connection) throw connectionNotFound();
     const adapter = this.brokers.adapterFor(connection.broker);
-    const submitted = await this.transition(userId, id, 'submitted', (p) => [`connection_id = ${p.add(connectionId)}`, 'submitted_at = now()']);
+    const submitted = await this.transition(userId, id, 'submitted', (p) => [
+      `connection_id = ${p.add(connectionId)}`,
+      'submitted_at = now()',
+    ]);
     const state = await this.orders.place(userId, submitted.after, connection.session, adapter);
     const placed = await this.transition(userId, id, state.status, (p) => [`status_reason = ${p.add(state.reason)}`]);
-    this.audit.record({ action: 'submit', before: auditedIntent(submitted.before), after: auditedIntent(placed.after) });
+    this.audit.record({
+      action: 'submit',
+      before: auditedIntent(submitted.before),
+      after: auditedIntent(placed.after),
+    });
     return placed.after;
   }
 

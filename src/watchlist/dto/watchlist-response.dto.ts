@@ -40,7 +40,13 @@ export interface WatchlistRow {
 }
 
 export function toWatchlistItemResponse(row: WatchlistRow): WatchlistItemResponseDto {
-  return { symbol: row.symbol, exchange: row.exchange, notes: row.notes, addedAt: row.added_at, position: row.position };
+  return {
+    symbol: row.symbol,
+    exchange: row.exchange,
+    notes: row.notes,
+    addedAt: row.added_at,
+    position: row.position,
+  };
 }
 
 export function toWatchlistResponse(rows: WatchlistRow[]): WatchlistResponseDto {

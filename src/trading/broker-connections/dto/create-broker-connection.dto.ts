@@ -38,4 +38,8 @@ export class CreateBrokerConnectionDto {
 }
 
 /** `PUT /broker-connections/{id}/tokens`: new tokens replace the old ones entirely. */
-export class ReplaceBrokerTokensDto extends PickType(CreateBrokerConnectionDto, ['accessToken', 'refreshToken', 'tokenExpiresAt'] as const) {}
+export class ReplaceBrokerTokensDto extends PickType(CreateBrokerConnectionDto, [
+  'accessToken',
+  'refreshToken',
+  'tokenExpiresAt',
+] as const) {}

@@ -39,7 +39,10 @@ export class OrderPageDto {
 }
 
 /** A `broker_orders` row as the service selects it (numeric columns arrive as strings). */
-export type OrderRow = Omit<OrderResponseDto, 'quantity' | 'filledQuantity'> & { quantity: string; filledQuantity: string };
+export type OrderRow = Omit<OrderResponseDto, 'quantity' | 'filledQuantity'> & {
+  quantity: string;
+  filledQuantity: string;
+};
 
 /** Copies the named fields only: the broker's raw payload stays inside the service. */
 export function toOrderResponse(row: OrderRow): OrderResponseDto {

@@ -2,7 +2,14 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsDecimalString } from '../../../common/decimal';
 import { EXCHANGES, type Exchange, TRADING_MODES, type TradingMode } from '../../../common/market';
 import { IsEnumValue, IsSymbol } from '../../../common/validation';
-import { ORDER_SIDES, ORDER_TYPES, type OrderSide, type OrderType, PRODUCTS, type Product } from '../trade-intent.entity';
+import {
+  ORDER_SIDES,
+  ORDER_TYPES,
+  type OrderSide,
+  type OrderType,
+  PRODUCTS,
+  type Product,
+} from '../trade-intent.entity';
 import { PRICE_FORMAT } from '../trade-intent.rules';
 
 /**
