@@ -3,57 +3,34 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import type { AuthUser } from '../auth/auth-user';
-import { Transactions } from '../database/transactions';
 import type { AuditEntity } from './audit-event.entity';
-import { AuditService, type AuditScope } from './audit.service';
+import { AuditService } from './audit.service';
 
-export const AUDITED = 'audit:handler';
-
-export interface AuditedOptions {
-  entity: AuditEntity;
-  /** The handler writes its change and its event in one statement: no transaction is needed. */
-  oneStatement?: boolean;
-}
+export const AUDITED = 'audit:entity';
 
 /**
- * Runs an `@Audited()` handler in one transaction, and in that same transaction writes the
- * audit event of the change the handler recorded. Either both land or neither: a failed audit
- * insert rolls the change back, and a failed change leaves no event. A one-statement handler
- * gets the same guarantee from its statement, and spares the transaction's round trips.
+ * The one place that decides which requests are audited: an `@Audited(entity)` handler runs as
+ * an audited unit, whose changes the services record with the caller as actor and subject and
+ * the request's id, IP and user agent. The services make each change and its event atomic
+ * (`AuditService.record` asks for the transaction; a one-statement write carries its event).
  */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly audit: AuditService,
-    private readonly transactions: Transactions,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const { entity, oneStatement = false } = this.reflector.getAllAndOverride<AuditedOptions>(AUDITED, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const entity = this.reflector.getAllAndOverride<AuditEntity>(AUDITED, [context.getHandler(), context.getClass()]);
     const request = context.switchToHttp().getRequest<FastifyRequest & { user: AuthUser }>();
-    const scope: AuditScope = {
-      entity,
-      oneStatement,
-      origin: {
-        actorUserId: request.user.id,
-        subjectUserId: request.user.id,
-        requestId: String(request.id),
-        ip: request.ip,
-        userAgent: request.headers['user-agent'],
-      },
+    const origin = {
+      actorUserId: request.user.id,
+      subjectUserId: request.user.id,
+      requestId: String(request.id),
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
     };
-    const handle = () => this.audit.capture(scope, () => lastValueFrom(next.handle(), { defaultValue: undefined }));
-    if (oneStatement) return from(handle());
-    return from(
-      this.transactions.run(async () => {
-        const result = await handle();
-        if (scope.change) await this.audit.append(entity, scope.change, scope.origin);
-        return result;
-      }),
-    );
+    return from(this.audit.runAudited(entity, origin, () => lastValueFrom(next.handle(), { defaultValue: undefined })));
   }
 }

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { type AppConfig, appConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
 import { EmbeddedDatabaseService } from './embedded-database.service';
+import { Database } from './database';
 import { Transactions } from './transactions';
 
 @Global()
@@ -26,7 +27,7 @@ class EmbeddedDatabaseModule {}
         buildDataSourceOptions(config, await embedded.resolveUrl()),
     }),
   ],
-  providers: [Transactions],
-  exports: [Transactions],
+  providers: [Database, Transactions],
+  exports: [Database, Transactions],
 })
 export class DatabaseModule {}

@@ -27,7 +27,7 @@ const ETAG_HEADER = {
 /** What PUT and PATCH share: the audited write, If-Match, and their documented answers. */
 const PreferencesWrite = () =>
   applyDecorators(
-    Audited('preferences', { oneStatement: true }),
+    Audited('preferences'),
     ApiHeader(IF_MATCH),
     ApiOkResponse({ type: PreferencesResponseDto, headers: ETAG_HEADER }),
     ApiInvalidRequest(),

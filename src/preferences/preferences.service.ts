@@ -1,12 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { AuditService, inlineAuditSql } from '../audit/audit.service';
+import { AuditService } from '../audit/audit.service';
 import { etagOf } from '../common/etag';
-import type { TradingMode } from '../common/market';
 import { conflict, ProblemException, problemTypes, ruleViolation } from '../common/problem';
-import { preparedSql, Transactions } from '../database/transactions';
 import type { PreferencesResponseDto } from './dto/preferences-response.dto';
 import type { TradingModes } from './preferences.enums';
+import { PreferencesRepository, type SavedPreferences } from './preferences.repository';
 import { checkPreferenceRules, DEFAULT_PREFERENCES, type PreferenceValues } from './preferences.rules';
 
 /** The fields a write sets (absent = keep); `tradingModes` may name some modes only. */
@@ -27,94 +26,24 @@ function changesOf(body: PreferencesChanges & Record<string, unknown>): Preferen
   return { disclosureAccepted, universe, marketRegion, riskProfile, tradingModes, primaryMode, auxiliaryModes };
 }
 
-/** A row in snake_case, as the read answers it. */
-interface PreferencesRow {
-  disclosure_accepted: boolean;
-  disclosure_accepted_at: Date | null;
-  universe: PreferenceValues['universe'];
-  market_region: PreferenceValues['marketRegion'];
-  risk_profile: PreferenceValues['riskProfile'];
-  trading_modes: TradingModes;
-  primary_mode: TradingMode | null;
-  auxiliary_modes: TradingMode[];
-  version: number;
-  updated_at: Date;
-}
-
-/** What a write answers of the version it made. */
-interface WrittenRow {
-  version: number;
-  updated_at: Date;
-}
-
-/** The one read: `GET` answers it, and every write merges into it. */
-const READ_SQL = preparedSql(
-  'preferences.read',
-  `SELECT disclosure_accepted, disclosure_accepted_at, universe, market_region, risk_profile,
-     trading_modes, primary_mode, auxiliary_modes, version, updated_at
-   FROM user_preferences WHERE user_id = $1`,
-);
-
-/**
- * A write is ONE statement: the row, only if it is still the version that was read (else
- * nothing, and the write is planned again from a fresh read), and the audit event with it.
- * No transaction and no lock is held between the read and this statement; the version check
- * is what keeps a concurrent write from being lost.
- */
-const UPDATE_SQL = preparedSql(
-  'preferences.update',
-  `WITH written AS (
-     UPDATE user_preferences SET (disclosure_accepted, disclosure_accepted_at, universe, market_region, risk_profile,
-       trading_modes, primary_mode, auxiliary_modes, updated_at) = ($2, $3, $4, $5, $6, $7, $8, $9, $10),
-       version = version + 1
-     WHERE user_id = $1 AND version = $11
-     RETURNING version, updated_at
-   ), audited AS (${inlineAuditSql('written', 12)})
-   SELECT version, updated_at FROM written`,
-);
-
-/** The first save; nothing if a concurrent first save won (the write then runs as an update). */
-const INSERT_SQL = preparedSql(
-  'preferences.insert',
-  `WITH written AS (
-     INSERT INTO user_preferences (user_id, disclosure_accepted, disclosure_accepted_at, universe, market_region,
-       risk_profile, trading_modes, primary_mode, auxiliary_modes, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (user_id) DO NOTHING
-     RETURNING version, updated_at
-   ), audited AS (${inlineAuditSql('written', 11)})
-   SELECT version, updated_at FROM written`,
-);
-
 /**
  * How often a write is planned again after concurrent writes moved the version under it. Each
  * retry means another write landed, so this only runs out when that many land meanwhile.
  */
 const MAX_WRITE_ROUNDS = 50;
 
-function toResponse(row: PreferencesRow | undefined): PreferencesResponseDto {
-  if (!row) {
-    return {
+/** The saved version, or the documented defaults (version 0) when nothing was saved yet. */
+function toResponse(saved: SavedPreferences | undefined): PreferencesResponseDto {
+  return (
+    saved ?? {
       ...DEFAULT_PREFERENCES,
       tradingModes: { ...DEFAULT_PREFERENCES.tradingModes },
       auxiliaryModes: [],
       disclosureAcceptedAt: null,
       version: 0,
       updatedAt: null,
-    };
-  }
-  return {
-    disclosureAccepted: row.disclosure_accepted,
-    disclosureAcceptedAt: row.disclosure_accepted_at,
-    universe: row.universe,
-    marketRegion: row.market_region,
-    riskProfile: row.risk_profile,
-    tradingModes: row.trading_modes,
-    primaryMode: row.primary_mode,
-    auxiliaryModes: row.auxiliary_modes,
-    version: row.version,
-    updatedAt: row.updated_at,
-  };
+    }
+  );
 }
 
 /** The fields a client writes: the response without what the server keeps. */
@@ -161,20 +90,17 @@ function stale(current: number): ProblemException {
 @Injectable()
 export class PreferencesService {
   constructor(
-    private readonly transactions: Transactions,
+    private readonly repository: PreferencesRepository,
     private readonly audit: AuditService,
   ) {}
 
-  /** One indexed point query; the defaults when nothing was saved yet. */
   async get(userId: string): Promise<PreferencesResponseDto> {
-    const [row] = await this.transactions.rows<PreferencesRow>(READ_SQL, [userId]);
-    return toResponse(row);
+    return toResponse(await this.repository.find(userId));
   }
 
   /**
    * PUT and PATCH (a PUT simply sends every field). `ifMatch`: the versions the client allows,
-   * undefined for any. The change and its audit event are one statement (`@Audited` with
-   * `oneStatement`).
+   * undefined for any. In an audited request the change and its audit event are one statement.
    */
   async write(userId: string, body: PreferencesChanges, ifMatch?: number[]): Promise<PreferencesResponseDto> {
     const { after } = await this.save(userId, changesOf(body), ifMatch, { audited: true });
@@ -184,8 +110,8 @@ export class PreferencesService {
   /**
    * Reads the current version, merges the change into it, checks the rules, and writes it if
    * it is still current; if a concurrent write got there first, it starts over from a fresh
-   * read, so every write lands on the state it was checked against. `audited`: the statement
-   * also writes the audit event (the routes); without it the caller reports the change (the
+   * read, so every write lands on the state it was checked against. `audited`: the write also
+   * stores its audit event (the routes); without it the caller reports the change (the
    * localStorage import, as part of its own single event).
    */
   async save(
@@ -202,35 +128,22 @@ export class PreferencesService {
       const now = new Date();
       const next = merge(current, changes, now);
       // Nothing changed: no new version, no audit event.
-      if (before && isDeepStrictEqual(writableOf(next), writableOf(before)))
+      if (before && isDeepStrictEqual(writableOf(next), writableOf(before))) {
         return { before, after: before, changed: false };
+      }
       const violations = checkPreferenceRules(writableOf(next));
       if (violations.length > 0) throw ruleViolation('The preferences break a rule.', violations);
 
-      const event = audited
-        ? { action: before ? 'update' : 'create', before: before && auditedOf(before), after: auditedOf(next) }
-        : null;
-      const values = [
-        userId,
-        next.disclosureAccepted,
-        next.disclosureAcceptedAt,
-        next.universe,
-        next.marketRegion,
-        next.riskProfile,
-        JSON.stringify(next.tradingModes),
-        next.primaryMode,
-        JSON.stringify(next.auxiliaryModes),
-        now,
-      ];
-      const [written] = before
-        ? await this.transactions.rows<WrittenRow>(UPDATE_SQL, [
-            ...values,
-            before.version,
-            ...this.audit.inlineEvent(event),
-          ])
-        : await this.transactions.rows<WrittenRow>(INSERT_SQL, [...values, ...this.audit.inlineEvent(event)]);
-      if (written)
-        return { before, after: { ...next, version: written.version, updatedAt: written.updated_at }, changed: true };
+      const change = {
+        action: before ? 'update' : 'create',
+        before: before && auditedOf(before),
+        after: auditedOf(next),
+      };
+      const event = audited ? this.audit.eventOf(change) : null;
+      const written = before
+        ? await this.repository.update(userId, next, now, before.version, event)
+        : await this.repository.insert(userId, next, now, event);
+      if (written) return { before, after: { ...next, ...written }, changed: true };
     }
     throw conflict('The preferences are being changed by many requests at once; retry.');
   }

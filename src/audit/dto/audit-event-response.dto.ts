@@ -3,7 +3,8 @@ import { WATCHLIST_MAX_ITEMS } from '../../common/market';
 import { ApiNextCursor, ApiPageItems } from '../../common/pagination';
 import { REQUEST_ID_MAX_LENGTH } from '../../common/request-id';
 import { ApiText, ApiTimestamp, ApiUuid } from '../../docs/schema-bounds';
-import { AUDIT_ENTITIES, type AuditEntity, type AuditEvent, USER_AGENT_MAX_LENGTH } from '../audit-event.entity';
+import { AUDIT_ENTITIES, type AuditEntity, USER_AGENT_MAX_LENGTH } from '../audit-event.entity';
+import type { AuditEventItem } from '../audit.service';
 
 /**
  * The most fields one change names: a watchlist replace that removes 500 symbols and adds 500
@@ -69,12 +70,12 @@ export class AdminAuditEventPageDto {
   nextCursor: string | null;
 }
 
-export function toAuditEventResponse(event: AuditEvent): AuditEventResponseDto {
+export function toAuditEventResponse(event: AuditEventItem): AuditEventResponseDto {
   const { id, occurredAt, entity, action, before, after, changedFields, requestId } = event;
   return { id, occurredAt, entity, action, before, after, changedFields, requestId };
 }
 
-export function toAdminAuditEventResponse(event: AuditEvent): AdminAuditEventResponseDto {
+export function toAdminAuditEventResponse(event: AuditEventItem): AdminAuditEventResponseDto {
   const { subjectUserId, actorUserId, ip, userAgent } = event;
   return { ...toAuditEventResponse(event), subjectUserId, actorUserId, ip, userAgent };
 }
