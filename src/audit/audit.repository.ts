@@ -50,8 +50,8 @@ export function insertAuditEventFrom<T extends DB>(qb: QueryCreator<T>, source: 
     .insertInto('audit_events')
     .columns(EVENT_COLUMNS)
     .expression(
-      sql`SELECT ${columns} FROM ${sql.table(source)}, jsonb_populate_record(NULL::audit_events, ${event}::jsonb) AS e
-          WHERE ${event}::jsonb IS NOT NULL`,
+      sql`select ${columns} from ${sql.table(source)}, jsonb_populate_record(null::audit_events, ${event}::jsonb) as e
+          where e.entity is not null`,
     );
 }
 

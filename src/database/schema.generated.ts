@@ -3,13 +3,14 @@
  * Please do not edit it manually.
  */
 
-import type { AuditEntity } from '../audit/audit-event.entity';
-import type { TradingMode } from '../common/market';
-import type { MarketRegion, RiskProfile, TradingModes, Universe } from '../preferences/preferences.enums';
-import type { ColumnType } from 'kysely';
+import type { AuditEntity } from "../audit/audit-event.entity";
+import type { TradingMode } from "../common/market";
+import type { MarketRegion, RiskProfile, TradingModes, Universe } from "../preferences/preferences.enums";
+import type { ColumnType } from "kysely";
 
-export type Generated<T> =
-  T extends ColumnType<infer S, infer I, infer U> ? ColumnType<S, I | undefined, U> : ColumnType<T, T | undefined, T>;
+export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
+  ? ColumnType<S, I | undefined, U>
+  : ColumnType<T, T | undefined, T>;
 
 export type Json = JsonValue;
 
