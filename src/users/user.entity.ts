@@ -1,5 +1,6 @@
 import { Check, Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { EMAIL_MAX_LENGTH } from '../common/validation';
+import { oneOf } from '../database/checks';
 
 export const USER_ROLES = ['user', 'admin'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -14,8 +15,8 @@ export type UserStatus = (typeof USER_STATUSES)[number];
 @Check('ck_users_email_lower', 'email = lower(email)')
 @Check('ck_users_identity', 'email IS NOT NULL OR external_subject IS NOT NULL')
 @Check('ck_users_external_pair', '(external_issuer IS NULL) = (external_subject IS NULL)')
-@Check('ck_users_role', `role IN ('user', 'admin')`)
-@Check('ck_users_status', `status IN ('active', 'disabled')`)
+@Check('ck_users_role', oneOf('role', USER_ROLES))
+@Check('ck_users_status', oneOf('status', USER_STATUSES))
 @Check('ck_users_failed_login_count', 'failed_login_count >= 0')
 export class User {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_users' })
