@@ -76,7 +76,8 @@ export async function renderSqlFiles(): Promise<Map<string, string>> {
     const exported = require(file) as Record<string, unknown>;
     const sections: string[] = [];
     for (const repository of Object.values(exported)) {
-      const methods = typeof repository === 'function' ? generateSqlCalls.get(repository) : undefined;
+      if (typeof repository !== 'function') continue;
+      const methods = generateSqlCalls.get(repository);
       if (!methods) continue;
       for (const [method, calls] of methods) {
         for (const call of calls) {

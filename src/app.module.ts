@@ -1,5 +1,4 @@
-import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -7,7 +6,7 @@ import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { GracefulShutdown } from './common/graceful-shutdown';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation';
-import { appConfig } from './config/app-config';
+import { type AppConfig, appConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { FeaturesModule } from './features/features.module';
 import { HealthModule } from './health/health.module';
@@ -21,9 +20,21 @@ import { TradingModule } from './trading/trading.module';
 import { UsersModule } from './users/users.module';
 import { WatchlistModule } from './watchlist/watchlist.module';
 
+/** The configuration, parsed once at start, for every module (`@Inject(appConfig.KEY)`). */
+@Global()
+@Module({})
+class AppConfigModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppConfigModule,
+      providers: [{ provide: appConfig.KEY, useValue: config }],
+      exports: [appConfig.KEY],
+    };
+  }
+}
+
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig] }),
     DatabaseModule,
     HealthModule,
     MetricsModule,
@@ -47,4 +58,9 @@ import { WatchlistModule } from './watchlist/watchlist.module';
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
 })
-export class AppModule {}
+export class AppModule {
+  /** The application on `config`, which the caller loaded once (`loadAppConfig()`). */
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: AppModule, imports: [AppConfigModule.forRoot(config)] };
+  }
+}

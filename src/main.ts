@@ -6,7 +6,7 @@ import { loadAppConfig } from './config/app-config';
 async function main(): Promise<void> {
   const started = Date.now();
   const config = loadAppConfig();
-  const app = await createApp();
+  const app = await createApp({ config });
   await app.listen({ port: config.port, host: config.host });
   const url = `http://localhost:${config.port}`;
   new Logger('Main').log(`ready in ${Date.now() - started} ms: ${url}/api/v1, Swagger UI at ${url}/docs`);

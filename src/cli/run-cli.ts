@@ -21,8 +21,14 @@ export function runCli(main: () => Promise<number>): void {
  * does not load every module, nor need every setting the app validates.
  */
 export async function withAppContext<T>(fn: (app: INestApplicationContext) => Promise<T>): Promise<T> {
-  const [{ NestFactory }, { AppModule }] = await Promise.all([import('@nestjs/core'), import('../app.module')]);
-  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
+  const [{ NestFactory }, { AppModule }, { loadAppConfig }] = await Promise.all([
+    import('@nestjs/core'),
+    import('../app.module'),
+    import('../config/app-config'),
+  ]);
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(loadAppConfig()), {
+    logger: ['error', 'warn'],
+  });
   try {
     return await fn(app);
   } finally {

@@ -96,12 +96,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const problem = this.toProblem(exception);
-    // Nest's logger has no request context (no per-request middleware), so the id is passed here.
+    // The lines carry the request's id: Nest's logger writes through the request's own logger.
     if (problem.status >= 500) {
-      this.logger.error({ error: loggableError(exception), requestId: request.id }, `request failed: ${problem.title}`);
+      this.logger.error({ error: loggableError(exception) }, `request failed: ${problem.title}`);
     } else if (isValueTooLarge(exception)) {
       this.logger.warn(
-        { error: loggableError(exception), requestId: request.id },
+        { error: loggableError(exception) },
         'a value did not fit its column: validation let it through',
       );
     }

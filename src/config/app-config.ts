@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
-import { registerAs } from '@nestjs/config';
 import { z } from 'zod';
 import { KEY_RING_FORMAT, TokenKeyRing } from '../trading/crypto/token-cipher';
 
@@ -350,5 +349,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.en
   };
 }
 
-/** The typed configuration as a Nest provider: inject with `@Inject(appConfig.KEY)`. */
-export const appConfig = registerAs('app', () => loadAppConfig());
+/**
+ * The typed configuration as a Nest provider: inject with `@Inject(appConfig.KEY)`. Its value is
+ * the one `loadAppConfig()` the process made at start (`AppModule.forRoot(config)`).
+ */
+export const appConfig = { KEY: 'APP_CONFIG' } as const;
