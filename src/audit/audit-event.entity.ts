@@ -19,6 +19,7 @@ export const USER_AGENT_MAX_LENGTH = 512;
 @Entity({ name: 'audit_events' })
 @Index('ix_audit_events_subject', ['subjectUserId', 'occurredAt', 'id'])
 @Index('ix_audit_events_entity', ['entity', 'occurredAt', 'id'])
+@Index('ix_audit_events_occurred', ['occurredAt', 'id'])
 @Check(
   'ck_audit_events_entity',
   `entity IN ('preferences', 'watchlist', 'insights', 'profile', 'broker_connection', 'trade_intent', 'import')`,
