@@ -6,7 +6,64 @@ insert into
 values
   ($1, $2, $3);
 
--- AuditRepository.list
+-- AuditRepository.list (own history)
+select
+  "e"."id",
+  "e"."occurred_at" as "occurredAt",
+  "e"."actor_user_id" as "actorUserId",
+  "e"."subject_user_id" as "subjectUserId",
+  "e"."entity",
+  "e"."action",
+  "e"."before",
+  "e"."after",
+  "e"."changed_fields" as "changedFields",
+  "e"."request_id" as "requestId",
+  "e"."ip",
+  "e"."user_agent" as "userAgent"
+from
+  "audit_events" as "e"
+where
+  "e"."subject_user_id" = $1
+order by
+  "e"."occurred_at" desc,
+  "e"."id" desc
+limit
+  $2;
+
+-- AuditRepository.list (own history after a cursor)
+select
+  "e"."id",
+  "e"."occurred_at" as "occurredAt",
+  "e"."actor_user_id" as "actorUserId",
+  "e"."subject_user_id" as "subjectUserId",
+  "e"."entity",
+  "e"."action",
+  "e"."before",
+  "e"."after",
+  "e"."changed_fields" as "changedFields",
+  "e"."request_id" as "requestId",
+  "e"."ip",
+  "e"."user_agent" as "userAgent"
+from
+  "audit_events" as "e"
+where
+  "e"."subject_user_id" = $1
+  and ("e"."occurred_at", "e"."id") < (
+    SELECT
+      "occurred_at",
+      id
+    FROM
+      "audit_events"
+    WHERE
+      id = $2
+  )
+order by
+  "e"."occurred_at" desc,
+  "e"."id" desc
+limit
+  $3;
+
+-- AuditRepository.list (by user and entity)
 select
   "e"."id",
   "e"."occurred_at" as "occurredAt",
@@ -30,3 +87,58 @@ order by
   "e"."id" desc
 limit
   $3;
+
+-- AuditRepository.list (by entity)
+select
+  "e"."id",
+  "e"."occurred_at" as "occurredAt",
+  "e"."actor_user_id" as "actorUserId",
+  "e"."subject_user_id" as "subjectUserId",
+  "e"."entity",
+  "e"."action",
+  "e"."before",
+  "e"."after",
+  "e"."changed_fields" as "changedFields",
+  "e"."request_id" as "requestId",
+  "e"."ip",
+  "e"."user_agent" as "userAgent"
+from
+  "audit_events" as "e"
+where
+  "e"."entity" = $1
+  and ("e"."occurred_at", "e"."id") < (
+    SELECT
+      "occurred_at",
+      id
+    FROM
+      "audit_events"
+    WHERE
+      id = $2
+  )
+order by
+  "e"."occurred_at" desc,
+  "e"."id" desc
+limit
+  $3;
+
+-- AuditRepository.list (everything)
+select
+  "e"."id",
+  "e"."occurred_at" as "occurredAt",
+  "e"."actor_user_id" as "actorUserId",
+  "e"."subject_user_id" as "subjectUserId",
+  "e"."entity",
+  "e"."action",
+  "e"."before",
+  "e"."after",
+  "e"."changed_fields" as "changedFields",
+  "e"."request_id" as "requestId",
+  "e"."ip",
+  "e"."user_agent" as "userAgent"
+from
+  "audit_events" as "e"
+order by
+  "e"."occurred_at" desc,
+  "e"."id" desc
+limit
+  $1;

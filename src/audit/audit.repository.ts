@@ -69,7 +69,16 @@ export class AuditRepository {
   }
 
   /** Events newest first, by subject and/or entity, a page at a time. */
-  @GenerateSql({ params: [{ subjectUserId: GenerateSql.UUID, entity: 'watchlist', limit: 50 }] })
+  @GenerateSql(
+    { name: 'own history', params: [{ subjectUserId: GenerateSql.UUID, limit: 50 }] },
+    {
+      name: 'own history after a cursor',
+      params: [{ subjectUserId: GenerateSql.UUID, limit: 50, cursor: GenerateSql.CURSOR }],
+    },
+    { name: 'by user and entity', params: [{ subjectUserId: GenerateSql.UUID, entity: 'watchlist', limit: 50 }] },
+    { name: 'by entity', params: [{ entity: 'watchlist', limit: 50, cursor: GenerateSql.CURSOR }] },
+    { name: 'everything', params: [{ limit: 50 }] },
+  )
   list(filter: AuditEventFilter) {
     let query = this.database.db
       .selectFrom('audit_events as e')

@@ -5,6 +5,8 @@ export interface GenerateSqlCall {
   params: unknown[];
 }
 
+import { encodeCursor } from '../common/pagination';
+
 /** Every repository method `npm run sql` calls, by class and method name. */
 export const generateSqlCalls = new Map<Function, Map<string, GenerateSqlCall[]>>();
 
@@ -24,3 +26,4 @@ export function GenerateSql(...calls: GenerateSqlCall[]): MethodDecorator {
 /** Stand-in values for the generated files (they show as parameters, never inline). */
 GenerateSql.UUID = '00000000-0000-4000-8000-000000000000';
 GenerateSql.DATE = new Date('2026-01-01T00:00:00.000Z');
+GenerateSql.CURSOR = encodeCursor({ at: GenerateSql.DATE, id: GenerateSql.UUID });
