@@ -97,7 +97,7 @@ export class DismissedInsightsRepository {
           .onConflict((oc) => oc.columns(['user_id', 'insight_id']).doNothing())
           .returning(DISMISSAL),
       )
-      // The overflow's NULLs come first: they make the union's time nullable.
+      // Kysely types a union by its first branch: the overflow's, whose NULL time the others' fit.
       .selectFrom('fresh')
       .select([
         sql.lit<DismissOutcome>('overflow').as('outcome'),
@@ -117,6 +117,7 @@ export class DismissedInsightsRepository {
     rows.sort((a, b) => order.get(a.insightId)! - order.get(b.insightId)!);
     const dismissal: InsightsDismissal = { added: [], present: [], overflow: [] };
     for (const { outcome, insightId, dismissedAt } of rows) {
+      // Only overflow rows lack a time: the others are rows of the table.
       if (outcome === 'overflow') dismissal.overflow.push(insightId);
       else if (dismissedAt !== null) dismissal[outcome].push({ insightId, dismissedAt });
     }

@@ -10,10 +10,9 @@ const ITEM_FIELDS = ['symbol', 'exchange', 'notes', 'addedAt', 'position'] as co
 
 /** `entries` as the table `t(symbol, exchange, notes, ord)`, `ord` counting from 1 in their order. */
 function entriesTable(entries: WatchlistEntry[]) {
-  const column = <K extends keyof WatchlistEntry>(key: K) => entries.map((entry) => entry[key]);
-  return sql<
-    WatchlistEntry & { ord: number }
-  >`unnest(${column('symbol')}::varchar[], ${column('exchange')}::varchar[], ${column('notes')}::varchar[]) WITH ORDINALITY`.as<'t'>(
+  const columns = [entries.map((e) => e.symbol), entries.map((e) => e.exchange), entries.map((e) => e.notes)];
+  const arrays = sql.join(columns.map((values) => sql`${values}::varchar[]`));
+  return sql<WatchlistEntry & { ord: number }>`unnest(${arrays}) WITH ORDINALITY`.as<'t'>(
     sql`t(symbol, exchange, notes, ord)`,
   );
 }
@@ -106,7 +105,8 @@ export class WatchlistRepository {
           .onConflict((oc) => oc.columns(['user_id', 'symbol']).doNothing())
           .returning(ITEM),
       )
-      // The overflow's NULLs come first: they make the union's time and place nullable.
+      // Kysely types a union by its first branch: the overflow's, whose NULL time and place
+      // the others' values fit.
       .selectFrom('fresh')
       .select([
         sql.lit<MergeOutcome>('overflow').as('outcome'),
@@ -127,6 +127,7 @@ export class WatchlistRepository {
     rows.sort((a, b) => order.get(a.symbol)! - order.get(b.symbol)!);
     const merge: WatchlistMerge = { added: [], present: [], overflow: [] };
     for (const { outcome, addedAt, position, ...entry } of rows) {
+      // Only overflow rows lack a time and place: the others are rows of the table.
       if (outcome === 'overflow') merge.overflow.push(entry);
       else if (addedAt !== null && position !== null) merge[outcome].push({ ...entry, addedAt, position });
     }
