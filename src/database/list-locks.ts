@@ -1,4 +1,5 @@
-import type { Transactions } from './transactions';
+import { sql } from 'kysely';
+import type { Database, InTransaction } from './database';
 
 /** One advisory-lock class per per-user list (the first key of the two-key lock). */
 const LIST_LOCK_CLASSES = { watchlist: 5_001, insights: 5_002, import: 5_003 } as const;
@@ -11,11 +12,16 @@ export type UserList = keyof typeof LIST_LOCK_CLASSES;
  * commits. A transaction-scoped advisory lock rather than `SELECT … FROM users … FOR UPDATE`:
  * it does not block logins, profile changes or the foreign-key checks of other tables on the
  * user's row. The second key is a hash of the user id; a collision only makes two users'
- * writes wait for each other. Must run inside `transactions.run()`.
+ * writes wait for each other. Asks for the transaction (`tx`): outside one, the lock would be
+ * released as soon as it is taken.
  */
-export async function lockUserList(transactions: Transactions, list: UserList, userId: string): Promise<void> {
-  await transactions.rows('SELECT pg_advisory_xact_lock($1::int, hashtext($2::text))', [
-    LIST_LOCK_CLASSES[list],
-    userId,
-  ]);
+export async function lockUserList(
+  database: Database,
+  _tx: InTransaction,
+  list: UserList,
+  userId: string,
+): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${LIST_LOCK_CLASSES[list]}::int, hashtext(${userId}::text))`.execute(
+    database.db,
+  );
 }

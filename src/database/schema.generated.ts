@@ -4,7 +4,8 @@
  */
 
 import type { AuditEntity } from "../audit/audit-event.entity";
-import type { TradingMode } from "../common/market";
+import type { Exchange, TradingMode } from "../common/market";
+import type { ImportStatus, ImportSummary } from "../local-storage-import/local-storage-import.entity";
 import type { MarketRegion, RiskProfile, TradingModes, Universe } from "../preferences/preferences.enums";
 import type { ColumnType } from "kysely";
 
@@ -86,8 +87,8 @@ export interface LocalStorageImports {
   keys_count: number;
   payload_hash: Buffer;
   received_at: Generated<Timestamp>;
-  status: string;
-  summary: Json;
+  status: ImportStatus;
+  summary: ColumnType<ImportSummary, string, string>;
   user_id: string;
 }
 
@@ -177,7 +178,7 @@ export interface Users {
 
 export interface UserWatchlists {
   added_at: Generated<Timestamp>;
-  exchange: Generated<string>;
+  exchange: Generated<Exchange>;
   id: Generated<string>;
   notes: string | null;
   position: number;

@@ -1,4 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { oneOf } from '../database/checks';
 import { User } from '../users/user.entity';
 import type { ImportOutcome, KeyResult } from './local-storage.merge';
 
@@ -19,7 +20,7 @@ export interface ImportSummary {
 @Entity({ name: 'local_storage_imports' })
 @Index('ix_local_storage_imports_user', ['userId', 'receivedAt'])
 @Index('ix_local_storage_imports_payload', ['userId', 'payloadHash'])
-@Check('ck_local_storage_imports_status', `status IN ('imported', 'partial', 'unchanged', 'replayed')`)
+@Check('ck_local_storage_imports_status', oneOf('status', IMPORT_STATUSES))
 @Check('ck_local_storage_imports_keys_count', 'keys_count >= 0')
 export class LocalStorageImport {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_local_storage_imports' })

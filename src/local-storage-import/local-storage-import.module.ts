@@ -8,12 +8,14 @@ import { UsersModule } from '../users/users.module';
 import { WatchlistModule } from '../watchlist/watchlist.module';
 import { AdminImportStatsController, LocalStorageImportController } from './local-storage-import.controller';
 import { IMPORT_KEYS_METRIC, IMPORTS_METRIC, LocalStorageImportService } from './local-storage-import.service';
+import { LocalStorageImportsRepository } from './local-storage-imports.repository';
 
 @Module({
   imports: [AuditModule, FeaturesModule, PreferencesModule, WatchlistModule, InsightsModule, UsersModule],
   controllers: [LocalStorageImportController, AdminImportStatsController],
   providers: [
     LocalStorageImportService,
+    LocalStorageImportsRepository,
     makeCounterProvider({
       name: IMPORTS_METRIC,
       help: 'localStorage import attempts by status',

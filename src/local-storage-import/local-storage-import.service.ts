@@ -4,24 +4,20 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { AuditService } from '../audit/audit.service';
 import { conflict, ProblemException, problemTypes } from '../common/problem';
-import { FeaturesService } from '../features/features.service';
+import { Database } from '../database/database';
 import { lockUserList } from '../database/list-locks';
-import { Transactions } from '../database/transactions';
+import { FeaturesService } from '../features/features.service';
 import { InsightsService } from '../insights/insights.service';
 import type { PreferencesResponseDto } from '../preferences/dto/preferences-response.dto';
 import { PreferencesService, writableOf } from '../preferences/preferences.service';
 import { UsersService } from '../users/users.service';
 import { WatchlistService } from '../watchlist/watchlist.service';
-import { type ImportDeviceDto, type ImportHistoryDto, IMPORT_HISTORY_MAX_DEVICES } from './dto/import-history.dto';
+import { type ImportHistoryDto, IMPORT_HISTORY_MAX_DEVICES } from './dto/import-history.dto';
 import type { ImportLocalStorageDto } from './dto/import-local-storage.dto';
 import type { ImportResultDto } from './dto/import-result.dto';
 import type { ImportStatsDto } from './dto/import-stats.dto';
-import {
-  IMPORT_STATUSES,
-  type ImportStatus,
-  type ImportSummary,
-  LocalStorageImport,
-} from './local-storage-import.entity';
+import { IMPORT_STATUSES, type ImportStatus, type ImportSummary } from './local-storage-import.entity';
+import { LocalStorageImportsRepository } from './local-storage-imports.repository';
 import {
   IMPORT_OUTCOMES,
   type ImportPlan,
@@ -87,13 +83,14 @@ interface Snapshot {
 /**
  * The one-time import of a browser's localStorage (the seed's "data migration script, run on
  * first login"): parse leniently, plan against what the server holds (the server wins,
- * lists are unions), apply, record the attempt, and report one audit event — all in the
- * caller's single transaction (the route is `@Audited('import')`).
+ * lists are unions), apply, record the attempt, and report one audit event — all in one
+ * transaction (the route is `@Audited('import')`).
  */
 @Injectable()
 export class LocalStorageImportService {
   constructor(
-    private readonly transactions: Transactions,
+    private readonly records: LocalStorageImportsRepository,
+    private readonly database: Database,
     private readonly audit: AuditService,
     private readonly preferences: PreferencesService,
     private readonly watchlist: WatchlistService,
@@ -110,48 +107,41 @@ export class LocalStorageImportService {
         type: problemTypes.featureDisabled,
       });
     }
-    // One import per user at a time: two devices' imports plan from each other's results. And
-    // the lists' own writers wait until it commits (always in this order, import first), so
-    // the plan is made from the lists it writes to: what it adds fits, nothing is dropped.
-    for (const list of ['import', 'watchlist', 'insights'] as const)
-      await lockUserList(this.transactions, list, userId);
-    const hash = payloadHash(dto.entries);
-    const keysCount = Object.keys(dto.entries).length;
-    const records = this.transactions.manager.getRepository(LocalStorageImport);
+    return this.database.transaction(async (tx) => {
+      // One import per user at a time: two devices' imports plan from each other's results. And
+      // the lists' own writers wait until it commits (always in this order, import first), so
+      // the plan is made from the lists it writes to: what it adds fits, nothing is dropped.
+      for (const list of ['import', 'watchlist', 'insights'] as const) {
+        await lockUserList(this.database, tx, list, userId);
+      }
+      const hash = payloadHash(dto.entries);
+      const attempt = { user_id: userId, device_id: dto.deviceId ?? null, keys_count: Object.keys(dto.entries).length };
 
-    const first = await records.findOne({ where: { userId, payloadHash: hash }, order: { receivedAt: 'ASC' } });
-    if (first) {
-      await records.insert({
-        userId,
-        deviceId: dto.deviceId ?? null,
-        keysCount,
-        status: 'replayed',
-        payloadHash: hash,
-        summary: first.summary,
-      });
-      this.count('replayed', first.summary.counts, false);
-      return { status: 'replayed', results: first.summary.results, importedAt: first.receivedAt };
-    }
+      const first = await this.records.firstOf(userId, hash);
+      if (first) {
+        await this.records.insert({ ...attempt, status: 'replayed', payload_hash: hash, summary: first.summary });
+        this.count('replayed', first.summary.counts, false);
+        return { status: 'replayed', results: first.summary.results, importedAt: first.receivedAt };
+      }
 
-    const parsed = parseLocalStorage(dto.entries);
-    const before = await this.snapshot(userId);
-    const plan = planImport(parsed, before.state);
-    const preferencesAfter = await this.apply(userId, plan, before);
-    const status = statusOf(plan);
-    const summary: ImportSummary = { results: plan.results, counts: countOutcomes(plan) };
-    const [record] = (
-      await records.insert({ userId, deviceId: dto.deviceId ?? null, keysCount, status, payloadHash: hash, summary })
-    ).generatedMaps as Pick<LocalStorageImport, 'receivedAt'>[];
+      const parsed = parseLocalStorage(dto.entries);
+      const before = await this.snapshot(userId);
+      const plan = planImport(parsed, before.state);
+      const preferencesAfter = await this.apply(userId, plan, before);
+      const status = statusOf(plan);
+      const summary: ImportSummary = { results: plan.results, counts: countOutcomes(plan) };
+      const record = await this.records.insert({ ...attempt, status, payload_hash: hash, summary });
 
-    if (planChangesSomething(plan)) {
-      this.audit.record({
-        action: 'import',
-        before: audited(before.state),
-        after: auditedAfter(before.state, plan, preferencesAfter),
-      });
-    }
-    this.count(status, summary.counts, true);
-    return { status, results: plan.results, importedAt: record.receivedAt };
+      if (planChangesSomething(plan)) {
+        await this.audit.record(tx, {
+          action: 'import',
+          before: audited(before.state),
+          after: auditedAfter(before.state, plan, preferencesAfter),
+        });
+      }
+      this.count(status, summary.counts, true);
+      return { status, results: plan.results, importedAt: record.receivedAt };
+    });
   }
 
   private async snapshot(userId: string): Promise<Snapshot> {
@@ -198,7 +188,7 @@ export class LocalStorageImportService {
 
   /** Prometheus counters, once the import has committed. */
   private count(status: ImportStatus, counts: ImportSummary['counts'], keys: boolean): void {
-    this.transactions.afterCommit(() => {
+    this.database.afterCommit(() => {
       this.importsTotal.inc({ status });
       if (keys)
         for (const outcome of IMPORT_OUTCOMES) if (counts[outcome]) this.keysTotal.inc({ outcome }, counts[outcome]);
@@ -207,15 +197,7 @@ export class LocalStorageImportService {
 
   /** `GET /migrations/local-storage`: the caller's imports, per device. */
   async history(userId: string): Promise<ImportHistoryDto> {
-    // The window aggregates run before LIMIT: the first and last times span every device.
-    const rows = await this.transactions.rows<ImportDeviceDto & { firstEver: Date; lastEver: Date }>(
-      `SELECT device_id AS "deviceId", min(received_at) AS "firstImportedAt", max(received_at) AS "lastImportedAt",
-              (array_agg(status ORDER BY received_at DESC))[1] AS "lastStatus", count(*)::int AS attempts,
-              min(min(received_at)) OVER () AS "firstEver", max(max(received_at)) OVER () AS "lastEver"
-       FROM local_storage_imports WHERE user_id = $1
-       GROUP BY device_id ORDER BY max(received_at) DESC LIMIT $2`,
-      [userId, IMPORT_HISTORY_MAX_DEVICES],
-    );
+    const rows = await this.records.devices(userId, IMPORT_HISTORY_MAX_DEVICES);
     return {
       imported: rows.length > 0,
       firstImportedAt: rows[0]?.firstEver ?? null,
@@ -232,19 +214,7 @@ export class LocalStorageImportService {
 
   /** `GET /admin/migrations/stats`: the rollout across all users, in one statement so the numbers agree. */
   async stats(): Promise<ImportStatsDto> {
-    const [row] = await this.transactions.rows<{
-      usersImported: number;
-      byStatus: Partial<Record<ImportStatus, number>> | null;
-      byOutcome: Record<string, number> | null;
-    }>(
-      `SELECT (SELECT count(DISTINCT user_id) FROM local_storage_imports WHERE status <> 'replayed')::int AS "usersImported",
-              (SELECT jsonb_object_agg(status, count)
-               FROM (SELECT status, count(*)::int AS count FROM local_storage_imports GROUP BY status) AS s) AS "byStatus",
-              (SELECT jsonb_object_agg(outcome, count)
-               FROM (SELECT c.key AS outcome, sum(c.value::int)::int AS count
-                     FROM local_storage_imports, jsonb_each_text(summary->'counts') AS c
-                     WHERE status <> 'replayed' GROUP BY c.key) AS o) AS "byOutcome"`,
-    );
+    const row = await this.records.stats();
     const byStatus = Object.fromEntries(IMPORT_STATUSES.map((s) => [s, row.byStatus?.[s] ?? 0])) as Record<
       ImportStatus,
       number

@@ -1,5 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import type { Exchange } from '../common/market';
+import { EXCHANGES, type Exchange } from '../common/market';
+import { oneOf } from '../database/checks';
 import { User } from '../users/user.entity';
 
 /** Mirrors migration 0004: one row per watched symbol; `position` is dense 0..n-1 per user. */
@@ -8,7 +9,7 @@ import { User } from '../users/user.entity';
 @Unique('uq_user_watchlists_user_position', ['userId', 'position'], { deferrable: 'INITIALLY DEFERRED' })
 @Index('ix_user_watchlists_symbol', ['symbol'])
 @Check('ck_user_watchlists_symbol', `symbol ~ '^[A-Z0-9&._-]{1,32}$'`)
-@Check('ck_user_watchlists_exchange', `exchange IN ('NSE', 'BSE', 'NFO', 'MCX', 'NYSE', 'NASDAQ')`)
+@Check('ck_user_watchlists_exchange', oneOf('exchange', EXCHANGES))
 @Check('ck_user_watchlists_position', 'position >= 0')
 export class WatchlistItem {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_user_watchlists' })

@@ -16,13 +16,3 @@ export class DismissedInsightsResponseDto {
   @ApiList(DismissedInsightResponseDto, DISMISSED_INSIGHTS_MAX)
   items: DismissedInsightResponseDto[];
 }
-
-/** A stored dismissal as `SELECT insight_id, dismissed_at` answers it. */
-export interface DismissedInsightRow {
-  insight_id: string;
-  dismissed_at: Date;
-}
-
-export function toDismissedInsightResponse(row: DismissedInsightRow): DismissedInsightResponseDto {
-  return { insightId: row.insight_id, dismissedAt: row.dismissed_at };
-}

@@ -30,25 +30,6 @@ export class WatchlistResponseDto {
   count: number;
 }
 
-/** A stored item as `SELECT symbol, exchange, notes, added_at, position` answers it. */
-export interface WatchlistRow {
-  symbol: string;
-  exchange: Exchange;
-  notes: string | null;
-  added_at: Date;
-  position: number;
-}
-
-export function toWatchlistItemResponse(row: WatchlistRow): WatchlistItemResponseDto {
-  return {
-    symbol: row.symbol,
-    exchange: row.exchange,
-    notes: row.notes,
-    addedAt: row.added_at,
-    position: row.position,
-  };
-}
-
-export function toWatchlistResponse(rows: WatchlistRow[]): WatchlistResponseDto {
-  return { items: rows.map(toWatchlistItemResponse), count: rows.length };
+export function toWatchlistResponse(items: WatchlistItemResponseDto[]): WatchlistResponseDto {
+  return { items, count: items.length };
 }
