@@ -141,10 +141,35 @@ returning
   "updated_at" as "updatedAt",
   "deleted_at" as "deletedAt";
 
--- UsersRepository.setName
+-- UsersRepository.update (name)
 update "users"
 set
   "name" = $1,
+  "updated_at" = now()
+where
+  "id" = $2
+returning
+  "id",
+  "account_id" as "accountId",
+  "email",
+  "name",
+  "password_hash" as "passwordHash",
+  "role",
+  "status",
+  "external_issuer" as "externalIssuer",
+  "external_subject" as "externalSubject",
+  "last_login_at" as "lastLoginAt",
+  "failed_login_count" as "failedLoginCount",
+  "first_failed_login_at" as "firstFailedLoginAt",
+  "locked_until" as "lockedUntil",
+  "created_at" as "createdAt",
+  "updated_at" as "updatedAt",
+  "deleted_at" as "deletedAt";
+
+-- UsersRepository.update (role)
+update "users"
+set
+  "role" = $1,
   "updated_at" = now()
 where
   "id" = $2
@@ -177,31 +202,6 @@ where
   and "name" ~ $3
 returning
   "id";
-
--- UsersRepository.setRole
-update "users"
-set
-  "role" = $1,
-  "updated_at" = now()
-where
-  "id" = $2
-returning
-  "id",
-  "account_id" as "accountId",
-  "email",
-  "name",
-  "password_hash" as "passwordHash",
-  "role",
-  "status",
-  "external_issuer" as "externalIssuer",
-  "external_subject" as "externalSubject",
-  "last_login_at" as "lastLoginAt",
-  "failed_login_count" as "failedLoginCount",
-  "first_failed_login_at" as "firstFailedLoginAt",
-  "locked_until" as "lockedUntil",
-  "created_at" as "createdAt",
-  "updated_at" as "updatedAt",
-  "deleted_at" as "deletedAt";
 
 -- UsersRepository.recordFailedLogin
 update "users"

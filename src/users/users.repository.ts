@@ -3,7 +3,6 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import { Database } from '../database/database';
 import { GenerateSql } from '../database/generate-sql';
 import type { DB } from '../database/schema.generated';
-import type { UserRole } from './user.entity';
 
 /** Every column of `users`, named as the rest of the code names them. */
 const USER_COLUMNS = [
@@ -52,6 +51,7 @@ export class UsersRepository {
     return forUpdate ? query.forUpdate() : query;
   }
 
+  /** Its answer is what every read of a user answers: `StoredUser`. */
   @GenerateSql({ params: [GenerateSql.UUID] }, { name: 'for update', params: [GenerateSql.UUID, { forUpdate: true }] })
   findById(id: string, lock: Lock = {}) {
     return this.select(lock).where('id', '=', id).executeTakeFirst();
@@ -95,12 +95,15 @@ export class UsersRepository {
       .executeTakeFirstOrThrow();
   }
 
-  /** The row as renamed. */
-  @GenerateSql({ params: [GenerateSql.UUID, 'Priya Raman'] })
-  setName(id: string, name: string): Promise<StoredUser> {
+  /** The row with `changes` written over it (a field left undefined stays). */
+  @GenerateSql(
+    { name: 'name', params: [GenerateSql.UUID, { name: 'Priya Raman' }] },
+    { name: 'role', params: [GenerateSql.UUID, { role: 'admin' }] },
+  )
+  update(id: string, changes: Partial<Pick<StoredUser, 'name' | 'role'>>): Promise<StoredUser> {
     return this.database.db
       .updateTable('users')
-      .set((eb) => ({ name, updated_at: now(eb) }))
+      .set((eb) => ({ name: changes.name, role: changes.role, updated_at: now(eb) }))
       .where('id', '=', id)
       .returning(USER_COLUMNS)
       .executeTakeFirstOrThrow();
@@ -121,17 +124,6 @@ export class UsersRepository {
       .returning('id')
       .executeTakeFirst();
     return updated !== undefined;
-  }
-
-  /** The row with its new role. */
-  @GenerateSql({ params: [GenerateSql.UUID, 'admin'] })
-  setRole(id: string, role: UserRole): Promise<StoredUser> {
-    return this.database.db
-      .updateTable('users')
-      .set((eb) => ({ role, updated_at: now(eb) }))
-      .where('id', '=', id)
-      .returning(USER_COLUMNS)
-      .executeTakeFirstOrThrow();
   }
 
   /**

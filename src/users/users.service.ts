@@ -92,7 +92,7 @@ export class UsersService {
       const before = await this.repository.findById(id, { forUpdate: true });
       if (!before || before.deletedAt) throw notFound('No such user.');
       if (before.name === name) return before;
-      const after = await this.repository.setName(id, name);
+      const after = await this.repository.update(id, { name });
       await this.audit.record(tx, { action: 'update', before: toUserResponse(before), after: toUserResponse(after) });
       return after;
     });
@@ -128,7 +128,7 @@ export class UsersService {
       const before = await this.repository.findByEmail(email.toLowerCase(), { forUpdate: true });
       if (!before) return false;
       if (before.role === role) return true;
-      const after = await this.repository.setRole(before.id, role);
+      const after = await this.repository.update(before.id, { role });
       await this.audit.record(tx, {
         action: 'role-change',
         before: toUserResponse(before),
