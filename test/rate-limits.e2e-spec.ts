@@ -248,7 +248,7 @@ describe('rate limits (in memory)', () => {
             waitFor(async () => {
               const { rows } = await observer.query(
                 `SELECT count(*)::int AS n FROM pg_stat_activity
-                 WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE users SET%failed_login_count%'`,
+                 WHERE wait_event_type = 'Lock' AND query ILIKE 'update%users%set%failed_login_count%'`,
               );
               return rows[0].n === 3;
             }),

@@ -8,6 +8,7 @@ import { AuthService } from './auth.service';
 import { ExternalIdentityService } from './external-identity.service';
 import { JwtStrategy } from './jwt.strategy';
 import { PasswordsService } from './passwords.service';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { LOCAL_JWT_ALGORITHM, localSigningKey, TokensService } from './tokens.service';
 
 @Module({
@@ -28,6 +29,13 @@ import { LOCAL_JWT_ALGORITHM, localSigningKey, TokensService } from './tokens.se
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, PasswordsService, TokensService, JwtStrategy, ExternalIdentityService],
+  providers: [
+    AuthService,
+    PasswordsService,
+    TokensService,
+    RefreshTokensRepository,
+    JwtStrategy,
+    ExternalIdentityService,
+  ],
 })
 export class AuthModule {}

@@ -2,8 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type ProblemException, ruleViolation, tooManyRequests, unauthorized } from '../common/problem';
 import { type AppConfig, appConfig } from '../config/app-config';
 import { toUserResponse } from '../users/dto/user-response.dto';
-import type { User } from '../users/user.entity';
-import { UsersService } from '../users/users.service';
+import { type StoredUser, UsersService } from '../users/users.service';
 import type { LoginDto } from './dto/login.dto';
 import type { RegisterDto } from './dto/register.dto';
 import type { SessionResponseDto } from './dto/session-response.dto';
@@ -68,7 +67,7 @@ export class AuthService {
     return this.tokens.revokeSessionOf(refreshToken);
   }
 
-  private async session(user: User): Promise<SessionResponseDto> {
+  private async session(user: StoredUser): Promise<SessionResponseDto> {
     return { ...(await this.tokens.issueSession(user)), user: toUserResponse(user) };
   }
 }

@@ -3,10 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { unauthorized } from '../common/problem';
 import { type AppConfig, appConfig } from '../config/app-config';
-import { Transactions } from '../database/transactions';
-import type { User } from '../users/user.entity';
-import { UsersService } from '../users/users.service';
-import { RefreshToken } from './refresh-token.entity';
+import { Database } from '../database/database';
+import { type StoredUser, UsersService } from '../users/users.service';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
 
 export const LOCAL_JWT_ALGORITHM = 'HS256';
 
@@ -40,19 +39,16 @@ export class TokensService {
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly jwt: JwtService,
     private readonly users: UsersService,
-    private readonly transactions: Transactions,
+    private readonly refreshTokens: RefreshTokensRepository,
+    private readonly database: Database,
   ) {}
 
-  private get refreshTokens() {
-    return this.transactions.manager.getRepository(RefreshToken);
-  }
-
   /** Starts a new session (a new refresh-token family) for a user who just proved who they are. */
-  issueSession(user: Pick<User, 'id' | 'role'>): Promise<IssuedTokens> {
+  issueSession(user: Pick<StoredUser, 'id' | 'role'>): Promise<IssuedTokens> {
     return this.issue(user, randomUUID());
   }
 
-  private async issue(user: Pick<User, 'id' | 'role'>, familyId: string): Promise<IssuedTokens> {
+  private async issue(user: Pick<StoredUser, 'id' | 'role'>, familyId: string): Promise<IssuedTokens> {
     const refreshToken = randomBytes(32).toString('base64url');
     await this.refreshTokens.insert({
       userId: user.id,
@@ -66,17 +62,13 @@ export class TokensService {
 
   /**
    * Exchanges a refresh token for a new pair. The token is consumed by one conditional UPDATE,
-   * so of two concurrent uses exactly one succeeds; the loser is treated as a replay.
+   * so of two concurrent uses exactly one succeeds; the loser is treated as a replay. The
+   * consumption and the new token commit together: a failure leaves the presented token usable.
    */
-  async rotate(refreshToken: string): Promise<{ user: User; tokens: IssuedTokens }> {
+  async rotate(refreshToken: string): Promise<{ user: StoredUser; tokens: IssuedTokens }> {
     const tokenHash = hashToken(refreshToken);
-    const rotated = await this.transactions.run(async () => {
-      const [consumed] = await this.transactions.rows<{ userId: string; familyId: string }>(
-        `UPDATE refresh_tokens SET used_at = now()
-         WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
-         RETURNING user_id AS "userId", family_id AS "familyId"`,
-        [tokenHash],
-      );
+    const rotated = await this.database.transaction(async () => {
+      const consumed = await this.refreshTokens.consume(tokenHash);
       if (!consumed) return undefined;
       const user = await this.users.findById(consumed.userId);
       if (!user || user.status !== 'active' || user.deletedAt) return undefined;
@@ -86,22 +78,12 @@ export class TokensService {
 
     // Unknown, expired or revoked — or already used: a replay, or consumed just now by a user
     // who may no longer sign in. A used token's session ends here.
-    await this.revokeFamilyOf(tokenHash, true);
+    await this.refreshTokens.revokeFamilyOf(tokenHash, true);
     throw invalidRefreshToken();
   }
 
   /** Signs the session out: every token of the presented token's family stops working. */
   async revokeSessionOf(refreshToken: string): Promise<void> {
-    await this.revokeFamilyOf(hashToken(refreshToken), false);
-  }
-
-  /** Revokes every token of the family of the token with this hash (only if it was used, when asked). */
-  private async revokeFamilyOf(tokenHash: Buffer, onlyIfUsed: boolean): Promise<void> {
-    await this.transactions.manager.query(
-      `UPDATE refresh_tokens SET revoked_at = now()
-       WHERE revoked_at IS NULL
-         AND family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1 ${onlyIfUsed ? 'AND used_at IS NOT NULL' : ''})`,
-      [tokenHash],
-    );
+    await this.refreshTokens.revokeFamilyOf(hashToken(refreshToken), false);
   }
 }

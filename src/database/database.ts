@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import {
   type CompiledQuery,
   Kysely,
@@ -41,7 +41,14 @@ class NamingClient implements PostgresPoolClient {
   constructor(
     private readonly client: PoolClient,
     private readonly prepared: boolean,
-  ) {}
+    private readonly held: Set<PoolClient>,
+    onError: (error: Error) => void,
+  ) {
+    // The server may end a connection while Kysely holds it (a restart, a terminated backend):
+    // pg then emits 'error' on the client, which unheard crashes the process. The statement in
+    // flight, or the next one, fails instead (503), and the pool drops the client on release.
+    client.on('error', onError);
+  }
 
   get processID(): number | undefined {
     return (this.client as PoolClient & { processID?: number }).processID;
@@ -63,6 +70,7 @@ class NamingClient implements PostgresPoolClient {
   }
 
   release(destroy?: boolean): void {
+    this.held.delete(this.client);
     this.client.release(destroy);
   }
 }
@@ -70,14 +78,21 @@ class NamingClient implements PostgresPoolClient {
 /**
  * TypeORM's pg pool as Kysely's dialect wants it. The pool stays TypeORM's: it opens it, migrates
  * (dev) and closes it, and its health check pings it; `end()` is a no-op here for that reason.
+ * The clients Kysely holds at a time are in `held`.
  */
-function kyselyPool(pool: Pool, prepared: boolean): PostgresPool {
+function kyselyPool(
+  pool: Pool,
+  prepared: boolean,
+  held: Set<PoolClient>,
+  onError: (error: Error) => void,
+): PostgresPool {
   const clients = new WeakMap<PoolClient, NamingClient>();
   return {
     connect: async () => {
       const client = await pool.connect();
       let naming = clients.get(client);
-      if (!naming) clients.set(client, (naming = new NamingClient(client, prepared)));
+      if (!naming) clients.set(client, (naming = new NamingClient(client, prepared, held, onError)));
+      held.add(client);
       return naming;
     },
     end: async () => undefined,
@@ -95,15 +110,17 @@ function kyselyPool(pool: Pool, prepared: boolean): PostgresPool {
  * guard and interceptor, measured at a third of a simple route's throughput.
  */
 @Injectable()
-export class Database {
+export class Database implements BeforeApplicationShutdown {
   private readonly root: Kysely<DB>;
   private readonly current = new AsyncLocalStorage<Unit>();
+  private readonly held = new Set<PoolClient>();
 
   constructor(dataSource: DataSource, @Inject(appConfig.KEY) config: AppConfig) {
     const logger = new Logger('Database');
     const pool = (dataSource.driver as unknown as { master: Pool }).master;
+    const lost = (error: Error) => logger.warn(`connection lost: ${error.message}`);
     this.root = new Kysely<DB>({
-      dialect: new PostgresDialect({ pool: kyselyPool(pool, config.database.preparedStatements) }),
+      dialect: new PostgresDialect({ pool: kyselyPool(pool, config.database.preparedStatements, this.held, lost) }),
       log: (event) => {
         if (event.level === 'query' && event.queryDurationMillis >= SLOW_QUERY_MS) {
           logger.warn(`slow query: ${Math.round(event.queryDurationMillis)} ms`);
@@ -133,6 +150,17 @@ export class Database {
     const unit = this.current.getStore();
     if (unit) unit.afterCommit.push(callback);
     else callback();
+  }
+
+  /**
+   * Ends the connections a statement or a transaction still holds when the service stops, so
+   * that closing the pool (TypeORM's `onApplicationShutdown`, after this) does not wait for them
+   * up to a statement timeout; TypeORM hands its own back to the pool first, which ends them.
+   * Nest runs this after `GracefulShutdown` (the root module's hooks come first): HTTP has
+   * drained, or its grace is over.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.held].map((client) => client.end().catch(() => undefined)));
   }
 
   /** Runs a compiled query (`preparedQuery(…).bind(…)`) on the current transaction or the pool. */

@@ -7,6 +7,7 @@ import type { AuditEntity } from "../audit/audit-event.entity";
 import type { Exchange, TradingMode } from "../common/market";
 import type { ImportStatus, ImportSummary } from "../local-storage-import/local-storage-import.entity";
 import type { MarketRegion, RiskProfile, TradingModes, Universe } from "../preferences/preferences.enums";
+import type { UserRole, UserStatus } from "../users/user.entity";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -171,8 +172,8 @@ export interface Users {
   locked_until: Timestamp | null;
   name: Generated<string>;
   password_hash: string | null;
-  role: Generated<string>;
-  status: Generated<string>;
+  role: Generated<UserRole>;
+  status: Generated<UserStatus>;
   updated_at: Generated<Timestamp>;
 }
 

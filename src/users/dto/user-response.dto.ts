@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { EMAIL_MAX_LENGTH } from '../../common/validation';
 import { ApiText, ApiTimestamp, ApiUuid } from '../../docs/schema-bounds';
-import { USER_ROLES, type User, type UserRole } from '../user.entity';
+import { USER_ROLES, type UserRole } from '../user.entity';
+import type { StoredUser } from '../users.repository';
 
 /** The caller's account as the API shows it (replaces `arise_account_profile_v1`). */
 export class UserResponseDto {
@@ -27,7 +28,7 @@ export class UserResponseDto {
  * The only way a user leaves the API: fields are copied by name, so a new column (a hash, a
  * lock-out counter) can never leak through a response.
  */
-export function toUserResponse(user: User): UserResponseDto {
+export function toUserResponse(user: StoredUser): UserResponseDto {
   return {
     id: user.id,
     email: user.email,
