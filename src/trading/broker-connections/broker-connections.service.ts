@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type Broker, LIVE_INTENT_STATUSES } from '../../../domain/trading';
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service';
 import { keysetPageSql, type Page, toPage } from '../../common/pagination';
@@ -6,8 +7,6 @@ import { conflict, notFound } from '../../common/problem';
 import { SqlParams } from '../../database/sql-params';
 import { Transactions } from '../../database/transactions';
 import type { BrokerSession } from '../brokers/broker-adapter';
-import { LIVE_INTENT_STATUSES } from '../trade-intents/intent-status';
-import type { Broker } from './broker-connection.entity';
 import { type PlainTokens, type SealedTokens, BrokerTokensService } from './broker-tokens.service';
 import {
   type BrokerConnectionResponseDto,

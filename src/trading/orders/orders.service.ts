@@ -1,3 +1,10 @@
+import {
+  type IntentStatus,
+  LIVE_ORDER_STATUSES,
+  type OrderSide,
+  type OrderStatus,
+  type OrderType,
+} from '../../../domain/trading';
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service';
 import { compareDecimals } from '../../common/decimal';
@@ -10,9 +17,7 @@ import type { BrokerAdapter, BrokerOrderState, BrokerSession, RecordedOrder } fr
 import { BrokerRegistry } from '../brokers/broker-registry';
 import { PaperBrokerAdapter } from '../brokers/paper-broker.adapter';
 import { assertTransition } from '../trade-intents/intent-status';
-import type { IntentStatus, OrderSide, OrderType } from '../trade-intents/trade-intent.entity';
 import type { TradeIntentResponseDto } from '../trade-intents/dto/trade-intent-response.dto';
-import { LIVE_ORDER_STATUSES, type OrderStatus } from './broker-order.entity';
 import { type OrderResponseDto, type OrderRow, toOrderResponse } from './dto/order-response.dto';
 
 const ORDER_VIEW = `o.id, o.intent_id AS "intentId", o.connection_id AS "connectionId", o.broker_order_id AS "brokerOrderId",

@@ -1,14 +1,13 @@
 import { HttpStatus } from '@nestjs/common';
+import { INTENT_STATUSES, type IntentStatus, LIVE_INTENT_STATUSES } from '../../../domain/trading';
 import { ProblemException } from '../../common/problem';
 import {
   assertTransition,
   canTransition,
   illegalTransition,
   INTENT_TRANSITIONS,
-  LIVE_INTENT_STATUSES,
   statusesLeadingTo,
 } from './intent-status';
-import { INTENT_STATUSES, type IntentStatus } from './trade-intent.entity';
 
 /** Every legal move, written out once more by hand: the table must say exactly this. */
 const LEGAL = new Set([

@@ -1,3 +1,4 @@
+import type { IntentStatus, OrderSide, OrderType, Product } from '../../../domain/trading';
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../../audit/audit.service';
 import { DEFAULT_EXCHANGE, type Exchange, type TradingMode } from '../../common/market';
@@ -14,7 +15,6 @@ import {
   toTradeIntentResponse,
 } from './dto/trade-intent-response.dto';
 import { illegalTransition, statusesLeadingTo } from './intent-status';
-import type { IntentStatus, OrderSide, OrderType, Product } from './trade-intent.entity';
 import { checkOrderPrices } from './trade-intent.rules';
 
 const INTENT_VIEW = `i.id, i.symbol, i.exchange, i.side, i.quantity, i.order_type AS "orderType",

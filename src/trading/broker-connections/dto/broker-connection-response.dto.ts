@@ -1,13 +1,13 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ApiNextCursor, ApiPageItems } from '../../../common/pagination';
-import { ApiText, ApiTimestamp, ApiUuid } from '../../../docs/schema-bounds';
 import {
   ACCOUNT_REF_MAX_LENGTH,
   BROKERS,
   type Broker,
   CONNECTION_STATUSES,
   type ConnectionStatus,
-} from '../broker-connection.entity';
+} from '../../../../domain/trading';
+import { ApiProperty } from '@nestjs/swagger';
+import { ApiNextCursor, ApiPageItems } from '../../../common/pagination';
+import { ApiText, ApiTimestamp, ApiUuid } from '../../../docs/schema-bounds';
 
 /** A broker connection as the API shows it: metadata only, never a token. */
 export class BrokerConnectionResponseDto {

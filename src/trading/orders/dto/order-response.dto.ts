@@ -1,9 +1,8 @@
+import { ORDER_STATUSES, type OrderStatus, PRICE_FORMAT } from '../../../../domain/trading';
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiDecimal } from '../../../common/decimal';
 import { ApiNextCursor, ApiPageItems } from '../../../common/pagination';
 import { ApiText, ApiTimestamp, ApiUuid } from '../../../docs/schema-bounds';
-import { PRICE_FORMAT } from '../../trade-intents/trade-intent.rules';
-import { ORDER_STATUSES, type OrderStatus } from '../broker-order.entity';
 
 /** An order as its broker knows it, placed for one trade intent. */
 export class OrderResponseDto {
