@@ -27,11 +27,6 @@ export type Product = (typeof PRODUCTS)[number];
 /** Prices of intents and orders: `numeric(18,4)`, greater than 0 (a `DecimalFormat`). */
 export const PRICE_FORMAT = { integerDigits: 14, fractionDigits: 4, sign: 'positive' } as const;
 
-export const ORDER_STATUSES = ['open', 'partially_filled', 'filled', 'cancelled', 'rejected'] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-/** Orders still working at the broker: they may fill further or be cancelled. */
-export const LIVE_ORDER_STATUSES: readonly OrderStatus[] = ['open', 'partially_filled'];
-
 export const INTENT_STATUSES = [
   'draft',
   'submitted',
@@ -42,6 +37,11 @@ export const INTENT_STATUSES = [
   'rejected',
 ] as const;
 export type IntentStatus = (typeof INTENT_STATUSES)[number];
+
+export const ORDER_STATUSES = ['open', 'partially_filled', 'filled', 'cancelled', 'rejected'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+/** Orders still working at the broker: they may fill further or be cancelled. */
+export const LIVE_ORDER_STATUSES: readonly OrderStatus[] = ['open', 'partially_filled'];
 /** Intents whose order is live at the broker, or being placed there (`submitted`). */
 export const LIVE_INTENT_STATUSES: readonly IntentStatus[] = ['submitted', ...LIVE_ORDER_STATUSES];
 

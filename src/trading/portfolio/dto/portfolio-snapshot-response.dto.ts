@@ -4,6 +4,7 @@ import { ApiDecimal, type DecimalFormat } from '../../../common/decimal';
 import { EXCHANGES, type Exchange, SYMBOL_MAX_LENGTH } from '../../../common/market';
 import { ApiNextCursor, ApiPageItems } from '../../../common/pagination';
 import { ApiList, ApiText, ApiTimestamp, ApiUuid } from '../../../docs/schema-bounds';
+import type { PortfolioSnapshotRow } from '../portfolio-snapshots.repository';
 import { CASH_FORMAT, HOLDING_PRICE_FORMAT, MAX_HOLDINGS, QUANTITY_FORMAT } from './create-portfolio-snapshot.dto';
 
 /** quantity × lastPrice: up to 12 + 12 digits before the point. */
@@ -61,8 +62,6 @@ export class PortfolioSnapshotPageDto {
   @ApiNextCursor()
   nextCursor: string | null;
 }
-
-export type PortfolioSnapshotRow = PortfolioSnapshotResponseDto;
 
 const toHoldingResponse = (h: Holding<Exchange>): HoldingResponseDto => ({
   symbol: h.symbol,
