@@ -7,11 +7,7 @@ import { keysetPage } from '../../database/keyset';
 import type { BrokerConnections, BrokerTokens } from '../../database/schema.generated';
 
 /** The encrypted columns of one `broker_tokens` row. */
-export interface SealedTokens {
-  accessToken: Buffer;
-  refreshToken: Buffer | null;
-  keyVersion: number;
-}
+export type SealedTokens = Omit<Awaited<ReturnType<BrokerConnectionsRepository['lockTokensNotUnder']>>[number], 'id'>;
 
 /** A token row as it is written: the sealed tokens and, if the broker says, when they expire. */
 export interface TokenRow extends SealedTokens {

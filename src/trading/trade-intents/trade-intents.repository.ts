@@ -1,13 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
-import {
-  type IntentStatus,
-  LIVE_INTENT_STATUSES,
-  type OrderSide,
-  type OrderType,
-  type Product,
-} from '../../../domain/trading';
-import type { Exchange, TradingMode } from '../../common/market';
+import { type IntentStatus, LIVE_INTENT_STATUSES } from '../../../domain/trading';
 import { Database } from '../../database/database';
 import { GenerateSql } from '../../database/generate-sql';
 import { keysetPage } from '../../database/keyset';
@@ -34,18 +27,13 @@ const INTENT_COLUMNS = [
 
 const NOW = sql<Date>`now()`;
 
-/** A draft as it is inserted. */
-export interface NewIntentRow {
-  symbol: string;
-  exchange: Exchange;
-  side: OrderSide;
-  quantity: number;
-  orderType: OrderType;
-  limitPrice: string | null;
-  triggerPrice: string | null;
-  product: Product;
-  mode: TradingMode;
-}
+export type TradeIntentRow = NonNullable<Awaited<ReturnType<TradeIntentsRepository['find']>>>;
+
+/** A draft as it is inserted: its terms, the quantity as a number. */
+export type NewIntentRow = Pick<
+  TradeIntentRow,
+  'symbol' | 'exchange' | 'side' | 'orderType' | 'limitPrice' | 'triggerPrice' | 'product' | 'mode'
+> & { quantity: number };
 
 /**
  * A move of an intent's status: to `to`, only from one of `from`. `reason` replaces the status
@@ -58,8 +46,6 @@ export interface IntentMove {
   reason?: string | null;
   submittedThrough?: string;
 }
-
-export type TradeIntentRow = NonNullable<Awaited<ReturnType<TradeIntentsRepository['find']>>>;
 
 const DRAFT: NewIntentRow = {
   symbol: 'RELIANCE',
