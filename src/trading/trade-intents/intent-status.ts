@@ -33,7 +33,3 @@ export function illegalTransition(from: IntentStatus, to: IntentStatus): Problem
   const what = VERBS[to] ? `be ${VERBS[to]}` : `move to ${to}`;
   return conflict(`The trade intent is ${from}; it cannot ${what}.`);
 }
-
-export function assertTransition(from: IntentStatus, to: IntentStatus): void {
-  if (!canTransition(from, to)) throw illegalTransition(from, to);
-}
