@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from './support/app';
-import { auditEvents } from './support/audit';
+import { auditEvents, withFailingAuditInserts } from './support/audit';
 import { connectBroker, createIntent, orderOf, simulateFill, submitIntent } from './support/trading';
 import { registerUser, TestUser } from './support/users';
 
@@ -125,6 +125,18 @@ describe('orders', () => {
         before: { orderId: order.id, status: 'partially_filled', filledQuantity: 2, averagePrice: '0.1500' },
         after: { orderId: order.id, status: 'filled', filledQuantity: 3, averagePrice: '0.2000' },
       });
+    });
+
+    it('rolls back a fill (the order and its intent) when its audit insert fails', async () => {
+      const carol = await registerUser(t);
+      const connection = await connectBroker(t, carol);
+      const order = await placeOrder(carol, connection.id, { quantity: 3 });
+      await withFailingAuditInserts(carol.id, async () => {
+        await simulateFill(t, carol, order.id, { quantity: 3 }).expect(500);
+      });
+      const still = await t.http().get(`/api/v1/orders/${order.id}`).set('authorization', carol.auth).expect(200);
+      expect(still.body).toEqual(order);
+      expect(await intentStatus(carol, order.intentId)).toBe('open');
     });
 
     it('rounds the average price half up to 4 decimals, at 14 integer digits', async () => {

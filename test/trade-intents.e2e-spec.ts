@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, TestApp } from './support/app';
-import { auditEvents } from './support/audit';
+import { auditEvents, withFailingAuditInserts } from './support/audit';
 import { withDatabase } from './support/database';
 import { fieldsOf } from './support/problem';
 import {
@@ -342,6 +342,35 @@ describe('trade intents', () => {
       const res = await cancelIntent(t, alice, intent.id).expect(409);
       expect(res.body.detail).toBe('The trade intent is filled; it cannot be cancelled.');
       expect(await orderOf(t, alice, intent.id)).toMatchObject({ status: 'filled', filledQuantity: 10 });
+    });
+  });
+
+  describe('atomicity: a submit or a cancel lands whole with its audit event, or not at all', () => {
+    it('rolls back a submit (both moves and the order) when its audit insert fails', async () => {
+      const carol = await registerUser(t);
+      const connection = await connectBroker(t, carol);
+      const intent = await createIntent(t, carol);
+      await withFailingAuditInserts(carol.id, async () => {
+        await submitIntent(t, carol, intent.id, connection.id).expect(500);
+      });
+      const still = await t.http().get(`/api/v1/trade-intents/${intent.id}`).set('authorization', carol.auth);
+      expect(still.body).toEqual(intent);
+      expect(await ordersOfIntent(intent.id)).toEqual([]);
+      // Once the audit trail accepts it again, the same submit goes through.
+      await submitIntent(t, carol, intent.id, connection.id).expect(200);
+    });
+
+    it('rolls back a cancel (the intent and its order) when its audit insert fails', async () => {
+      const carol = await registerUser(t);
+      const connection = await connectBroker(t, carol);
+      const intent = await createIntent(t, carol);
+      const open = (await submitIntent(t, carol, intent.id, connection.id).expect(200)).body;
+      await withFailingAuditInserts(carol.id, async () => {
+        await cancelIntent(t, carol, intent.id).expect(500);
+      });
+      const still = await t.http().get(`/api/v1/trade-intents/${intent.id}`).set('authorization', carol.auth);
+      expect(still.body).toEqual(open);
+      expect(await ordersOfIntent(intent.id)).toEqual([{ status: 'open', filled_quantity: '0' }]);
     });
   });
 

@@ -1,11 +1,11 @@
+import { encodeCursor } from '../common/pagination';
+
 /** One call of a repository method for `npm run sql`: the arguments it is called with. */
 export interface GenerateSqlCall {
   /** Names the variant when a method is called more than once (`with cursor`). */
   name?: string;
   params: unknown[];
 }
-
-import { encodeCursor } from '../common/pagination';
 
 /** Every repository method `npm run sql` calls, by class and method name. */
 export const generateSqlCalls = new Map<Function, Map<string, GenerateSqlCall[]>>();
@@ -26,4 +26,5 @@ export function GenerateSql(...calls: GenerateSqlCall[]): MethodDecorator {
 /** Stand-in values for the generated files (they show as parameters, never inline). */
 GenerateSql.UUID = '00000000-0000-4000-8000-000000000000';
 GenerateSql.DATE = new Date('2026-01-01T00:00:00.000Z');
+/** The `nextCursor` of a page that ended with row UUID at DATE: the `with cursor` variant of a list. */
 GenerateSql.CURSOR = encodeCursor({ at: GenerateSql.DATE, id: GenerateSql.UUID });

@@ -3,6 +3,7 @@
  * Please do not edit it manually.
  */
 
+import type { Broker, ConnectionStatus, Holding, IntentStatus, OrderSide, OrderStatus, OrderType, Product } from "../../domain/trading";
 import type { AuditEntity } from "../audit/audit-event.entity";
 import type { Exchange, TradingMode } from "../common/market";
 import type { ImportStatus, ImportSummary } from "../local-storage-import/local-storage-import.entity";
@@ -47,11 +48,11 @@ export interface AuditEvents {
 
 export interface BrokerConnections {
   account_ref: string;
-  broker: string;
+  broker: Broker;
   created_at: Generated<Timestamp>;
   id: Generated<string>;
   revoked_at: Timestamp | null;
-  status: Generated<string>;
+  status: Generated<ConnectionStatus>;
   updated_at: Generated<Timestamp>;
   user_id: string;
 }
@@ -65,8 +66,8 @@ export interface BrokerOrders {
   intent_id: string;
   placed_at: Generated<Timestamp>;
   quantity: Numeric;
-  raw_payload: Json | null;
-  status: string;
+  raw_payload: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+  status: OrderStatus;
   updated_at: Generated<Timestamp>;
   user_id: string;
 }
@@ -97,7 +98,7 @@ export interface PortfolioSnapshots {
   cash: Numeric;
   connection_id: string | null;
   created_at: Generated<Timestamp>;
-  holdings: Generated<Json>;
+  holdings: Generated<ColumnType<Holding<Exchange>[], string, string>>;
   holdings_value: Numeric;
   id: Generated<string>;
   taken_at: Timestamp;
@@ -119,15 +120,15 @@ export interface RefreshTokens {
 export interface TradeIntents {
   connection_id: string | null;
   created_at: Generated<Timestamp>;
-  exchange: string;
+  exchange: Exchange;
   id: Generated<string>;
   limit_price: Numeric | null;
-  mode: string;
-  order_type: string;
-  product: string;
+  mode: TradingMode;
+  order_type: OrderType;
+  product: Product;
   quantity: Numeric;
-  side: string;
-  status: Generated<string>;
+  side: OrderSide;
+  status: Generated<IntentStatus>;
   status_reason: string | null;
   submitted_at: Timestamp | null;
   symbol: string;

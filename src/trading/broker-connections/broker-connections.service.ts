@@ -1,24 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { Broker } from '../../../domain/trading';
 import { AuditService } from '../../audit/audit.service';
-import { keysetPageSql, type Page, toPage } from '../../common/pagination';
+import type { Page } from '../../common/pagination';
 import { conflict, notFound } from '../../common/problem';
-import { SqlParams } from '../../database/sql-params';
-import { Transactions } from '../../database/transactions';
+import { Database } from '../../database/database';
 import type { BrokerSession } from '../brokers/broker-adapter';
-import { LIVE_INTENT_STATUSES } from '../trade-intents/intent-status';
-import type { Broker } from './broker-connection.entity';
-import { type PlainTokens, type SealedTokens, BrokerTokensService } from './broker-tokens.service';
-import {
-  type BrokerConnectionResponseDto,
-  type BrokerConnectionRow,
-  toBrokerConnectionResponse,
-} from './dto/broker-connection-response.dto';
-
-/** Metadata of a connection `c` and its tokens `t`: never a token or ciphertext. */
-const CONNECTION_VIEW = `c.id, c.broker, c.account_ref AS "accountRef", c.status, c.created_at AS "createdAt",
-  t.access_token IS NOT NULL AS "hasAccessToken", t.refresh_token IS NOT NULL AS "hasRefreshToken",
-  t.expires_at AS "tokenExpiresAt", t.key_version AS "keyVersion"`;
+import { TradeIntentsService } from '../trade-intents/trade-intents.service';
+import { BrokerConnectionsRepository, type ConnectionLock, type TokenRow } from './broker-connections.repository';
+import { type PlainTokens, BrokerTokensService } from './broker-tokens.service';
+import { type BrokerConnectionResponseDto, toBrokerConnectionResponse } from './dto/broker-connection-response.dto';
 
 export interface TokenInput extends PlainTokens {
   tokenExpiresAt?: string | null;
@@ -37,9 +28,11 @@ export interface OpenedConnection {
 @Injectable()
 export class BrokerConnectionsService {
   constructor(
-    private readonly transactions: Transactions,
+    private readonly repository: BrokerConnectionsRepository,
     private readonly tokens: BrokerTokensService,
+    private readonly intents: TradeIntentsService,
     private readonly audit: AuditService,
+    private readonly database: Database,
   ) {}
 
   /** Connection and tokens in one statement; 409 when this broker account is already connected. */
@@ -48,46 +41,28 @@ export class BrokerConnectionsService {
     input: { broker: Broker; accountRef: string } & TokenInput,
   ): Promise<BrokerConnectionResponseDto> {
     const tokenId = randomUUID();
-    const sealed = this.tokens.seal(tokenId, input);
-    const [row] = await this.transactions.rows<BrokerConnectionRow>(
-      `WITH c AS (
-         INSERT INTO broker_connections (user_id, broker, account_ref) VALUES ($1, $2, $3)
-         ON CONFLICT (user_id, broker, account_ref) WHERE revoked_at IS NULL DO NOTHING
-         RETURNING *
-       ), t AS (
-         INSERT INTO broker_tokens (id, connection_id, access_token, refresh_token, key_version, expires_at)
-         SELECT $4, c.id, $5, $6, $7, $8 FROM c
-         RETURNING *
-       )
-       SELECT ${CONNECTION_VIEW} FROM c JOIN t ON t.connection_id = c.id`,
-      [userId, input.broker, input.accountRef, tokenId, ...sealedParams(sealed, input.tokenExpiresAt)],
-    );
-    if (!row) throw conflict(`A live connection to ${input.broker} account ${input.accountRef} already exists.`);
-    const created = toBrokerConnectionResponse(row);
-    this.audit.record({ action: 'create', before: null, after: created });
-    return created;
+    const tokens = this.sealed(tokenId, input);
+    return this.database.transaction(async (tx) => {
+      const row = await this.repository.create(userId, input, tokenId, tokens);
+      if (!row) throw conflict(`A live connection to ${input.broker} account ${input.accountRef} already exists.`);
+      const created = toBrokerConnectionResponse(row);
+      await this.audit.record(tx, { action: 'create', before: null, after: created });
+      return created;
+    });
   }
 
   async list(userId: string, page: { limit: number; cursor?: string }): Promise<Page<BrokerConnectionResponseDto>> {
-    const params = new SqlParams();
-    const rows = await this.transactions.rows<BrokerConnectionRow>(
-      keysetPageSql({
-        select: CONNECTION_VIEW,
-        table: 'broker_connections',
-        alias: 'c',
-        joins: 'LEFT JOIN broker_tokens t ON t.connection_id = c.id',
-        timeColumn: 'created_at',
-        conditions: [`c.user_id = ${params.add(userId)}`, `c.status = 'active'`],
-        params,
-        ...page,
-      }),
-      params.values,
-    );
-    return toPage(rows, page.limit, (r) => ({ at: r.createdAt, id: r.id }), toBrokerConnectionResponse);
+    const { items, nextCursor } = await this.repository.list(userId, page);
+    return { items: items.map(toBrokerConnectionResponse), nextCursor };
   }
 
   async get(userId: string, id: string): Promise<BrokerConnectionResponseDto> {
     return toBrokerConnectionResponse(await this.findLive(userId, id));
+  }
+
+  /** 404 unless the connection is one of the caller's live ones. */
+  async assertLive(userId: string, id: string): Promise<void> {
+    await this.findLive(userId, id);
   }
 
   /**
@@ -98,36 +73,26 @@ export class BrokerConnectionsService {
    * the intent of a submit that held the connection; the locking SELECT's snapshot is older.
    */
   async revoke(userId: string, id: string): Promise<void> {
-    const before = toBrokerConnectionResponse(await this.findLive(userId, id, { lock: 'FOR UPDATE OF c' }));
-    const [{ live }] = await this.transactions.rows<{ live: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM trade_intents WHERE user_id = $1 AND connection_id = $2 AND status = ANY($3)) AS live`,
-      [userId, id, LIVE_INTENT_STATUSES],
-    );
-    if (live) throw conflict('Orders placed through this connection are still live; cancel them before deleting it.');
-    await this.transactions.rows(
-      `WITH gone AS (DELETE FROM broker_tokens WHERE connection_id = $1)
-       UPDATE broker_connections SET status = 'revoked', revoked_at = now(), updated_at = now() WHERE id = $1`,
-      [id],
-    );
-    this.audit.record({ action: 'delete', before, after: null });
+    await this.database.transaction(async (tx) => {
+      const before = toBrokerConnectionResponse(await this.findLive(userId, id, 'connection'));
+      if (await this.intents.hasLiveOn(userId, id)) {
+        throw conflict('Orders placed through this connection are still live; cancel them before deleting it.');
+      }
+      await this.repository.revoke(id);
+      await this.audit.record(tx, { action: 'delete', before, after: null });
+    });
   }
 
   /** New tokens, encrypted under the newest key, in place of the old ones. */
   async replaceTokens(userId: string, id: string, input: TokenInput): Promise<BrokerConnectionResponseDto> {
-    const current = await this.findLive(userId, id, { lock: 'FOR UPDATE OF c, t' });
-    const [row] = await this.transactions.rows<BrokerConnectionRow>(
-      `WITH t AS (
-         UPDATE broker_tokens SET access_token = $2, refresh_token = $3, key_version = $4, expires_at = $5, updated_at = now()
-          WHERE id = $1 RETURNING *
-       ), c AS (
-         UPDATE broker_connections SET updated_at = now() WHERE id = $6 RETURNING *
-       )
-       SELECT ${CONNECTION_VIEW} FROM c JOIN t ON t.connection_id = c.id`,
-      [current.tokenId, ...sealedParams(this.tokens.seal(current.tokenId, input), input.tokenExpiresAt), id],
-    );
-    const after = toBrokerConnectionResponse(row);
-    this.audit.record({ action: 'replace-tokens', before: toBrokerConnectionResponse(current), after });
-    return after;
+    return this.database.transaction(async (tx) => {
+      const current = await this.findLive(userId, id, 'connection and tokens');
+      const after = toBrokerConnectionResponse(
+        await this.repository.replaceTokens(id, current.tokenId, this.sealed(current.tokenId, input)),
+      );
+      await this.audit.record(tx, { action: 'replace-tokens', before: toBrokerConnectionResponse(current), after });
+      return after;
+    });
   }
 
   /**
@@ -135,41 +100,25 @@ export class BrokerConnectionsService {
    * from being revoked until the transaction ends (see `revoke`).
    */
   async open(userId: string, id: string, lock = false): Promise<OpenedConnection | undefined> {
-    const [row] = await this.transactions.rows<SealedTokens & { broker: Broker; accountRef: string; tokenId: string }>(
-      `SELECT c.broker, c.account_ref AS "accountRef", t.id AS "tokenId",
-              t.access_token AS "accessToken", t.refresh_token AS "refreshToken", t.key_version AS "keyVersion"
-         FROM broker_connections c JOIN broker_tokens t ON t.connection_id = c.id
-        WHERE c.id = $1 AND c.user_id = $2 AND c.status = 'active' ${lock ? 'FOR SHARE OF c' : ''}`,
-      [id, userId],
-    );
+    const row = await this.repository.findCredentials(userId, id, lock);
     if (!row) return undefined;
     const tokens = this.tokens.open(row.tokenId, row);
     return { broker: row.broker, session: { connectionId: id, accountRef: row.accountRef, ...tokens } };
   }
 
-  /**
-   * The caller's live connection and its token row (a live connection always has one: they are
-   * created and deleted together); 404 otherwise. `lock` locks the connection, or it and its tokens.
-   */
-  private async findLive(
-    userId: string,
-    id: string,
-    { lock }: { lock?: 'FOR UPDATE OF c' | 'FOR UPDATE OF c, t' } = {},
-  ): Promise<BrokerConnectionRow & { tokenId: string }> {
-    const [row] = await this.transactions.rows<BrokerConnectionRow & { tokenId: string }>(
-      `SELECT ${CONNECTION_VIEW}, t.id AS "tokenId" FROM broker_connections c JOIN broker_tokens t ON t.connection_id = c.id
-        WHERE c.id = $1 AND c.user_id = $2 AND c.status = 'active' ${lock ?? ''}`,
-      [id, userId],
-    );
+  /** The caller's live connection and the id of its token row; 404 otherwise. */
+  private async findLive(userId: string, id: string, lock?: ConnectionLock) {
+    const row = await this.repository.findLive(userId, id, lock);
     if (!row) throw connectionNotFound();
     return row;
+  }
+
+  /** The token row of `tokenId`: the tokens sealed to it, and their expiry. */
+  private sealed(tokenId: string, input: TokenInput): TokenRow {
+    return { ...this.tokens.seal(tokenId, input), expiresAt: input.tokenExpiresAt ?? null };
   }
 }
 
 export function connectionNotFound() {
   return notFound('No such broker connection.');
-}
-
-function sealedParams(sealed: SealedTokens, expiresAt: string | null | undefined): unknown[] {
-  return [sealed.accessToken, sealed.refreshToken, sealed.keyVersion, expiresAt ?? null];
 }

@@ -1,18 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { Transactions } from '../../database/transactions';
+import { Database } from '../../database/database';
 import { TokenCipher } from '../crypto/token-cipher';
+import { BrokerConnectionsRepository, type SealedTokens } from './broker-connections.repository';
 
 /** A broker's tokens in clear text: only ever in memory, for one call. */
 export interface PlainTokens {
   accessToken: string;
   refreshToken?: string | null;
-}
-
-/** The encrypted columns of one `broker_tokens` row. */
-export interface SealedTokens {
-  accessToken: Buffer;
-  refreshToken: Buffer | null;
-  keyVersion: number;
 }
 
 export interface ReencryptionReport {
@@ -32,7 +26,8 @@ export interface ReencryptionReport {
 export class BrokerTokensService {
   constructor(
     private readonly cipher: TokenCipher,
-    private readonly transactions: Transactions,
+    private readonly repository: BrokerConnectionsRepository,
+    private readonly database: Database,
   ) {}
 
   seal(rowId: string, tokens: PlainTokens): SealedTokens {
@@ -64,43 +59,29 @@ export class BrokerTokensService {
     let reencrypted = 0;
     let batches = 0;
     for (;;) {
-      const count = await this.transactions.run(() => this.reencryptBatch(keyVersion, batchSize));
+      const count = await this.database.transaction(() => this.reencryptBatch(keyVersion, batchSize));
       if (count === 0) break;
       reencrypted += count;
       batches += 1;
       onBatch(count);
     }
-    const [{ remaining }] = await this.transactions.rows<{ remaining: number }>(
-      'SELECT count(*)::int AS remaining FROM broker_tokens WHERE key_version <> $1',
-      [keyVersion],
-    );
+    const remaining = await this.repository.countTokensNotUnder(keyVersion);
     return { keyVersion, reencrypted, batches, remaining };
   }
 
   private async reencryptBatch(keyVersion: number, batchSize: number): Promise<number> {
-    const rows = await this.transactions.rows<SealedTokens & { id: string }>(
-      `SELECT id, access_token AS "accessToken", refresh_token AS "refreshToken", key_version AS "keyVersion"
-         FROM broker_tokens WHERE key_version <> $1
-         ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED`,
-      [keyVersion, batchSize],
-    );
+    const rows = await this.repository.lockTokensNotUnder(keyVersion, batchSize);
     if (rows.length === 0) return 0;
     const resealed = rows.map((row) => {
       try {
-        return this.seal(row.id, this.open(row.id, row));
+        return { id: row.id, ...this.seal(row.id, this.open(row.id, row)) };
       } catch (error) {
         throw new Error(
           `broker_tokens row ${row.id} (key version ${row.keyVersion}) cannot be decrypted: ${(error as Error).message}`,
         );
       }
     });
-    await this.transactions.rows(
-      `UPDATE broker_tokens t
-          SET access_token = v.access_token, refresh_token = v.refresh_token, key_version = $1, updated_at = now()
-         FROM unnest($2::uuid[], $3::bytea[], $4::bytea[]) AS v(id, access_token, refresh_token)
-        WHERE t.id = v.id`,
-      [keyVersion, rows.map((r) => r.id), resealed.map((s) => s.accessToken), resealed.map((s) => s.refreshToken)],
-    );
+    await this.repository.storeResealed(keyVersion, resealed);
     return rows.length;
   }
 }

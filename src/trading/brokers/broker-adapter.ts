@@ -1,7 +1,5 @@
+import type { Broker, OrderSide, OrderStatus, OrderType, Product } from '../../../domain/trading';
 import type { Exchange } from '../../common/market';
-import type { Broker } from '../broker-connections/broker-connection.entity';
-import type { OrderStatus } from '../orders/broker-order.entity';
-import type { OrderSide, OrderType, Product } from '../trade-intents/trade-intent.entity';
 
 /** The connection an order goes through, with its decrypted credentials. Lives for one call: never stored, logged or returned. */
 export interface BrokerSession {

@@ -1,6 +1,6 @@
+import type { Broker } from '../../../domain/trading';
 import { Injectable } from '@nestjs/common';
 import { ruleViolation } from '../../common/problem';
-import type { Broker } from '../broker-connections/broker-connection.entity';
 import type { BrokerAdapter } from './broker-adapter';
 import { PaperBrokerAdapter } from './paper-broker.adapter';
 

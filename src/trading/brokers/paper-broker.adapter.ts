@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { LIVE_ORDER_STATUSES } from '../../../domain/trading';
 import { Injectable } from '@nestjs/common';
 import { compareDecimals, weightedAverage } from '../../common/decimal';
 import { ruleViolation } from '../../common/problem';
-import { LIVE_ORDER_STATUSES } from '../orders/broker-order.entity';
 import type { BrokerAdapter, BrokerOrderState, BrokerSession, OrderRequest, RecordedOrder } from './broker-adapter';
 
 /** Exchanges of derivatives, where nothing is delivered. */

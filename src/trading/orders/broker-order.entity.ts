@@ -1,19 +1,16 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { ORDER_STATUSES, type OrderStatus } from '../../../domain/trading';
+import { oneOf } from '../../database/checks';
 import { User } from '../../users/user.entity';
 import { BrokerConnection } from '../broker-connections/broker-connection.entity';
 import { TradeIntent } from '../trade-intents/trade-intent.entity';
-
-export const ORDER_STATUSES = ['open', 'partially_filled', 'filled', 'cancelled', 'rejected'] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-/** Orders still working at the broker: they may fill further or be cancelled. */
-export const LIVE_ORDER_STATUSES: readonly OrderStatus[] = ['open', 'partially_filled'];
 
 /** Mirrors migrations 0001/0002: an order as the broker knows it, placed for one trade intent. */
 @Entity({ name: 'broker_orders' })
 @Unique('uq_broker_orders_broker_order', ['connectionId', 'brokerOrderId'])
 @Index('ix_broker_orders_user_placed', ['userId', 'placedAt', 'id'])
 @Index('ix_broker_orders_intent', ['intentId'])
-@Check('ck_broker_orders_status', `status IN ('open', 'partially_filled', 'filled', 'cancelled', 'rejected')`)
+@Check('ck_broker_orders_status', oneOf('status', ORDER_STATUSES))
 @Check('ck_broker_orders_quantity', 'quantity > 0')
 @Check('ck_broker_orders_filled', 'filled_quantity >= 0 AND filled_quantity <= quantity')
 export class BrokerOrder {

@@ -1,31 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import { LIVE_ORDER_STATUSES, type OrderStatus } from '../../../domain/trading';
 import { AuditService } from '../../audit/audit.service';
 import { compareDecimals } from '../../common/decimal';
-import { keysetPageSql, type Page, toPage } from '../../common/pagination';
+import type { Page } from '../../common/pagination';
 import { conflict, notFound } from '../../common/problem';
-import { SqlParams } from '../../database/sql-params';
-import { Transactions } from '../../database/transactions';
-import { BrokerConnectionsService } from '../broker-connections/broker-connections.service';
+import { Database } from '../../database/database';
+import { BrokerConnectionsService, connectionNotFound } from '../broker-connections/broker-connections.service';
 import type { BrokerAdapter, BrokerOrderState, BrokerSession, RecordedOrder } from '../brokers/broker-adapter';
 import { BrokerRegistry } from '../brokers/broker-registry';
 import { PaperBrokerAdapter } from '../brokers/paper-broker.adapter';
-import { assertTransition } from '../trade-intents/intent-status';
-import type { IntentStatus, OrderSide, OrderType } from '../trade-intents/trade-intent.entity';
 import type { TradeIntentResponseDto } from '../trade-intents/dto/trade-intent-response.dto';
-import { LIVE_ORDER_STATUSES, type OrderStatus } from './broker-order.entity';
-import { type OrderResponseDto, type OrderRow, toOrderResponse } from './dto/order-response.dto';
-
-const ORDER_VIEW = `o.id, o.intent_id AS "intentId", o.connection_id AS "connectionId", o.broker_order_id AS "brokerOrderId",
-  o.status, o.quantity, o.filled_quantity AS "filledQuantity", o.average_price AS "averagePrice",
-  o.placed_at AS "placedAt", o.updated_at AS "updatedAt"`;
-
-/** What a locked intent tells about its order. */
-interface IntentTerms {
-  status: IntentStatus;
-  side: OrderSide;
-  orderType: OrderType;
-  limitPrice: string | null;
-}
+import { auditedIntent, TradeIntentsService } from '../trade-intents/trade-intents.service';
+import { type OrderResponseDto, toOrderResponse } from './dto/order-response.dto';
+import { type OrderRow, OrdersRepository } from './orders.repository';
 
 function recorded(order: OrderRow): RecordedOrder {
   const { brokerOrderId, status, averagePrice } = order;
@@ -53,103 +40,71 @@ const auditedOrder = (order: OrderResponseDto) => {
 };
 
 /**
- * Orders at brokers, one per submitted intent. Every writer locks the intent before its order
- * (no deadlocks), and an intent's status follows its order's as the broker reports it.
+ * Orders at brokers, one per submitted intent, and every flow that talks to a broker: submitting
+ * an intent (placing its order), cancelling one, refreshing and (paper) filling an order. Each
+ * flow is one transaction. The intent's status is moved by `TradeIntentsService`, its only
+ * writer; every flow locks the intent before its order (no deadlocks), and an intent's status
+ * follows its order's as the broker reports it.
  */
 @Injectable()
 export class OrdersService {
   constructor(
-    private readonly transactions: Transactions,
+    private readonly repository: OrdersRepository,
+    private readonly intents: TradeIntentsService,
     private readonly connections: BrokerConnectionsService,
     private readonly brokers: BrokerRegistry,
     private readonly paper: PaperBrokerAdapter,
     private readonly audit: AuditService,
+    private readonly database: Database,
   ) {}
 
   async list(
     userId: string,
     query: { intentId?: string; status?: OrderStatus; limit: number; cursor?: string },
   ): Promise<Page<OrderResponseDto>> {
-    const params = new SqlParams();
-    const conditions = [`o.user_id = ${params.add(userId)}`];
-    if (query.intentId) conditions.push(`o.intent_id = ${params.add(query.intentId)}`);
-    if (query.status) conditions.push(`o.status = ${params.add(query.status)}`);
-    const rows = await this.transactions.rows<OrderRow>(
-      keysetPageSql({
-        select: ORDER_VIEW,
-        table: 'broker_orders',
-        alias: 'o',
-        timeColumn: 'placed_at',
-        conditions,
-        params,
-        ...query,
-      }),
-      params.values,
-    );
-    return toPage(rows, query.limit, (r) => ({ at: r.placedAt, id: r.id }), toOrderResponse);
+    const { items, nextCursor } = await this.repository.list(userId, query);
+    return { items: items.map(toOrderResponse), nextCursor };
   }
 
   async get(userId: string, id: string): Promise<OrderResponseDto> {
-    const [row] = await this.transactions.rows<OrderRow>(
-      `SELECT ${ORDER_VIEW} FROM broker_orders o WHERE o.id = $1 AND o.user_id = $2`,
-      [id, userId],
-    );
+    const row = await this.repository.find(userId, id);
     if (!row) throw orderNotFound();
     return toOrderResponse(row);
   }
 
-  /** Places the order of a just-submitted (and locked) intent and records it; the broker's answer decides the intent's next status. */
-  async place(
-    userId: string,
-    intent: TradeIntentResponseDto,
-    session: BrokerSession,
-    adapter: BrokerAdapter,
-  ): Promise<BrokerOrderState> {
-    const { id, symbol, exchange, side, quantity, orderType, limitPrice, triggerPrice, product } = intent;
-    const state = await adapter.placeOrder(session, {
-      clientOrderId: id,
-      symbol,
-      exchange,
-      side,
-      quantity,
-      orderType,
-      limitPrice,
-      triggerPrice,
-      product,
+  /**
+   * draft → submitted → (the broker's answer) open / rejected / filled, in one transaction:
+   * the connection is locked against revocation, the intent against other moves, and the
+   * order is placed and recorded before anything commits.
+   */
+  submitIntent(userId: string, intentId: string, connectionId: string): Promise<TradeIntentResponseDto> {
+    return this.database.transaction(async (tx) => {
+      const connection = await this.connections.open(userId, connectionId, true);
+      if (!connection) throw connectionNotFound();
+      const adapter = this.brokers.adapterFor(connection.broker);
+      const submitted = await this.intents.move(userId, intentId, 'submitted', { submittedThrough: connectionId });
+      const state = await this.place(userId, submitted.after, connection.session, adapter);
+      const placed = await this.intents.move(userId, intentId, state.status, { reason: state.reason });
+      await this.audit.record(tx, {
+        action: 'submit',
+        before: auditedIntent(submitted.before),
+        after: auditedIntent(placed.after),
+      });
+      return placed.after;
     });
-    await this.transactions.rows(
-      `INSERT INTO broker_orders (user_id, intent_id, connection_id, broker_order_id, status, quantity, filled_quantity, average_price, raw_payload)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
-        userId,
-        id,
-        session.connectionId,
-        state.brokerOrderId,
-        state.status,
-        quantity,
-        state.filledQuantity,
-        state.averagePrice,
-        state.raw,
-      ],
-    );
-    return state;
   }
 
   /**
-   * Cancels the live order of an intent the caller has just cancelled (and locked). 409 when
-   * the broker could not (the order filled meanwhile): the whole cancellation is rolled back.
+   * Cancels the intent and, when its order is live at the broker, the order too, in one
+   * transaction: 409 when the broker could not (the order filled meanwhile), and nothing changes.
    */
-  async cancelForIntent(userId: string, intentId: string): Promise<void> {
-    const [order] = await this.transactions.rows<OrderRow>(
-      `SELECT ${ORDER_VIEW} FROM broker_orders o
-        WHERE o.intent_id = $1 AND o.user_id = $2 AND o.status = ANY($3) FOR UPDATE`,
-      [intentId, userId, LIVE_ORDER_STATUSES],
-    );
-    if (!order) return;
-    const { session, adapter } = await this.brokerOf(userId, order);
-    const state = await adapter.cancelOrder(session, recorded(order));
-    if (state.status !== 'cancelled') throw conflict(`The broker could not cancel the order: it is ${state.status}.`);
-    await this.write(order.id, state);
+  cancelIntent(userId: string, intentId: string): Promise<TradeIntentResponseDto> {
+    return this.database.transaction(async (tx) => {
+      const { before, after } = await this.intents.move(userId, intentId, 'cancelled');
+      if (before.status !== 'draft') await this.cancelLiveOrder(userId, intentId);
+      await this.audit.record(tx, { action: 'cancel', before: auditedIntent(before), after: auditedIntent(after) });
+      return after;
+    });
   }
 
   /** Asks the broker for the order's state and records what changed. Final orders are answered as they are. */
@@ -167,56 +122,74 @@ export class OrdersService {
     });
   }
 
+  /** Places the order of a just-submitted (and locked) intent and records it; the broker's answer decides the intent's next status. */
+  private async place(
+    userId: string,
+    intent: TradeIntentResponseDto,
+    session: BrokerSession,
+    adapter: BrokerAdapter,
+  ): Promise<BrokerOrderState> {
+    const { id, symbol, exchange, side, quantity, orderType, limitPrice, triggerPrice, product } = intent;
+    const state = await adapter.placeOrder(session, {
+      clientOrderId: id,
+      symbol,
+      exchange,
+      side,
+      quantity,
+      orderType,
+      limitPrice,
+      triggerPrice,
+      product,
+    });
+    await this.repository.insert(userId, intent, session.connectionId, state);
+    return state;
+  }
+
+  /** Cancels at the broker the live order of an intent just cancelled (and locked); 409 when the broker could not. */
+  private async cancelLiveOrder(userId: string, intentId: string): Promise<void> {
+    const order = await this.repository.lockLiveOfIntent(userId, intentId);
+    if (!order) return;
+    const { session, adapter } = await this.brokerOf(userId, order);
+    const state = await adapter.cancelOrder(session, recorded(order));
+    if (state.status !== 'cancelled') throw conflict(`The broker could not cancel the order: it is ${state.status}.`);
+    await this.repository.update(order.id, state);
+  }
+
   /**
-   * Locks the order's intent, then the order, asks `next` for the order's new state and records
-   * it: the order, and the intent's status along the status machine (409 if the broker reports
-   * an illegal move). Nothing changed → nothing written, nothing audited.
+   * In one transaction: locks the order's intent, then the order, asks `next` for the order's
+   * new state and records it: the intent's status along the status machine (409 if the broker
+   * reports an illegal move), and the order. Nothing changed → nothing written, nothing audited.
    */
-  private async update(
+  private update(
     userId: string,
     id: string,
     action: 'refresh' | 'fill',
     next: (
       order: OrderRow,
-      intent: IntentTerms,
+      intent: TradeIntentResponseDto,
       broker: { session: BrokerSession; adapter: BrokerAdapter },
     ) => Promise<BrokerOrderState>,
   ): Promise<OrderResponseDto> {
-    const [intent] = await this.transactions.rows<IntentTerms & { id: string }>(
-      `SELECT id, status, side, order_type AS "orderType", limit_price AS "limitPrice" FROM trade_intents
-        WHERE id = (SELECT intent_id FROM broker_orders WHERE id = $1 AND user_id = $2) FOR UPDATE`,
-      [id, userId],
-    );
-    if (!intent) throw orderNotFound();
-    const [order] = await this.transactions.rows<OrderRow>(
-      `SELECT ${ORDER_VIEW} FROM broker_orders o WHERE o.id = $1 FOR UPDATE`,
-      [id],
-    );
-    if (!LIVE_ORDER_STATUSES.includes(order.status)) {
-      if (action === 'fill') throw conflict(`The order is ${order.status}; only open or partially filled orders fill.`);
-      return toOrderResponse(order);
-    }
-    const state = await next(order, intent, await this.brokerOf(userId, order));
-    if (unchanged(order, state)) return toOrderResponse(order);
-    if (state.status !== intent.status) assertTransition(intent.status, state.status);
-    const after = await this.write(id, state);
-    if (state.status !== intent.status) {
-      await this.transactions.rows(
-        `UPDATE trade_intents SET status = $2, status_reason = COALESCE($3, status_reason), updated_at = now() WHERE id = $1`,
-        [intent.id, state.status, state.reason],
-      );
-    }
-    this.audit.record({ action, before: auditedOrder(toOrderResponse(order)), after: auditedOrder(after) });
-    return after;
-  }
-
-  private async write(id: string, state: BrokerOrderState): Promise<OrderResponseDto> {
-    const [row] = await this.transactions.rows<OrderRow>(
-      `UPDATE broker_orders o SET status = $2, filled_quantity = $3, average_price = $4, raw_payload = $5, updated_at = now()
-        WHERE o.id = $1 RETURNING ${ORDER_VIEW}`,
-      [id, state.status, state.filledQuantity, state.averagePrice, state.raw],
-    );
-    return toOrderResponse(row);
+    return this.database.transaction(async (tx) => {
+      // An order's intent never changes: it can be read before anything is locked.
+      const found = await this.repository.find(userId, id);
+      if (!found) throw orderNotFound();
+      const intent = await this.intents.lock(userId, found.intentId);
+      const order = await this.repository.lock(id);
+      if (!LIVE_ORDER_STATUSES.includes(order.status)) {
+        if (action === 'fill')
+          throw conflict(`The order is ${order.status}; only open or partially filled orders fill.`);
+        return toOrderResponse(order);
+      }
+      const state = await next(order, intent, await this.brokerOf(userId, order));
+      if (unchanged(order, state)) return toOrderResponse(order);
+      if (state.status !== intent.status) {
+        await this.intents.move(userId, intent.id, state.status, { reason: state.reason });
+      }
+      const after = toOrderResponse(await this.repository.update(id, state));
+      await this.audit.record(tx, { action, before: auditedOrder(toOrderResponse(order)), after: auditedOrder(after) });
+      return after;
+    });
   }
 
   /** The live connection and adapter of a live order (its connection cannot be revoked while the order is live). */

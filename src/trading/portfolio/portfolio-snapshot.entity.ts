@@ -1,17 +1,8 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { Holding } from '../../../domain/trading';
 import type { Exchange } from '../../common/market';
 import { User } from '../../users/user.entity';
 import { BrokerConnection } from '../broker-connections/broker-connection.entity';
-
-/** One holding inside a snapshot; decimals are strings, exactly as sent. */
-export interface Holding {
-  symbol: string;
-  exchange: Exchange;
-  quantity: string;
-  averagePrice: string;
-  lastPrice: string;
-  value: string;
-}
 
 /** Mirrors migrations 0001/0002. Totals are computed by PostgreSQL numeric arithmetic. */
 @Entity({ name: 'portfolio_snapshots' })
@@ -42,7 +33,7 @@ export class PortfolioSnapshot {
   cash: string;
 
   @Column({ type: 'jsonb', default: () => `'[]'` })
-  holdings: Holding[];
+  holdings: Holding<Exchange>[];
 
   @Column({ name: 'holdings_value', type: 'numeric', precision: 28, scale: 4 })
   holdingsValue: string;

@@ -1,6 +1,5 @@
+import { INTENT_STATUSES, type IntentStatus } from '../../../domain/trading';
 import { conflict, type ProblemException } from '../../common/problem';
-import { LIVE_ORDER_STATUSES } from '../orders/broker-order.entity';
-import { INTENT_STATUSES, type IntentStatus } from './trade-intent.entity';
 
 /**
  * The status machine of a trade intent: each status and the ones it may move to. A draft is
@@ -18,9 +17,6 @@ export const INTENT_TRANSITIONS: Readonly<Record<IntentStatus, readonly IntentSt
   rejected: [],
 };
 
-/** Intents whose order is live at the broker, or being placed there (`submitted`). */
-export const LIVE_INTENT_STATUSES: readonly IntentStatus[] = ['submitted', ...LIVE_ORDER_STATUSES];
-
 export function canTransition(from: IntentStatus, to: IntentStatus): boolean {
   return INTENT_TRANSITIONS[from].includes(to);
 }
@@ -36,8 +32,4 @@ const VERBS: Partial<Record<IntentStatus, string>> = { submitted: 'submitted', c
 export function illegalTransition(from: IntentStatus, to: IntentStatus): ProblemException {
   const what = VERBS[to] ? `be ${VERBS[to]}` : `move to ${to}`;
   return conflict(`The trade intent is ${from}; it cannot ${what}.`);
-}
-
-export function assertTransition(from: IntentStatus, to: IntentStatus): void {
-  if (!canTransition(from, to)) throw illegalTransition(from, to);
 }

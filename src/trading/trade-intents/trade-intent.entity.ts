@@ -1,34 +1,28 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import type { Exchange, TradingMode } from '../../common/market';
+import {
+  INTENT_STATUSES,
+  type IntentStatus,
+  ORDER_SIDES,
+  ORDER_TYPES,
+  type OrderSide,
+  type OrderType,
+  PRODUCTS,
+  type Product,
+} from '../../../domain/trading';
+import { EXCHANGES, type Exchange, TRADING_MODES, type TradingMode } from '../../common/market';
+import { oneOf } from '../../database/checks';
 import { User } from '../../users/user.entity';
 import { BrokerConnection } from '../broker-connections/broker-connection.entity';
-
-export const ORDER_SIDES = ['BUY', 'SELL'] as const;
-export type OrderSide = (typeof ORDER_SIDES)[number];
-export const ORDER_TYPES = ['MARKET', 'LIMIT', 'SL', 'SL-M'] as const;
-export type OrderType = (typeof ORDER_TYPES)[number];
-export const PRODUCTS = ['CNC', 'MIS', 'NRML'] as const;
-export type Product = (typeof PRODUCTS)[number];
-export const INTENT_STATUSES = [
-  'draft',
-  'submitted',
-  'open',
-  'partially_filled',
-  'filled',
-  'cancelled',
-  'rejected',
-] as const;
-export type IntentStatus = (typeof INTENT_STATUSES)[number];
 
 /** Mirrors migrations 0001/0002. Quantities and prices are numeric: strings in TypeScript. */
 @Entity({ name: 'trade_intents' })
 @Index('ix_trade_intents_user_created', ['userId', 'createdAt', 'id'])
 @Index('ix_trade_intents_user_status', ['userId', 'status'])
 @Check('ck_trade_intents_symbol', `symbol ~ '^[A-Z0-9&._-]{1,32}$'`)
-@Check('ck_trade_intents_exchange', `exchange IN ('NSE', 'BSE', 'NFO', 'MCX', 'NYSE', 'NASDAQ')`)
-@Check('ck_trade_intents_side', `side IN ('BUY', 'SELL')`)
+@Check('ck_trade_intents_exchange', oneOf('exchange', EXCHANGES))
+@Check('ck_trade_intents_side', oneOf('side', ORDER_SIDES))
 @Check('ck_trade_intents_quantity', 'quantity > 0')
-@Check('ck_trade_intents_order_type', `order_type IN ('MARKET', 'LIMIT', 'SL', 'SL-M')`)
+@Check('ck_trade_intents_order_type', oneOf('order_type', ORDER_TYPES))
 @Check(
   'ck_trade_intents_prices',
   `(order_type = 'MARKET' AND limit_price IS NULL AND trigger_price IS NULL) OR
@@ -36,12 +30,9 @@ export type IntentStatus = (typeof INTENT_STATUSES)[number];
    (order_type = 'SL' AND limit_price > 0 AND trigger_price > 0) OR
    (order_type = 'SL-M' AND limit_price IS NULL AND trigger_price > 0)`,
 )
-@Check('ck_trade_intents_product', `product IN ('CNC', 'MIS', 'NRML')`)
-@Check('ck_trade_intents_mode', `mode IN ('Intraday', 'Swing', 'Options', 'Futures')`)
-@Check(
-  'ck_trade_intents_status',
-  `status IN ('draft', 'submitted', 'open', 'partially_filled', 'filled', 'cancelled', 'rejected')`,
-)
+@Check('ck_trade_intents_product', oneOf('product', PRODUCTS))
+@Check('ck_trade_intents_mode', oneOf('mode', TRADING_MODES))
+@Check('ck_trade_intents_status', oneOf('status', INTENT_STATUSES))
 export class TradeIntent {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_trade_intents' })
   id: string;

@@ -1,9 +1,6 @@
-import { compareDecimals, type DecimalFormat } from '../../common/decimal';
+import type { OrderSide, OrderType } from '../../../domain/trading';
+import { compareDecimals } from '../../common/decimal';
 import type { FieldError } from '../../common/problem';
-import type { OrderSide, OrderType } from './trade-intent.entity';
-
-/** Prices of intents and orders: `numeric(18,4)`, greater than 0. */
-export const PRICE_FORMAT: DecimalFormat = { integerDigits: 14, fractionDigits: 4, sign: 'positive' };
 
 /** Which prices each order type takes: all of them required, no others allowed. */
 const PRICES_BY_ORDER_TYPE: Readonly<Record<OrderType, readonly ('limitPrice' | 'triggerPrice')[]>> = {

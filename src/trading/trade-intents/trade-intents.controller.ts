@@ -6,6 +6,7 @@ import { Authenticated } from '../../auth/auth.decorators';
 import { CurrentUser } from '../../common/current-user.decorator';
 import { UuidParam } from '../../common/validation';
 import { ApiInvalidRequest, ApiProblem } from '../../docs/problem-response';
+import { OrdersService } from '../orders/orders.service';
 import { CreateTradeIntentDto } from './dto/create-trade-intent.dto';
 import { ListTradeIntentsQueryDto } from './dto/list-trade-intents.query.dto';
 import { SubmitTradeIntentDto } from './dto/submit-trade-intent.dto';
@@ -23,7 +24,11 @@ const NOT_FOUND = 'The caller has no trade intent with this id.';
 @Controller('trade-intents')
 @Authenticated()
 export class TradeIntentsController {
-  constructor(private readonly intents: TradeIntentsService) {}
+  constructor(
+    private readonly intents: TradeIntentsService,
+    /** Submitting and cancelling place and cancel orders at the broker: `OrdersService` runs those flows. */
+    private readonly orders: OrdersService,
+  ) {}
 
   /** A draft order. Which prices each order type takes is described on the body. */
   @Post()
@@ -78,7 +83,7 @@ export class TradeIntentsController {
     @UuidParam() id: string,
     @Body() dto: SubmitTradeIntentDto,
   ): Promise<TradeIntentResponseDto> {
-    return this.intents.submit(user.id, id, dto.connectionId);
+    return this.orders.submitIntent(user.id, id, dto.connectionId);
   }
 
   /** Cancels a draft, or an open or partially filled intent together with its order at the broker (filled units stay filled). */
@@ -90,6 +95,6 @@ export class TradeIntentsController {
   @ApiProblem(404, NOT_FOUND)
   @ApiProblem(409, 'The intent is already filled, cancelled or rejected, or the broker could not cancel its order.')
   cancelTradeIntent(@CurrentUser() user: AuthUser, @UuidParam() id: string): Promise<TradeIntentResponseDto> {
-    return this.intents.cancel(user.id, id);
+    return this.orders.cancelIntent(user.id, id);
   }
 }

@@ -1,13 +1,14 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ApiNextCursor, ApiPageItems } from '../../../common/pagination';
-import { ApiText, ApiTimestamp, ApiUuid } from '../../../docs/schema-bounds';
 import {
   ACCOUNT_REF_MAX_LENGTH,
   BROKERS,
   type Broker,
   CONNECTION_STATUSES,
   type ConnectionStatus,
-} from '../broker-connection.entity';
+} from '../../../../domain/trading';
+import { ApiProperty } from '@nestjs/swagger';
+import { ApiNextCursor, ApiPageItems } from '../../../common/pagination';
+import { ApiText, ApiTimestamp, ApiUuid } from '../../../docs/schema-bounds';
+import type { BrokerConnectionView } from '../broker-connections.repository';
 
 /** A broker connection as the API shows it: metadata only, never a token. */
 export class BrokerConnectionResponseDto {
@@ -37,11 +38,8 @@ export class BrokerConnectionPageDto {
   nextCursor: string | null;
 }
 
-/** The columns every connection query selects (see `CONNECTION_VIEW`). */
-export type BrokerConnectionRow = BrokerConnectionResponseDto;
-
 /** Copies the named fields only: a token or ciphertext column can never slip into a response. */
-export function toBrokerConnectionResponse(row: BrokerConnectionRow): BrokerConnectionResponseDto {
+export function toBrokerConnectionResponse(row: BrokerConnectionView): BrokerConnectionResponseDto {
   return {
     id: row.id,
     broker: row.broker,

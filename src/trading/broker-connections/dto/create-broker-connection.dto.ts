@@ -1,8 +1,8 @@
+import { ACCOUNT_REF_MAX_LENGTH, ACCOUNT_REF_PATTERN, BROKERS, type Broker } from '../../../../domain/trading';
 import { ApiProperty, PickType } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { Trim } from '../../../common/strings';
 import { IsEnumValue, IsTimestamp } from '../../../common/validation';
-import { ACCOUNT_REF_MAX_LENGTH, ACCOUNT_REF_PATTERN, BROKERS, type Broker } from '../broker-connection.entity';
 
 export class CreateBrokerConnectionDto {
   /** The broker. Orders can be placed through `paper` (simulated) for now; the others store credentials only. */

@@ -1,7 +1,7 @@
+import { ORDER_STATUSES, type OrderStatus } from '../../../../domain/trading';
 import { IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination';
 import { IsEnumValue, IsUuid } from '../../../common/validation';
-import { ORDER_STATUSES, type OrderStatus } from '../broker-order.entity';
 
 export class ListOrdersQueryDto extends PageQueryDto {
   /** Only the orders of this trade intent. */

@@ -1,9 +1,9 @@
+import { ORDER_STATUSES, type OrderStatus, PRICE_FORMAT } from '../../../../domain/trading';
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiDecimal } from '../../../common/decimal';
 import { ApiNextCursor, ApiPageItems } from '../../../common/pagination';
 import { ApiText, ApiTimestamp, ApiUuid } from '../../../docs/schema-bounds';
-import { PRICE_FORMAT } from '../../trade-intents/trade-intent.rules';
-import { ORDER_STATUSES, type OrderStatus } from '../broker-order.entity';
+import type { OrderRow } from '../orders.repository';
 
 /** An order as its broker knows it, placed for one trade intent. */
 export class OrderResponseDto {
@@ -37,12 +37,6 @@ export class OrderPageDto {
   @ApiNextCursor()
   nextCursor: string | null;
 }
-
-/** A `broker_orders` row as the service selects it (numeric columns arrive as strings). */
-export type OrderRow = Omit<OrderResponseDto, 'quantity' | 'filledQuantity'> & {
-  quantity: string;
-  filledQuantity: string;
-};
 
 /** Copies the named fields only: the broker's raw payload stays inside the service. */
 export function toOrderResponse(row: OrderRow): OrderResponseDto {

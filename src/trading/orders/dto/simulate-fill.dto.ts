@@ -1,6 +1,6 @@
+import { PRICE_FORMAT } from '../../../../domain/trading';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsDecimalString } from '../../../common/decimal';
-import { PRICE_FORMAT } from '../../trade-intents/trade-intent.rules';
 
 /** A fill the paper broker reports (dev and test only). */
 export class SimulateFillDto {

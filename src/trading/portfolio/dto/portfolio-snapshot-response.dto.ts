@@ -1,10 +1,11 @@
+import type { Holding } from '../../../../domain/trading';
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiDecimal, type DecimalFormat } from '../../../common/decimal';
 import { EXCHANGES, type Exchange, SYMBOL_MAX_LENGTH } from '../../../common/market';
 import { ApiNextCursor, ApiPageItems } from '../../../common/pagination';
 import { ApiList, ApiText, ApiTimestamp, ApiUuid } from '../../../docs/schema-bounds';
+import type { PortfolioSnapshotRow } from '../portfolio-snapshots.repository';
 import { CASH_FORMAT, HOLDING_PRICE_FORMAT, MAX_HOLDINGS, QUANTITY_FORMAT } from './create-portfolio-snapshot.dto';
-import type { Holding } from '../portfolio-snapshot.entity';
 
 /** quantity × lastPrice: up to 12 + 12 digits before the point. */
 const VALUE_FORMAT: DecimalFormat = { integerDigits: 24, fractionDigits: 4, sign: 'non-negative' };
@@ -62,9 +63,7 @@ export class PortfolioSnapshotPageDto {
   nextCursor: string | null;
 }
 
-export type PortfolioSnapshotRow = PortfolioSnapshotResponseDto;
-
-const toHoldingResponse = (h: Holding): HoldingResponseDto => ({
+const toHoldingResponse = (h: Holding<Exchange>): HoldingResponseDto => ({
   symbol: h.symbol,
   exchange: h.exchange,
   quantity: h.quantity,

@@ -1,16 +1,16 @@
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { IsDecimalString } from '../../../common/decimal';
-import { EXCHANGES, type Exchange, TRADING_MODES, type TradingMode } from '../../../common/market';
-import { IsEnumValue, IsSymbol } from '../../../common/validation';
 import {
   ORDER_SIDES,
   ORDER_TYPES,
   type OrderSide,
   type OrderType,
+  PRICE_FORMAT,
   PRODUCTS,
   type Product,
-} from '../trade-intent.entity';
-import { PRICE_FORMAT } from '../trade-intent.rules';
+} from '../../../../domain/trading';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsDecimalString } from '../../../common/decimal';
+import { EXCHANGES, type Exchange, TRADING_MODES, type TradingMode } from '../../../common/market';
+import { IsEnumValue, IsSymbol } from '../../../common/validation';
 
 /**
  * A draft order. Prices by order type (422 otherwise): MARKET none; LIMIT `limitPrice`;

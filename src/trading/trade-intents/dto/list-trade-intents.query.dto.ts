@@ -1,7 +1,7 @@
+import { INTENT_STATUSES, type IntentStatus } from '../../../../domain/trading';
 import { IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../../common/pagination';
 import { IsEnumValue } from '../../../common/validation';
-import { INTENT_STATUSES, type IntentStatus } from '../trade-intent.entity';
 
 export class ListTradeIntentsQueryDto extends PageQueryDto {
   @IsOptional()

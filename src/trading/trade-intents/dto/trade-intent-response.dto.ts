@@ -1,9 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ApiDecimal } from '../../../common/decimal';
-import { EXCHANGES, type Exchange, SYMBOL_MAX_LENGTH, TRADING_MODES, type TradingMode } from '../../../common/market';
-import { ApiNextCursor, ApiPageItems } from '../../../common/pagination';
-import { ApiText, ApiTimestamp, ApiUuid } from '../../../docs/schema-bounds';
-import { PRICE_FORMAT } from '../trade-intent.rules';
 import {
   INTENT_STATUSES,
   type IntentStatus,
@@ -11,9 +5,16 @@ import {
   ORDER_TYPES,
   type OrderSide,
   type OrderType,
+  PRICE_FORMAT,
   PRODUCTS,
   type Product,
-} from '../trade-intent.entity';
+} from '../../../../domain/trading';
+import { ApiProperty } from '@nestjs/swagger';
+import { ApiDecimal } from '../../../common/decimal';
+import { EXCHANGES, type Exchange, SYMBOL_MAX_LENGTH, TRADING_MODES, type TradingMode } from '../../../common/market';
+import { ApiNextCursor, ApiPageItems } from '../../../common/pagination';
+import { ApiText, ApiTimestamp, ApiUuid } from '../../../docs/schema-bounds';
+import type { TradeIntentRow } from '../trade-intents.repository';
 
 /** A trade intent. Prices are decimal strings with 4 decimals, as stored (`"2500.5000"`). */
 export class TradeIntentResponseDto {
@@ -62,9 +63,6 @@ export class TradeIntentPageDto {
   @ApiNextCursor()
   nextCursor: string | null;
 }
-
-/** A `trade_intents` row as the service selects it (numeric columns arrive as strings). */
-export type TradeIntentRow = Omit<TradeIntentResponseDto, 'quantity'> & { quantity: string };
 
 export function toTradeIntentResponse(row: TradeIntentRow): TradeIntentResponseDto {
   return {
