@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, isUUID, Max, MaxLength, Min } from 'class-validator';
-import type { SqlParams } from '../database/sql-params';
 import { ApiList, ApiText } from '../docs/schema-bounds';
 import { badRequest } from './problem';
 
@@ -85,38 +84,4 @@ export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => Keyset
     items: items.map(map),
     nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null,
   };
-}
-
-/** One page of a table listed newest first by `(timeColumn, id)`; see `keysetPageSql`. */
-export interface KeysetPageQuery {
-  /** The select list; aliases allowed. */
-  select: string;
-  /** The listed table, named `alias` in the query; `joins` may add others. Trusted SQL, never input. */
-  table: string;
-  alias: string;
-  joins?: string;
-  timeColumn: string;
-  /** SQL conditions whose values are already in `params`. */
-  conditions: string[];
-  params: SqlParams;
-  cursor?: string;
-  limit: number;
-}
-
-/**
- * `SELECT … ORDER BY time DESC, id DESC LIMIT limit + 1` after the cursor's row (for `toPage`).
- * The cursor's row is looked up for its stored time: timestamps have microseconds, a cursor's
- * time only milliseconds, and comparing with it would skip rows created within one millisecond.
- */
-export function keysetPageSql(query: KeysetPageQuery): string {
-  const { table, alias, timeColumn, params } = query;
-  const key = `(${alias}.${timeColumn}, ${alias}.id)`;
-  const conditions = [...query.conditions];
-  if (query.cursor) {
-    const { id } = decodeCursor(query.cursor);
-    conditions.push(`${key} < (SELECT ${timeColumn}, id FROM ${table} WHERE id = ${params.add(id)})`);
-  }
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  return `SELECT ${query.select} FROM ${table} ${alias} ${query.joins ?? ''} ${where}
-    ORDER BY ${alias}.${timeColumn} DESC, ${alias}.id DESC LIMIT ${params.add(query.limit + 1)}`;
 }

@@ -4,7 +4,6 @@ import { type AppConfig, appConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
 import { EmbeddedDatabaseService } from './embedded-database.service';
 import { Database } from './database';
-import { Transactions } from './transactions';
 
 @Global()
 @Module({
@@ -14,8 +13,8 @@ import { Transactions } from './transactions';
 class EmbeddedDatabaseModule {}
 
 /**
- * TypeORM on PostgreSQL, built from the same options as `ormconfig.ts`, and `Transactions`,
- * through which every service reaches it.
+ * TypeORM on PostgreSQL, built from the same options as `ormconfig.ts` (it owns the pool, the
+ * migrations and the health check), and `Database`, through which every repository queries it.
  */
 @Global()
 @Module({
@@ -27,7 +26,7 @@ class EmbeddedDatabaseModule {}
         buildDataSourceOptions(config, await embedded.resolveUrl()),
     }),
   ],
-  providers: [Database, Transactions],
-  exports: [Database, Transactions],
+  providers: [Database],
+  exports: [Database],
 })
 export class DatabaseModule {}
