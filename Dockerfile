@@ -25,7 +25,7 @@
 # safer choice for a few MB more.
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-# --- build: every dependency, compile src/, migrations/ and ormconfig.ts into dist/ ----------
+# --- build: every dependency, compile src/, domain/, migrations/ and ormconfig.ts into dist/ -
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -33,8 +33,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY nest-cli.json tsconfig.json tsconfig.build.json .swcrc ormconfig.ts ./
 COPY src ./src
+COPY domain ./domain
 COPY migrations ./migrations
-# dist/ mirrors the repository (dist/src/main.js, dist/ormconfig.js, dist/migrations/), so the
+# dist/ mirrors the repository (dist/src/main.js, dist/domain/, dist/ormconfig.js, dist/migrations/), so the
 # migrations glob resolves the same way from source and from the build.
 RUN npm run build
 

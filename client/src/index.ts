@@ -2,7 +2,7 @@
  * The fyntrix API client for the web app: a typed openapi-fetch client (types generated from
  * openapi.json by `npm run client`) and the helpers of the move out of `localStorage`.
  */
-export { PERSISTENT_KEYS, SESSION_CACHE_KEYS } from '../../src/local-storage-import/local-storage.keys';
+export { PERSISTENT_KEYS, SESSION_CACHE_KEYS } from '../../domain/local-storage.keys';
 export {
   createFyntrixClient,
   FyntrixApiError,

@@ -1,4 +1,4 @@
-import { PERSISTENT_KEYS, SESSION_CACHE_KEYS } from '../../src/local-storage-import/local-storage.keys';
+import { PERSISTENT_KEYS, SESSION_CACHE_KEYS } from '../../domain/local-storage.keys';
 import { loadDump } from '../../test/fixtures/local-storage/load';
 import { createFyntrixClient } from './client';
 import { DEVICE_ID_KEY, MIGRATION_MARKER_KEY, migrateLocalStorage } from './migrate-local-storage';

@@ -1,6 +1,6 @@
-import { planImport, type ServerState } from '../../src/local-storage-import/local-storage.merge';
-import { parseLocalStorage } from '../../src/local-storage-import/local-storage.parser';
-import { DEFAULT_PREFERENCES } from '../../src/preferences/preferences.rules';
+import { planImport, type ServerState } from '../../domain/local-storage.merge';
+import { parseLocalStorage } from '../../domain/local-storage.parser';
+import { DEFAULT_PREFERENCES } from '../../domain/preferences.rules';
 import { type FyntrixClient, FyntrixApiError, type Problem } from './client';
 import { readPersistentEntries, type StorageLike } from './local-storage';
 import type { WatchlistItem } from './types';

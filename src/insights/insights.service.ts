@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { DISMISSED_INSIGHTS_MAX } from '../../domain/insight-id';
 import { AuditService } from '../audit/audit.service';
 import { notFound, ruleViolation } from '../common/problem';
 import { lockUserList } from '../database/list-locks';
 import { Transactions } from '../database/transactions';
-import { DISMISSED_INSIGHTS_MAX } from './insight-id';
 import {
   type DismissedInsightResponseDto,
   type DismissedInsightRow,

@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { ImportOutcome, KeyResult } from '../../domain/local-storage.merge';
 import { User } from '../users/user.entity';
-import type { ImportOutcome, KeyResult } from './local-storage.merge';
 
 export const IMPORT_STATUSES = ['imported', 'partial', 'unchanged', 'replayed'] as const;
 /**

@@ -2,6 +2,14 @@ import { createHash } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
+import {
+  IMPORT_OUTCOMES,
+  type ImportPlan,
+  planChangesSomething,
+  planImport,
+  type ServerState,
+} from '../../domain/local-storage.merge';
+import { parseLocalStorage } from '../../domain/local-storage.parser';
 import { AuditService } from '../audit/audit.service';
 import { conflict, ProblemException, problemTypes } from '../common/problem';
 import { FeaturesService } from '../features/features.service';
@@ -22,14 +30,6 @@ import {
   type ImportSummary,
   LocalStorageImport,
 } from './local-storage-import.entity';
-import {
-  IMPORT_OUTCOMES,
-  type ImportPlan,
-  planChangesSomething,
-  planImport,
-  type ServerState,
-} from './local-storage.merge';
-import { parseLocalStorage } from './local-storage.parser';
 
 export const IMPORTS_METRIC = 'local_storage_imports_total';
 export const IMPORT_KEYS_METRIC = 'local_storage_import_keys_total';

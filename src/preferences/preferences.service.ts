@@ -1,13 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { HttpStatus, Injectable } from '@nestjs/common';
+import type { TradingMode } from '../../domain/market';
+import type { TradingModes } from '../../domain/preferences.enums';
+import { checkPreferenceRules, DEFAULT_PREFERENCES, type PreferenceValues } from '../../domain/preferences.rules';
 import { AuditService, inlineAuditSql } from '../audit/audit.service';
 import { etagOf } from '../common/etag';
-import type { TradingMode } from '../common/market';
 import { conflict, ProblemException, problemTypes, ruleViolation } from '../common/problem';
 import { preparedSql, Transactions } from '../database/transactions';
 import type { PreferencesResponseDto } from './dto/preferences-response.dto';
-import type { TradingModes } from './preferences.enums';
-import { checkPreferenceRules, DEFAULT_PREFERENCES, type PreferenceValues } from './preferences.rules';
 
 /** The fields a write sets (absent = keep); `tradingModes` may name some modes only. */
 export type PreferencesChanges = Partial<Omit<PreferenceValues, 'tradingModes'>> & {

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import type { Exchange } from '../common/market';
+import type { Exchange } from '../../domain/market';
 import { User } from '../users/user.entity';
 
 /** Mirrors migration 0004: one row per watched symbol; `position` is dense 0..n-1 per user. */

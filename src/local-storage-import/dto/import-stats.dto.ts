@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IMPORT_OUTCOMES } from '../local-storage.merge';
+import { IMPORT_OUTCOMES } from '../../../domain/local-storage.merge';
 import { IMPORT_STATUSES } from '../local-storage-import.entity';
 
 /** A count per name (a status or an outcome): PostgreSQL counts, read as safe integers. */

@@ -1,4 +1,4 @@
-import type { Exchange } from '../../common/market';
+import type { Exchange } from '../../../domain/market';
 import type { Broker } from '../broker-connections/broker-connection.entity';
 import type { OrderStatus } from '../orders/broker-order.entity';
 import type { OrderSide, OrderType, Product } from '../trade-intents/trade-intent.entity';

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import type { Exchange } from '../../common/market';
+import type { Exchange } from '../../../domain/market';
 import { User } from '../../users/user.entity';
 import { BrokerConnection } from '../broker-connections/broker-connection.entity';
 

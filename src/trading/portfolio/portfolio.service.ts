@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_EXCHANGE, type Exchange } from '../../common/market';
+import type { FieldError } from '../../../domain/field-error';
+import { DEFAULT_EXCHANGE, type Exchange } from '../../../domain/market';
 import { keysetPageSql, type Page, toPage } from '../../common/pagination';
-import { type FieldError, notFound, ruleViolation } from '../../common/problem';
+import { notFound, ruleViolation } from '../../common/problem';
 import { pgErrorCode } from '../../database/database-errors';
 import { SqlParams } from '../../database/sql-params';
 import { Transactions } from '../../database/transactions';

@@ -1,5 +1,5 @@
+import type { FieldError } from '../../../domain/field-error';
 import { compareDecimals, type DecimalFormat } from '../../common/decimal';
-import type { FieldError } from '../../common/problem';
 import type { OrderSide, OrderType } from './trade-intent.entity';
 
 /** Prices of intents and orders: `numeric(18,4)`, greater than 0. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { DEFAULT_EXCHANGE, type Exchange, type TradingMode } from '../../../domain/market';
 import { AuditService } from '../../audit/audit.service';
-import { DEFAULT_EXCHANGE, type Exchange, type TradingMode } from '../../common/market';
 import { keysetPageSql, type Page, toPage } from '../../common/pagination';
 import { notFound, ruleViolation } from '../../common/problem';
 import { SqlParams } from '../../database/sql-params';

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { EXCHANGES, type Exchange, SYMBOL_MAX_LENGTH } from '../../../../domain/market';
 import { ApiDecimal, type DecimalFormat } from '../../../common/decimal';
-import { EXCHANGES, type Exchange, SYMBOL_MAX_LENGTH } from '../../../common/market';
 import { ApiNextCursor, ApiPageItems } from '../../../common/pagination';
 import { ApiList, ApiText, ApiTimestamp, ApiUuid } from '../../../docs/schema-bounds';
 import { CASH_FORMAT, HOLDING_PRICE_FORMAT, MAX_HOLDINGS, QUANTITY_FORMAT } from './create-portfolio-snapshot.dto';

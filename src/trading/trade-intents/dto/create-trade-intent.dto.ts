@@ -1,6 +1,6 @@
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { EXCHANGES, type Exchange, TRADING_MODES, type TradingMode } from '../../../../domain/market';
 import { IsDecimalString } from '../../../common/decimal';
-import { EXCHANGES, type Exchange, TRADING_MODES, type TradingMode } from '../../../common/market';
 import { IsEnumValue, IsSymbol } from '../../../common/validation';
 import {
   ORDER_SIDES,

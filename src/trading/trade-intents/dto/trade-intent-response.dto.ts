@@ -1,6 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
+import {
+  EXCHANGES,
+  type Exchange,
+  SYMBOL_MAX_LENGTH,
+  TRADING_MODES,
+  type TradingMode,
+} from '../../../../domain/market';
 import { ApiDecimal } from '../../../common/decimal';
-import { EXCHANGES, type Exchange, SYMBOL_MAX_LENGTH, TRADING_MODES, type TradingMode } from '../../../common/market';
 import { ApiNextCursor, ApiPageItems } from '../../../common/pagination';
 import { ApiText, ApiTimestamp, ApiUuid } from '../../../docs/schema-bounds';
 import { PRICE_FORMAT } from '../trade-intent.rules';
