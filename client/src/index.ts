@@ -3,6 +3,9 @@
  * openapi.json by `npm run client`) and the helpers of the move out of `localStorage`.
  */
 export { PERSISTENT_KEYS, SESSION_CACHE_KEYS } from '../../domain/local-storage.keys';
+// The API's vocabularies as lists, for forms: the same values as the enumerations of `components`.
+export { EXCHANGES, TRADING_MODES } from '../../domain/market';
+export { MARKET_REGIONS, RISK_PROFILES, UNIVERSES } from '../../domain/preferences.enums';
 export { createFyntrixClient, type FyntrixClient, type FyntrixClientOptions } from './client';
 export {
   type Answer,
