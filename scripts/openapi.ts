@@ -3,12 +3,12 @@
  * output `nest build` produces) and then the committed OpenAPI document (openapi.json), from
  * the app in Nest preview mode: no database is needed.
  *
- * `npm run openapi -- --check` writes nothing and fails when either file, or the client's
- * types generated from openapi.json (`npm run client`), is stale.
+ * `npm run openapi -- --check` writes nothing and fails when either file, or what the client
+ * takes from openapi.json (`npm run client`: its types and version), is stale.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { renderClientSchema, SCHEMA_FILE } from './client';
+import { CLIENT_PACKAGE_FILE, renderClientPackage, renderClientSchema, SCHEMA_FILE } from './client';
 
 const root = join(__dirname, '..');
 process.chdir(root); // the Nest CLI helpers resolve tsconfig paths from the working directory
@@ -73,9 +73,10 @@ export interface StaleFile {
 }
 
 /**
- * The committed generated files (src/metadata.ts, openapi.json, client/src/schema.d.ts) that
- * differ from what their generators produce now; writes nothing. The app's document is rendered
- * with the committed metadata, the client's types from the committed openapi.json.
+ * The committed generated files (src/metadata.ts, openapi.json, client/src/schema.d.ts and the
+ * version in client/package.json) that differ from what their generators produce now; writes
+ * nothing. The app's document is rendered with the committed metadata, the client's types and
+ * version from the committed openapi.json.
  */
 export async function staleGeneratedFiles(): Promise<StaleFile[]> {
   // A scratch name of its own: the real file is not touched, and parallel runs do not collide.
@@ -90,6 +91,7 @@ export async function staleGeneratedFiles(): Promise<StaleFile[]> {
     { path: METADATA_FILE, fresh: metadata, fix: 'npm run openapi' },
     { path: OPENAPI_FILE, fresh: await renderOpenApi(), fix: 'npm run openapi' },
     { path: SCHEMA_FILE, fresh: await renderClientSchema(), fix: 'npm run client' },
+    { path: CLIENT_PACKAGE_FILE, fresh: renderClientPackage(), fix: 'npm run client' },
   ];
   return generated.flatMap(({ path, fresh, fix }) => {
     const committed = readFileSync(path, 'utf8');
@@ -105,7 +107,7 @@ async function main(): Promise<void> {
     for (const { file, fix, difference } of stale)
       console.error(`stale: ${file} — run \`${fix}\` and commit the result (${difference})`);
     if (stale.length > 0) process.exit(1);
-    console.log('src/metadata.ts, openapi.json and client/src/schema.d.ts are up to date');
+    console.log('src/metadata.ts, openapi.json, client/src/schema.d.ts and client/package.json are up to date');
     return;
   }
   generatePluginMetadata();

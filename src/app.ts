@@ -5,8 +5,9 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
+import { exceedsJsonDepth } from '../domain/json-depth';
 import { AppModule } from './app.module';
-import { exceedsJsonDepth, JSON_TOO_DEEP } from './common/json-depth';
+import { JSON_TOO_DEEP } from './common/json-depth';
 import { AccessLogController, bindRequestLogger, nestLogger, rootLogger } from './common/logger';
 import { PROBLEM_CONTENT_TYPE, problemTypes, statusTitle } from './common/problem';
 import { sendProblem } from './common/problem-details.filter';

@@ -1,4 +1,4 @@
-import { DISMISSED_INSIGHTS_MAX } from '../src/insights/insight-id';
+import { DISMISSED_INSIGHTS_MAX } from '../domain/insight-id';
 import { InsightsService } from '../src/insights/insights.service';
 import { startTestApp, TestApp } from './support/app';
 import { auditEvents } from './support/audit';

@@ -2,14 +2,20 @@
  * The fyntrix API client for the web app: a typed openapi-fetch client (types generated from
  * openapi.json by `npm run client`) and the helpers of the move out of `localStorage`.
  */
-export { PERSISTENT_KEYS, SESSION_CACHE_KEYS } from '../../src/local-storage-import/local-storage.keys';
+export { PERSISTENT_KEYS, SESSION_CACHE_KEYS } from '../../domain/local-storage.keys';
+// The API's vocabularies as lists, for forms: the same values as the enumerations of `components`.
+export { EXCHANGES, TRADING_MODES } from '../../domain/market';
+export { MARKET_REGIONS, RISK_PROFILES, UNIVERSES } from '../../domain/preferences.enums';
+export { createFyntrixClient, type FyntrixClient, type FyntrixClientOptions } from './client';
 export {
-  createFyntrixClient,
+  type Answer,
+  dataOrThrow,
   FyntrixApiError,
-  type FyntrixClient,
-  type FyntrixClientOptions,
+  type FyntrixProblem,
+  FyntrixRefreshError,
   type Problem,
-} from './client';
+  problemOf,
+} from './errors';
 export type { StorageLike } from './local-storage';
 export {
   DEVICE_ID_KEY,
@@ -19,23 +25,25 @@ export {
   type MigrationMarker,
   type MigrationResult,
 } from './migrate-local-storage';
+export {
+  type LocalWatchlistItem,
+  type PreferencesRead,
+  readPreferences,
+  readWatchlist,
+  type Unreachable,
+  type WatchlistRead,
+} from './read-with-fallback';
+export { type PreferencesSave, savePreferences } from './save-preferences';
+export type { components, operations, paths } from './schema';
 export type {
   DismissedInsightsResponse,
   FeaturesResponse,
   ImportOutcome,
   LocalStorageImportResponse,
   LocalStorageImportsResponse,
+  Preferences,
+  PreferencesChanges,
+  PreferenceValues,
   WatchlistItem,
   WatchlistResponse,
 } from './types';
-export {
-  type LocalWatchlistItem,
-  type Preferences,
-  type PreferencesRead,
-  type PreferenceValues,
-  readPreferences,
-  readWatchlist,
-  type Unreachable,
-  type WatchlistRead,
-} from './read-with-fallback';
-export type { components, operations, paths } from './schema';

@@ -1,4 +1,4 @@
-import { PERSISTENT_KEYS } from '../../src/local-storage-import/local-storage.keys';
+import { PERSISTENT_KEYS } from '../../domain/local-storage.keys';
 
 /**
  * The part of the Web Storage API the helpers use: `window.localStorage` is one, and so is a

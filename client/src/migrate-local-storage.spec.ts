@@ -1,4 +1,4 @@
-import { PERSISTENT_KEYS, SESSION_CACHE_KEYS } from '../../src/local-storage-import/local-storage.keys';
+import { PERSISTENT_KEYS, SESSION_CACHE_KEYS } from '../../domain/local-storage.keys';
 import { loadDump } from '../../test/fixtures/local-storage/load';
 import { createFyntrixClient } from './client';
 import { DEVICE_ID_KEY, MIGRATION_MARKER_KEY, migrateLocalStorage } from './migrate-local-storage';
@@ -107,9 +107,9 @@ describe('migrateLocalStorage', () => {
   it('keeps a key whose value another tab changed while the request ran', async () => {
     let storage: FakeStorage;
     const { client, storage: created } = setup({
-      [IMPORT]: (body) => {
+      [IMPORT]: (body, request) => {
         storage.setItem('arise_risk', 'Conservative');
-        return importAnswering()(body);
+        return importAnswering()(body, request);
       },
     });
     storage = created;
@@ -156,11 +156,17 @@ describe('migrateLocalStorage', () => {
     ['503', () => problem(503, 'database unavailable'), 503],
   ])('on %s changes nothing but the device id, and tries again on the next run', async (_, failure, httpStatus) => {
     let fail = true;
-    const { api, client, storage } = setup({ [IMPORT]: (body) => (fail ? failure(body) : importAnswering()(body)) });
+    const { api, client, storage } = setup({
+      [IMPORT]: (body, request) => (fail ? failure(body, request) : importAnswering()(body, request)),
+    });
 
     const result = await migrateLocalStorage(client, storage);
 
-    expect(result).toEqual({ status: 'failed', error: expect.anything(), ...(httpStatus && { httpStatus }) });
+    // An answer comes back as FyntrixApiError with its problem; a network error as fetch threw it.
+    const error = httpStatus
+      ? expect.objectContaining({ problem: expect.objectContaining({ status: httpStatus }) })
+      : expect.any(TypeError);
+    expect(result).toEqual({ status: 'failed', error, ...(httpStatus && { httpStatus }) });
     const deviceId = storage.getItem(DEVICE_ID_KEY);
     expect(storage.snapshot()).toEqual({ ...powerUser, [DEVICE_ID_KEY]: deviceId });
 

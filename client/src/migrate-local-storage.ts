@@ -1,4 +1,5 @@
 import type { FyntrixClient } from './client';
+import { dataOrThrow, FyntrixApiError, problemOf } from './errors';
 import { readPersistentEntries, type StorageLike } from './local-storage';
 import type { FeaturesResponse, ImportOutcome, LocalStorageImportResponse } from './types';
 
@@ -40,7 +41,11 @@ export type MigrationResult =
   | { status: 'nothing-to-import' }
   /** The rollout does not include this user yet (feature flags): nothing was sent. */
   | { status: 'disabled' }
-  /** The API could not be reached or refused: nothing changed, the next run tries again. */
+  /**
+   * The API could not be reached or refused: nothing changed, the next run tries again. `error`
+   * is a `FyntrixApiError` when the API answered (its `problem` says why), a `FyntrixRefreshError`
+   * when the session could not be renewed (sign in again), else what fetch threw (network).
+   */
   | { status: 'failed'; error: unknown; httpStatus?: number };
 
 export interface MigrateOptions {
@@ -77,15 +82,15 @@ export async function migrateLocalStorage(
     entries = readPersistentEntries(storage);
     if (Object.keys(entries).length === 0) return { status: 'nothing-to-import' };
 
-    const features = options.features ?? (await getFeatures(client));
+    const features = options.features ?? dataOrThrow(await client.GET('/api/v1/features'));
     if (!features.localStorageImport || !features.serverPreferences) return { status: 'disabled' };
 
     deviceId = deviceIdOf(storage);
-    const { data, error, response } = await client.POST('/api/v1/migrations/local-storage', {
-      body: { entries, deviceId },
-    });
-    if (!data) return { status: 'failed', error, httpStatus: response.status };
-    answer = data;
+    const sent = await client.POST('/api/v1/migrations/local-storage', { body: { entries, deviceId } });
+    if (!sent.data) {
+      return { status: 'failed', error: new FyntrixApiError(problemOf(sent)), httpStatus: sent.response.status };
+    }
+    answer = sent.data;
   } catch (error) {
     return { status: 'failed', error };
   }
@@ -109,12 +114,6 @@ export async function migrateLocalStorage(
     }
   }
   return { status: 'migrated', ...marker, results: answer.results, removedKeys, keptKeys };
-}
-
-async function getFeatures(client: FyntrixClient): Promise<FeaturesResponse> {
-  const { data, error, response } = await client.GET('/api/v1/features');
-  if (!data) throw Object.assign(new Error(`GET /features answered ${response.status}`), { cause: error });
-  return data;
 }
 
 function parseMarker(text: string): MigrationMarker | null {

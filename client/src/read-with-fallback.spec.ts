@@ -1,7 +1,8 @@
 import { POWER_USER_EXPECTED } from '../../test/fixtures/local-storage/expected';
 import { loadDump } from '../../test/fixtures/local-storage/load';
 import { modes } from '../../test/support/preferences';
-import { createFyntrixClient, FyntrixApiError } from './client';
+import { createFyntrixClient } from './client';
+import { FyntrixApiError } from './errors';
 import { readPreferences, readWatchlist } from './read-with-fallback';
 import { FakeStorage, fakeApi, type Handler, json, networkError, problem } from './testing/fakes';
 

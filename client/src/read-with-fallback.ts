@@ -1,14 +1,11 @@
-import { planImport, type ServerState } from '../../src/local-storage-import/local-storage.merge';
-import { parseLocalStorage } from '../../src/local-storage-import/local-storage.parser';
-import { DEFAULT_PREFERENCES } from '../../src/preferences/preferences.rules';
-import { type FyntrixClient, FyntrixApiError, type Problem } from './client';
+import { planImport, type ServerState } from '../../domain/local-storage.merge';
+import { parseLocalStorage } from '../../domain/local-storage.parser';
+import { DEFAULT_PREFERENCES } from '../../domain/preferences.rules';
+import type { FyntrixClient } from './client';
+import { type Answer, FyntrixApiError, FyntrixRefreshError, problemOf } from './errors';
 import { readPersistentEntries, type StorageLike } from './local-storage';
-import type { WatchlistItem } from './types';
-import type { components } from './schema';
+import type { Preferences, PreferenceValues, WatchlistItem } from './types';
 
-export type Preferences = components['schemas']['PreferencesResponseDto'];
-/** The writable part of the preferences: what this browser's `arise_*` keys can say. */
-export type PreferenceValues = Omit<Preferences, 'version' | 'updatedAt' | 'disclosureAcceptedAt'>;
 /** A watchlist symbol as the browser kept it. */
 export type LocalWatchlistItem = Pick<WatchlistItem, 'symbol' | 'exchange'>;
 
@@ -28,10 +25,11 @@ export type WatchlistRead =
 /**
  * The caller's preferences from the API; when the API cannot be reached (a network error or a
  * 5xx answer), what this browser's `arise_*` keys hold instead, read as the import would read
- * them (the server's own lenient parser and merge rules, bundled into the client): the
- * defaults, overridden by every valid key, with the modes made consistent. After a finished
+ * them (the server's own lenient parser and merge rules, `domain/`, bundled into the client):
+ * the defaults, overridden by every valid key, with the modes made consistent. After a finished
  * migration those keys are gone, so the fallback gives the defaults.
- * A 4xx answer (401: sign in again) is the caller's to handle: it throws `FyntrixApiError`.
+ * A 4xx answer is the caller's to handle: it throws `FyntrixApiError`; so is a session that
+ * could not be renewed (`FyntrixRefreshError`: sign in again).
  */
 export async function readPreferences(client: FyntrixClient, storage: StorageLike): Promise<PreferencesRead> {
   const read = await readApi(() => client.GET('/api/v1/preferences'));
@@ -59,17 +57,17 @@ const NOTHING_SAVED: ServerState = { preferences: null, watchlist: [], dismissed
 const planLocal = (storage: StorageLike) =>
   planImport(parseLocalStorage(readPersistentEntries(storage)), NOTHING_SAVED);
 
-type Answer<T> = { data?: T; error?: unknown; response: Response };
-
 async function readApi<T>(request: () => Promise<Answer<T>>): Promise<{ data: T } | Unreachable> {
   let answer: Answer<T>;
   try {
     answer = await request();
   } catch (error) {
+    // Not an outage: the API answered, and the session is over.
+    if (error instanceof FyntrixRefreshError) throw error;
     return { error };
   }
   if (answer.data !== undefined) return { data: answer.data };
   const { status } = answer.response;
   if (status >= 500) return { error: answer.error, httpStatus: status };
-  throw new FyntrixApiError(status, answer.error as Problem | undefined);
+  throw new FyntrixApiError(problemOf(answer));
 }

@@ -10,3 +10,8 @@ export type FeaturesResponse = Schemas['FeaturesResponseDto'];
 export type WatchlistItem = Schemas['WatchlistItemResponseDto'];
 export type WatchlistResponse = Schemas['WatchlistResponseDto'];
 export type DismissedInsightsResponse = Schemas['DismissedInsightsResponseDto'];
+export type Preferences = Schemas['PreferencesResponseDto'];
+/** The writable part of the preferences: what this browser's `arise_*` keys can say. */
+export type PreferenceValues = Omit<Preferences, 'version' | 'updatedAt' | 'disclosureAcceptedAt'>;
+/** The fields of a preferences change: any of them; `tradingModes` may name some modes only. */
+export type PreferencesChanges = Schemas['UpdatePreferencesDto'];

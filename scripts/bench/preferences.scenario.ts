@@ -1,4 +1,4 @@
-import { RISK_PROFILES, UNIVERSES } from '../../src/preferences/preferences.enums';
+import { RISK_PROFILES, UNIVERSES } from '../../domain/preferences.enums';
 import { pick, type Scenario } from './scenario';
 
 export const getPreferences: Scenario = {

@@ -1,19 +1,6 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { AUDIT_ENTITIES, type AuditEntity, USER_AGENT_MAX_LENGTH } from '../../domain/audit';
 import { REQUEST_ID_MAX_LENGTH } from '../common/request-id';
-
-export const AUDIT_ENTITIES = [
-  'preferences',
-  'watchlist',
-  'insights',
-  'profile',
-  'broker_connection',
-  'trade_intent',
-  'import',
-] as const;
-export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
-
-/** A longer `User-Agent` is kept cut to this length. */
-export const USER_AGENT_MAX_LENGTH = 512;
 
 /** Mirrors migration 0006. Append-only: the database refuses UPDATE, DELETE and TRUNCATE. */
 @Entity({ name: 'audit_events' })

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import type { AuthUser } from '../auth/auth-user';
-import type { AuditEntity } from './audit-event.entity';
+import type { AuditEntity } from '../../domain/audit';
 import { AuditService } from './audit.service';
 
 export const AUDITED = 'audit:entity';

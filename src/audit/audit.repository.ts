@@ -4,7 +4,7 @@ import { Database } from '../database/database';
 import { keysetPage } from '../database/keyset';
 import type { AuditEvents, DB } from '../database/schema.generated';
 import { GenerateSql } from '../database/generate-sql';
-import type { AuditEntity } from './audit-event.entity';
+import type { AuditEntity } from '../../domain/audit';
 
 /** An event as it is inserted; `id` and `occurred_at` come from the database. */
 export type NewAuditEvent = Omit<Insertable<AuditEvents>, 'id' | 'occurred_at' | 'before' | 'after'> & {

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import type { Page } from '../common/pagination';
 import type { InTransaction } from '../database/database';
-import { type AuditEntity, USER_AGENT_MAX_LENGTH } from './audit-event.entity';
+import { type AuditEntity, USER_AGENT_MAX_LENGTH } from '../../domain/audit';
 import { type AuditEventFilter, AuditRepository, type NewAuditEvent } from './audit.repository';
 import { changedFields } from './changed-fields';
 

@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
-import type { AuditEntity } from './audit-event.entity';
+import type { AuditEntity } from '../../domain/audit';
 import { AUDITED, AuditInterceptor } from './audit.interceptor';
 
 /** Marks a handler that changes user data: its changes are recorded as `entity` changes (`AuditInterceptor`). */

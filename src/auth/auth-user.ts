@@ -1,4 +1,4 @@
-import type { UserRole } from '../users/user.entity';
+import type { UserRole } from '../../domain/users';
 
 /** Who is calling: put on the request by the JWT strategy, read with `@CurrentUser()`. */
 export interface AuthUser {

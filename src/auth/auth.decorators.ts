@@ -2,7 +2,7 @@ import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import { SECURITY_SCHEMES } from '../docs/openapi';
 import { ApiProblem, ApiRateLimited } from '../docs/problem-response';
-import type { UserRole } from '../users/user.entity';
+import type { UserRole } from '../../domain/users';
 import { REQUIRED_ROLES, RolesGuard } from './roles.guard';
 
 export const IS_PUBLIC = 'auth:isPublic';

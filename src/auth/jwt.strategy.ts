@@ -5,7 +5,7 @@ import { decode, type JwtPayload } from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
 import { Strategy } from 'passport-jwt';
 import { type AppConfig, appConfig } from '../config/app-config';
-import { USER_ROLES, type UserRole } from '../users/user.entity';
+import { USER_ROLES, type UserRole } from '../../domain/users';
 import type { AuthUser } from './auth-user';
 import { bearerToken } from './bearer-token';
 import { ExternalIdentityService } from './external-identity.service';

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { UserRole } from '../users/user.entity';
+import type { UserRole } from '../../domain/users';
 import type { AuthUser } from './auth-user';
 
 export const REQUIRED_ROLES = 'auth:roles';

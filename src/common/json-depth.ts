@@ -1,9 +1,4 @@
-/**
- * How deep JSON may nest: far beyond any request body or browser value this API reads (3 or 4
- * levels), and far below what exhausts the stack of the code that walks it (class-transformer,
- * JSON.stringify): a 20,000-deep `[[[…]]]` fits in a 256 KB body and answered 500 before.
- */
-export const MAX_JSON_DEPTH = 32;
+import { MAX_JSON_DEPTH } from '../../domain/json-depth';
 
 /** The error of a request body nested deeper than MAX_JSON_DEPTH; the problem filter answers it as a 400. */
 export const JSON_TOO_DEEP = {
@@ -11,15 +6,3 @@ export const JSON_TOO_DEEP = {
   code: 'JSON_TOO_DEEP',
   message: `The request body nests objects or arrays more than ${MAX_JSON_DEPTH} levels deep.`,
 } as const;
-
-/** Whether a parsed JSON value nests objects or arrays deeper than `max`; iterative, so any depth is safe to check. */
-export function exceedsJsonDepth(value: unknown, max = MAX_JSON_DEPTH): boolean {
-  const pending: [unknown, number][] = [[value, 1]];
-  while (pending.length > 0) {
-    const [current, depth] = pending.pop()!;
-    if (current === null || typeof current !== 'object') continue;
-    if (depth > max) return true;
-    for (const child of Object.values(current)) pending.push([child, depth + 1]);
-  }
-  return false;
-}

@@ -1,11 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-
-/** One offending field of a request: `{field: "tradingModes.Swing", message: "must be a boolean"}`. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+import type { FieldError } from '../../domain/field-error';
 
 /** An RFC 9457 problem document, as every error of this API is answered. */
 export interface ProblemDocument {

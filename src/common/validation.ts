@@ -14,9 +14,10 @@ import {
   ValidateBy,
   ValidateIf,
 } from 'class-validator';
+import type { FieldError } from '../../domain/field-error';
+import { normalizeSymbol, SYMBOL_MAX_LENGTH, SYMBOL_PATTERN } from '../../domain/market';
 import { UUID_LENGTH } from '../docs/schema-bounds';
-import { normalizeSymbol, SYMBOL_MAX_LENGTH, SYMBOL_PATTERN } from './market';
-import { badRequest, FieldError } from './problem';
+import { badRequest } from './problem';
 import { Trim } from './strings';
 
 /** Flattens class-validator's nested errors into `{field: "items.3.symbol", message}` pairs. */

@@ -3,12 +3,12 @@
  * Please do not edit it manually.
  */
 
+import type { AuditEntity } from "../../domain/audit";
+import type { ImportStatus, ImportSummary } from "../../domain/local-storage.records";
+import type { Exchange, TradingMode } from "../../domain/market";
+import type { MarketRegion, RiskProfile, TradingModes, Universe } from "../../domain/preferences.enums";
 import type { Broker, ConnectionStatus, Holding, IntentStatus, OrderSide, OrderStatus, OrderType, Product } from "../../domain/trading";
-import type { AuditEntity } from "../audit/audit-event.entity";
-import type { Exchange, TradingMode } from "../common/market";
-import type { ImportStatus, ImportSummary } from "../local-storage-import/local-storage-import.entity";
-import type { MarketRegion, RiskProfile, TradingModes, Universe } from "../preferences/preferences.enums";
-import type { UserRole, UserStatus } from "../users/user.entity";
+import type { UserRole, UserStatus } from "../../domain/users";
 import type { ColumnType } from "kysely";
 
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
@@ -98,7 +98,7 @@ export interface PortfolioSnapshots {
   cash: Numeric;
   connection_id: string | null;
   created_at: Generated<Timestamp>;
-  holdings: Generated<ColumnType<Holding<Exchange>[], string, string>>;
+  holdings: Generated<ColumnType<Holding[], string, string>>;
   holdings_value: Numeric;
   id: Generated<string>;
   taken_at: Timestamp;

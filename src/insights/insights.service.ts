@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { DISMISSED_INSIGHTS_MAX } from '../../domain/insight-id';
 import { AuditService } from '../audit/audit.service';
 import { notFound, ruleViolation } from '../common/problem';
 import { Database } from '../database/database';
 import { lockUserList } from '../database/list-locks';
 import type { DismissedInsightResponseDto, DismissedInsightsResponseDto } from './dto/dismissed-insight-response.dto';
 import { DismissedInsightsRepository, type InsightsDismissal } from './dismissed-insights.repository';
-import { DISMISSED_INSIGHTS_MAX } from './insight-id';
 
 /** What the audit trail keeps of one dismissal. */
 const audited = ({ insightId, dismissedAt }: DismissedInsightResponseDto) => ({ insightId, dismissedAt });

@@ -1,20 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { IMPORT_STATUSES, type ImportStatus, type ImportSummary } from '../../domain/local-storage.records';
 import { oneOf } from '../database/checks';
 import { User } from '../users/user.entity';
-import type { ImportOutcome, KeyResult } from './local-storage.merge';
-
-export const IMPORT_STATUSES = ['imported', 'partial', 'unchanged', 'replayed'] as const;
-/**
- * `imported`: something changed and every key was usable; `partial`: some keys were invalid
- * (the others still landed); `unchanged`: nothing to change; `replayed`: this exact payload
- * was imported before, so nothing was done.
- */
-export type ImportStatus = (typeof IMPORT_STATUSES)[number];
-
-export interface ImportSummary {
-  results: KeyResult[];
-  counts: Record<ImportOutcome, number>;
-}
 
 /** Mirrors migration 0007: one row per import attempt. */
 @Entity({ name: 'local_storage_imports' })

@@ -2,6 +2,14 @@ import { createHash } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
+import {
+  IMPORT_OUTCOMES,
+  type ImportPlan,
+  planChangesSomething,
+  planImport,
+  type ServerState,
+} from '../../domain/local-storage.merge';
+import { parseLocalStorage } from '../../domain/local-storage.parser';
 import { AuditService } from '../audit/audit.service';
 import { conflict, ProblemException, problemTypes } from '../common/problem';
 import { Database } from '../database/database';
@@ -16,16 +24,8 @@ import { type ImportHistoryDto, IMPORT_HISTORY_MAX_DEVICES } from './dto/import-
 import type { ImportLocalStorageDto } from './dto/import-local-storage.dto';
 import type { ImportResultDto } from './dto/import-result.dto';
 import type { ImportStatsDto } from './dto/import-stats.dto';
-import { IMPORT_STATUSES, type ImportStatus, type ImportSummary } from './local-storage-import.entity';
+import { IMPORT_STATUSES, type ImportStatus, type ImportSummary } from '../../domain/local-storage.records';
 import { LocalStorageImportsRepository } from './local-storage-imports.repository';
-import {
-  IMPORT_OUTCOMES,
-  type ImportPlan,
-  planChangesSomething,
-  planImport,
-  type ServerState,
-} from './local-storage.merge';
-import { parseLocalStorage } from './local-storage.parser';
 
 export const IMPORTS_METRIC = 'local_storage_imports_total';
 export const IMPORT_KEYS_METRIC = 'local_storage_import_keys_total';

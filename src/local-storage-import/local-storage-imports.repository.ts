@@ -3,7 +3,7 @@ import { type Insertable, sql } from 'kysely';
 import { Database } from '../database/database';
 import { GenerateSql } from '../database/generate-sql';
 import type { LocalStorageImports } from '../database/schema.generated';
-import type { ImportStatus, ImportSummary } from './local-storage-import.entity';
+import type { ImportStatus, ImportSummary } from '../../domain/local-storage.records';
 
 /** An import attempt as it is recorded; `id` and `received_at` come from the database. */
 export type NewImportRecord = Omit<Insertable<LocalStorageImports>, 'id' | 'received_at' | 'summary'> & {

@@ -1,7 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import type { TradingMode } from '../common/market';
+import type { TradingMode } from '../../domain/market';
+import type { MarketRegion, RiskProfile, TradingModes, Universe } from '../../domain/preferences.enums';
 import { User } from '../users/user.entity';
-import type { MarketRegion, RiskProfile, TradingModes, Universe } from './preferences.enums';
 
 /** Mirrors migration 0003: one row per user; `version` is the ETag. */
 @Entity({ name: 'user_preferences' })

@@ -4,7 +4,7 @@ import { auditEventParam, insertAuditEventFrom, type NewAuditEvent } from '../au
 import { Database } from '../database/database';
 import { GenerateSql } from '../database/generate-sql';
 import { preparedQuery } from '../database/prepared-query';
-import type { PreferenceValues } from './preferences.rules';
+import type { PreferenceValues } from '../../domain/preferences.rules';
 
 /** A version as it is written: the user's values and the disclosure's stamp. */
 export interface PreferencesVersion extends PreferenceValues {

@@ -4,9 +4,9 @@ import { AuditService } from '../audit/audit.service';
 import { etagOf } from '../common/etag';
 import { conflict, ProblemException, problemTypes, ruleViolation } from '../common/problem';
 import type { PreferencesResponseDto } from './dto/preferences-response.dto';
-import type { TradingModes } from './preferences.enums';
+import type { TradingModes } from '../../domain/preferences.enums';
 import { PreferencesRepository, type SavedPreferences } from './preferences.repository';
-import { checkPreferenceRules, DEFAULT_PREFERENCES, type PreferenceValues } from './preferences.rules';
+import { checkPreferenceRules, DEFAULT_PREFERENCES, type PreferenceValues } from '../../domain/preferences.rules';
 
 /** The fields a write sets (absent = keep); `tradingModes` may name some modes only. */
 export type PreferencesChanges = Partial<Omit<PreferenceValues, 'tradingModes'>> & {

@@ -1,11 +1,7 @@
 import { Check, Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { EMAIL_MAX_LENGTH } from '../common/validation';
 import { oneOf } from '../database/checks';
-
-export const USER_ROLES = ['user', 'admin'] as const;
-export type UserRole = (typeof USER_ROLES)[number];
-export const USER_STATUSES = ['active', 'disabled'] as const;
-export type UserStatus = (typeof USER_STATUSES)[number];
+import { USER_ROLES, USER_STATUSES, type UserRole, type UserStatus } from '../../domain/users';
 
 /** Mirrors migration 0002. Never serialised directly: responses go through `toUserResponse`. */
 @Entity({ name: 'users' })

@@ -5,7 +5,7 @@ import { conflict, notFound } from '../common/problem';
 import { Database } from '../database/database';
 import { isUniqueViolation } from '../database/database-errors';
 import { toUserResponse } from './dto/user-response.dto';
-import type { UserRole } from './user.entity';
+import type { UserRole } from '../../domain/users';
 import { type NewUser, type StoredUser, UsersRepository } from './users.repository';
 
 export type { StoredUser } from './users.repository';

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { EXCHANGES, type Exchange } from '../common/market';
+import { EXCHANGES, type Exchange } from '../../domain/market';
 import { oneOf } from '../database/checks';
 import { User } from '../users/user.entity';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { Database } from '../database/database';
 import { GenerateSql } from '../database/generate-sql';
-import type { WatchlistEntry } from './watchlist.rules';
+import type { WatchlistEntry } from '../../domain/watchlist';
 
 /** An item as the routes answer it: the columns, and their names in a CTE that selected them. */
 const ITEM = ['symbol', 'exchange', 'notes', 'added_at as addedAt', 'position'] as const;

@@ -1,11 +1,5 @@
-import {
-  checkListRules,
-  firstOfEachSymbol,
-  isSameList,
-  listChange,
-  toEntry,
-  type WatchlistEntry,
-} from './watchlist.rules';
+import type { WatchlistEntry } from '../../domain/watchlist';
+import { checkListRules, firstOfEachSymbol, isSameList, listChange, toEntry } from './watchlist.rules';
 
 const entry = (symbol: string, notes: string | null = null, exchange: WatchlistEntry['exchange'] = 'NSE') => ({
   symbol,

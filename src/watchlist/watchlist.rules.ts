@@ -1,18 +1,12 @@
-import { DEFAULT_EXCHANGE, type Exchange, normalizeSymbol, WATCHLIST_MAX_ITEMS } from '../common/market';
-import type { FieldError } from '../common/problem';
+import type { FieldError } from '../../domain/field-error';
+import { DEFAULT_EXCHANGE, type Exchange, normalizeSymbol, WATCHLIST_MAX_ITEMS } from '../../domain/market';
+import type { WatchlistEntry } from '../../domain/watchlist';
 
 /** A symbol to add, as the routes and the localStorage import hand it over. */
 export interface WatchlistItemInput {
   symbol: string;
   exchange?: Exchange | null;
   notes?: string | null;
-}
-
-/** An item as it is stored: normalised symbol, the exchange defaulted, no notes = null. */
-export interface WatchlistEntry {
-  symbol: string;
-  exchange: Exchange;
-  notes: string | null;
 }
 
 export function toEntry(input: WatchlistItemInput): WatchlistEntry {

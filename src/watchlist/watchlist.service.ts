@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { WATCHLIST_MAX_ITEMS } from '../../domain/market';
+import type { WatchlistEntry } from '../../domain/watchlist';
 import { AuditService } from '../audit/audit.service';
-import { WATCHLIST_MAX_ITEMS } from '../common/market';
 import { notFound, ruleViolation } from '../common/problem';
 import { Database } from '../database/database';
 import { lockUserList } from '../database/list-locks';

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { DEVICE_ID_KEY, MIGRATION_MARKER_KEY, type MigrationResult } from '../../client/src';
-import { PERSISTENT_KEYS, SESSION_CACHE_KEYS } from '../../src/local-storage-import/local-storage.keys';
+import { PERSISTENT_KEYS, SESSION_CACHE_KEYS } from '../../domain/local-storage.keys';
 import { POWER_USER_EXPECTED } from '../fixtures/local-storage/expected';
 import { loadDump } from '../fixtures/local-storage/load';
 import { STRONG_PASSWORD, uniqueEmail } from '../support/users';

@@ -1,4 +1,5 @@
 /** Test doubles for the client's unit specs: a `localStorage` and an API behind a fake fetch. */
+import type { Problem } from '../errors';
 import type { StorageLike } from '../local-storage';
 
 /** An in-memory `localStorage`. */
@@ -31,22 +32,26 @@ export class FakeStorage implements StorageLike {
 export interface SeenRequest {
   route: string;
   authorization: string | null;
+  ifMatch: string | null;
   body: unknown;
 }
 
-/** Answers one route; throwing stands for a network error. */
-export type Handler = (body: unknown) => Response | Promise<Response>;
+/** Answers one route (`request` is what was sent); throwing stands for a network error. */
+export type Handler = (body: unknown, request: Request) => Response | Promise<Response>;
 
-export const json = (status: number, body: unknown): Response =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+export const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
-export const problem = (status: number, detail: string): Response =>
+/** A problem+json answer as the API sends them; `fields` adds to or replaces the document's fields. */
+export const problem = (
+  status: number,
+  detail: string,
+  fields: Partial<Problem> = {},
+  headers: Record<string, string> = {},
+): Response =>
   new Response(
-    JSON.stringify({ type: 'about:blank', title: 'Error', status, detail, instance: '/', requestId: 'r-1' }),
-    {
-      status,
-      headers: { 'content-type': 'application/problem+json' },
-    },
+    JSON.stringify({ type: 'about:blank', title: 'Error', status, detail, instance: '/', requestId: 'r-1', ...fields }),
+    { status, headers: { 'content-type': 'application/problem+json', ...headers } },
   );
 
 export const networkError: Handler = () => {
@@ -63,9 +68,14 @@ export function fakeApi(routes: Record<string, Handler>) {
     const route = `${request.method} ${new URL(request.url).pathname}`;
     const text = await request.text();
     const body: unknown = text === '' ? undefined : JSON.parse(text);
-    seen.push({ route, authorization: request.headers.get('Authorization'), body });
+    seen.push({
+      route,
+      authorization: request.headers.get('Authorization'),
+      ifMatch: request.headers.get('If-Match'),
+      body,
+    });
     const handler = routes[route];
-    return handler ? handler(body) : problem(404, `no route ${route}`);
+    return handler ? handler(body, request) : problem(404, `no route ${route}`);
   };
   return { fetch, seen, routes: () => seen.map((request) => request.route) };
 }

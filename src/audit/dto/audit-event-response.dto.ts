@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { WATCHLIST_MAX_ITEMS } from '../../common/market';
+import { WATCHLIST_MAX_ITEMS } from '../../../domain/market';
 import { ApiNextCursor, ApiPageItems } from '../../common/pagination';
 import { REQUEST_ID_MAX_LENGTH } from '../../common/request-id';
 import { ApiText, ApiTimestamp, ApiUuid } from '../../docs/schema-bounds';
-import { AUDIT_ENTITIES, type AuditEntity, USER_AGENT_MAX_LENGTH } from '../audit-event.entity';
+import { AUDIT_ENTITIES, type AuditEntity, USER_AGENT_MAX_LENGTH } from '../../../domain/audit';
 import type { AuditEventItem } from '../audit.service';
 
 /**

@@ -1,7 +1,7 @@
 import { IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../common/pagination';
 import { IsEnumValue, IsUuid } from '../../common/validation';
-import { AUDIT_ENTITIES, type AuditEntity } from '../audit-event.entity';
+import { AUDIT_ENTITIES, type AuditEntity } from '../../../domain/audit';
 
 export class ListAuditEventsQueryDto extends PageQueryDto {
   @IsOptional()

@@ -1,5 +1,5 @@
+import { DISMISSED_INSIGHTS_MAX, INSIGHT_ID_MAX_LENGTH } from '../../../domain/insight-id';
 import { ApiList, ApiText, ApiTimestamp } from '../../docs/schema-bounds';
-import { DISMISSED_INSIGHTS_MAX, INSIGHT_ID_MAX_LENGTH } from '../insight-id';
 
 /** An insight the caller dismissed. */
 export class DismissedInsightResponseDto {

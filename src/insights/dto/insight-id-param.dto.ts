@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Matches } from 'class-validator';
-import { INSIGHT_ID_MAX_LENGTH, INSIGHT_ID_PATTERN } from '../insight-id';
+import { INSIGHT_ID_MAX_LENGTH, INSIGHT_ID_PATTERN } from '../../../domain/insight-id';
 
 /** `/insights/{insightId}/…` */
 export class InsightIdParamDto {

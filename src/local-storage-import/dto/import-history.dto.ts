@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiList, ApiText, ApiTimestamp } from '../../docs/schema-bounds';
-import { IMPORT_STATUSES, type ImportStatus } from '../local-storage-import.entity';
+import { IMPORT_STATUSES, type ImportStatus } from '../../../domain/local-storage.records';
 import { DEVICE_ID_MAX_LENGTH } from './import-local-storage.dto';
 
 /** The history lists this many devices at most, the most recent first; its times span them all. */

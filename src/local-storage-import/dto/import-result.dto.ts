@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { IMPORT_OUTCOMES, type ImportOutcome } from '../../../domain/local-storage.merge';
 import { CONFIG_BOUNDS } from '../../config/app-config';
 import { ApiList, ApiText, ApiTimestamp } from '../../docs/schema-bounds';
 import { MAX_IMPORT_KEYS, MAX_KEY_LENGTH } from './import-local-storage.dto';
-import { IMPORT_OUTCOMES, type ImportOutcome } from '../local-storage.merge';
-import { IMPORT_STATUSES, type ImportStatus } from '../local-storage-import.entity';
+import { IMPORT_STATUSES, type ImportStatus } from '../../../domain/local-storage.records';
 
 /** Every entry takes at least a byte of the request body: a bound no count of entries can pass. */
 const MAX_NOT_STORED = CONFIG_BOUNDS.bodyLimitBytes;

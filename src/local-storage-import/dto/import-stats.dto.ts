@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IMPORT_OUTCOMES } from '../local-storage.merge';
-import { IMPORT_STATUSES } from '../local-storage-import.entity';
+import { IMPORT_OUTCOMES } from '../../../domain/local-storage.merge';
+import { IMPORT_STATUSES } from '../../../domain/local-storage.records';
 
 /** A count per name (a status or an outcome): PostgreSQL counts, read as safe integers. */
 const counts = (names: readonly string[], description: string) =>

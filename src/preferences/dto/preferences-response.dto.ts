@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { TRADING_MODES, type TradingMode } from '../../common/market';
+import { TRADING_MODES, type TradingMode } from '../../../domain/market';
 import {
   MARKET_REGIONS,
   type MarketRegion,
@@ -7,7 +7,7 @@ import {
   type RiskProfile,
   UNIVERSES,
   type Universe,
-} from '../preferences.enums';
+} from '../../../domain/preferences.enums';
 import { ApiTimestamp } from '../../docs/schema-bounds';
 import { TradingModesDto } from './trading-modes.dto';
 

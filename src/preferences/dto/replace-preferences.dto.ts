@@ -1,8 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Allow, IsBoolean, IsIn, IsObject, ValidateIf, ValidateNested } from 'class-validator';
-import { TRADING_MODES, type TradingMode } from '../../common/market';
-import { IsEnumValue, IsPresent } from '../../common/validation';
+import { TRADING_MODES, type TradingMode } from '../../../domain/market';
 import {
   MARKET_REGIONS,
   type MarketRegion,
@@ -10,7 +9,8 @@ import {
   type RiskProfile,
   UNIVERSES,
   type Universe,
-} from '../preferences.enums';
+} from '../../../domain/preferences.enums';
+import { IsEnumValue, IsPresent } from '../../common/validation';
 import { ApiTimestamp } from '../../docs/schema-bounds';
 import { TradingModesDto } from './trading-modes.dto';
 

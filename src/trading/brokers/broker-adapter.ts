@@ -1,5 +1,5 @@
 import type { Broker, OrderSide, OrderStatus, OrderType, Product } from '../../../domain/trading';
-import type { Exchange } from '../../common/market';
+import type { Exchange } from '../../../domain/market';
 
 /** The connection an order goes through, with its decrypted credentials. Lives for one call: never stored, logged or returned. */
 export interface BrokerSession {

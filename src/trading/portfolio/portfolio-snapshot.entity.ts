@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { Holding } from '../../../domain/trading';
-import type { Exchange } from '../../common/market';
+import type { Exchange } from '../../../domain/market';
 import { User } from '../../users/user.entity';
 import { BrokerConnection } from '../broker-connections/broker-connection.entity';
 
@@ -33,7 +33,7 @@ export class PortfolioSnapshot {
   cash: string;
 
   @Column({ type: 'jsonb', default: () => `'[]'` })
-  holdings: Holding<Exchange>[];
+  holdings: Holding[];
 
   @Column({ name: 'holdings_value', type: 'numeric', precision: 28, scale: 4 })
   holdingsValue: string;

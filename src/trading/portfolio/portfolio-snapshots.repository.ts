@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { jsonBuildObject } from 'kysely/helpers/postgres';
 import type { Holding } from '../../../domain/trading';
-import type { Exchange } from '../../common/market';
+import type { Exchange } from '../../../domain/market';
 import { Database } from '../../database/database';
 import { GenerateSql } from '../../database/generate-sql';
 import { keysetPage } from '../../database/keyset';
@@ -22,7 +22,7 @@ const SNAPSHOT_COLUMNS = [
 export type PortfolioSnapshotRow = NonNullable<Awaited<ReturnType<PortfolioSnapshotsRepository['find']>>>;
 
 /** A holding as sent: the server computes its value. */
-export type HoldingInput = Omit<Holding<Exchange>, 'value'>;
+export type HoldingInput = Omit<Holding, 'value'>;
 
 export interface NewSnapshot {
   connectionId: string | null;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_EXCHANGE, type Exchange } from '../../common/market';
+import { DEFAULT_EXCHANGE, type Exchange } from '../../../domain/market';
 import type { Page } from '../../common/pagination';
-import { type FieldError, notFound, ruleViolation } from '../../common/problem';
+import type { FieldError } from '../../../domain/field-error';
+import { notFound, ruleViolation } from '../../common/problem';
 import { pgErrorCode } from '../../database/database-errors';
 import { BrokerConnectionsService } from '../broker-connections/broker-connections.service';
 import type { CreatePortfolioSnapshotDto } from './dto/create-portfolio-snapshot.dto';

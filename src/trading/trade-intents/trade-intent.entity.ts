@@ -9,7 +9,7 @@ import {
   PRODUCTS,
   type Product,
 } from '../../../domain/trading';
-import { EXCHANGES, type Exchange, TRADING_MODES, type TradingMode } from '../../common/market';
+import { EXCHANGES, type Exchange, TRADING_MODES, type TradingMode } from '../../../domain/market';
 import { oneOf } from '../../database/checks';
 import { User } from '../../users/user.entity';
 import { BrokerConnection } from '../broker-connections/broker-connection.entity';

@@ -1,6 +1,6 @@
 import type { OrderSide, OrderType } from '../../../domain/trading';
 import { compareDecimals } from '../../common/decimal';
-import type { FieldError } from '../../common/problem';
+import type { FieldError } from '../../../domain/field-error';
 
 /** Which prices each order type takes: all of them required, no others allowed. */
 const PRICES_BY_ORDER_TYPE: Readonly<Record<OrderType, readonly ('limitPrice' | 'triggerPrice')[]>> = {

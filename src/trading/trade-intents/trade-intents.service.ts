@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { IntentStatus, OrderSide, OrderType, Product } from '../../../domain/trading';
 import { AuditService } from '../../audit/audit.service';
-import { DEFAULT_EXCHANGE, type Exchange, type TradingMode } from '../../common/market';
+import { DEFAULT_EXCHANGE, type Exchange, type TradingMode } from '../../../domain/market';
 import type { Page } from '../../common/pagination';
 import { notFound, ruleViolation } from '../../common/problem';
 import { Database } from '../../database/database';

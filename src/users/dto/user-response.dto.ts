@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { EMAIL_MAX_LENGTH } from '../../common/validation';
 import { ApiText, ApiTimestamp, ApiUuid } from '../../docs/schema-bounds';
-import { USER_ROLES, type UserRole } from '../user.entity';
+import { USER_ROLES, type UserRole } from '../../../domain/users';
 import type { StoredUser } from '../users.repository';
 
 /** The caller's account as the API shows it (replaces `arise_account_profile_v1`). */

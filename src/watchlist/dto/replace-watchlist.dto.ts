@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { WATCHLIST_MAX_ITEMS } from '../../common/market';
+import { WATCHLIST_MAX_ITEMS } from '../../../domain/market';
 import { ApiList } from '../../docs/schema-bounds';
 import { IsArray, ValidateNested } from 'class-validator';
 import { WatchlistItemInputDto } from './watchlist-item-input.dto';

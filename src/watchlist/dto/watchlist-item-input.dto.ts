@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
-import { EXCHANGES, type Exchange } from '../../common/market';
+import { EXCHANGES, type Exchange } from '../../../domain/market';
 import { IsEnumValue, IsSymbol, MaxChars } from '../../common/validation';
 
 export const WATCHLIST_NOTES_MAX_LENGTH = 500;

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { EXCHANGES, type Exchange, SYMBOL_MAX_LENGTH, WATCHLIST_MAX_ITEMS } from '../../common/market';
+import { EXCHANGES, type Exchange, SYMBOL_MAX_LENGTH, WATCHLIST_MAX_ITEMS } from '../../../domain/market';
 import { ApiList, ApiText, ApiTimestamp } from '../../docs/schema-bounds';
 import { WATCHLIST_NOTES_MAX_LENGTH } from './watchlist-item-input.dto';
 

@@ -1,5 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { build } from 'esbuild';
 
 const PAGE_ENTRY = join(__dirname, '..', 'page', 'main.ts');
@@ -40,22 +41,27 @@ export interface PageServer {
   close: () => Promise<void>;
 }
 
+interface StaticFile {
+  type: string;
+  body: string | Buffer;
+}
+
 /**
- * Serves the test page and its bundle from a loopback origin of its own, as the web app is
- * served apart from the API. The page's CSP allows its own script only (no inline code, no
- * eval) and requests to loopback APIs, which the client must live with.
+ * Serves pages from a loopback origin of their own, as the web app is served apart from the
+ * API. The CSP allows the origin's own scripts only (no inline code, no eval) and requests to
+ * loopback APIs, which the client must live with.
  */
-export async function servePage(bundle: string): Promise<PageServer> {
+async function serve(fileAt: (path: string) => Promise<StaticFile | undefined>): Promise<PageServer> {
+  const csp = "default-src 'self'; connect-src http://127.0.0.1:*; object-src 'none'; base-uri 'none'";
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://page').pathname;
-    const csp = "default-src 'none'; script-src 'self'; connect-src http://127.0.0.1:*";
-    if (path === '/') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp }).end(HTML);
-    } else if (path === '/app.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(bundle);
-    } else {
-      response.writeHead(404).end();
-    }
+    fileAt(path).then(
+      (file) => {
+        if (!file) return response.writeHead(404).end();
+        response.writeHead(200, { 'content-type': file.type, 'content-security-policy': csp }).end(file.body);
+      },
+      () => response.writeHead(500).end(),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -65,4 +71,33 @@ export async function servePage(bundle: string): Promise<PageServer> {
     pageUrl: (apiUrl) => `${origin}/?api=${encodeURIComponent(apiUrl)}`,
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
+}
+
+/** The test page and its bundle (bundleTestPage). */
+export function servePage(bundle: string): Promise<PageServer> {
+  return serve(async (path) => {
+    if (path === '/') return { type: 'text/html; charset=utf-8', body: HTML };
+    if (path === '/app.js') return { type: 'text/javascript; charset=utf-8', body: bundle };
+    return undefined;
+  });
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+/** A built web app (`vite build`'s output folder): `/` is its index.html. */
+export function serveDirectory(root: string): Promise<PageServer> {
+  return serve(async (path) => {
+    const file = normalize(join(root, path === '/' ? 'index.html' : path));
+    const type = CONTENT_TYPES[extname(file)];
+    if (!file.startsWith(root) || !type) return undefined;
+    return readFile(file).then(
+      (body) => ({ type, body }),
+      () => undefined,
+    );
+  });
 }

@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsOptional, ValidateNested } from 'class-validator';
+import { EXCHANGES, type Exchange } from '../../../../domain/market';
 import { type DecimalFormat, IsDecimalString } from '../../../common/decimal';
-import { EXCHANGES, type Exchange } from '../../../common/market';
 import { IsEnumValue, IsSymbol, IsTimestamp, IsUuid } from '../../../common/validation';
 import { ApiList } from '../../../docs/schema-bounds';
 

@@ -1,7 +1,7 @@
 import type { Holding } from '../../../../domain/trading';
 import { ApiProperty } from '@nestjs/swagger';
+import { EXCHANGES, type Exchange, SYMBOL_MAX_LENGTH } from '../../../../domain/market';
 import { ApiDecimal, type DecimalFormat } from '../../../common/decimal';
-import { EXCHANGES, type Exchange, SYMBOL_MAX_LENGTH } from '../../../common/market';
 import { ApiNextCursor, ApiPageItems } from '../../../common/pagination';
 import { ApiList, ApiText, ApiTimestamp, ApiUuid } from '../../../docs/schema-bounds';
 import type { PortfolioSnapshotRow } from '../portfolio-snapshots.repository';
@@ -63,7 +63,7 @@ export class PortfolioSnapshotPageDto {
   nextCursor: string | null;
 }
 
-const toHoldingResponse = (h: Holding<Exchange>): HoldingResponseDto => ({
+const toHoldingResponse = (h: Holding): HoldingResponseDto => ({
   symbol: h.symbol,
   exchange: h.exchange,
   quantity: h.quantity,

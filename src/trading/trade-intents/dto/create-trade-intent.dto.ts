@@ -9,7 +9,7 @@ import {
 } from '../../../../domain/trading';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsDecimalString } from '../../../common/decimal';
-import { EXCHANGES, type Exchange, TRADING_MODES, type TradingMode } from '../../../common/market';
+import { EXCHANGES, type Exchange, TRADING_MODES, type TradingMode } from '../../../../domain/market';
 import { IsEnumValue, IsSymbol } from '../../../common/validation';
 
 /**

@@ -11,7 +11,13 @@ import {
 } from '../../../../domain/trading';
 import { ApiProperty } from '@nestjs/swagger';
 import { ApiDecimal } from '../../../common/decimal';
-import { EXCHANGES, type Exchange, SYMBOL_MAX_LENGTH, TRADING_MODES, type TradingMode } from '../../../common/market';
+import {
+  EXCHANGES,
+  type Exchange,
+  SYMBOL_MAX_LENGTH,
+  TRADING_MODES,
+  type TradingMode,
+} from '../../../../domain/market';
 import { ApiNextCursor, ApiPageItems } from '../../../common/pagination';
 import { ApiText, ApiTimestamp, ApiUuid } from '../../../docs/schema-bounds';
 import type { TradeIntentRow } from '../trade-intents.repository';

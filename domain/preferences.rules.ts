@@ -1,5 +1,5 @@
-import type { FieldError } from '../common/problem';
-import { TRADING_MODES, type TradingMode } from '../common/market';
+import type { FieldError } from './field-error';
+import { TRADING_MODES, type TradingMode } from './market';
 import type { MarketRegion, RiskProfile, TradingModes, Universe } from './preferences.enums';
 
 /** The writable part of a user's preferences. */

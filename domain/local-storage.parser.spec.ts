@@ -1,6 +1,6 @@
-import { loadDump } from '../../test/fixtures/local-storage/load';
-import { modes } from '../../test/support/preferences';
-import type { PreferenceValues } from '../preferences/preferences.rules';
+import { loadDump } from '../test/fixtures/local-storage/load';
+import { modes } from '../test/support/preferences';
+import type { PreferenceValues } from './preferences.rules';
 import { PREFERENCE_KEYS, SESSION_CACHE_KEYS } from './local-storage.keys';
 import { parseLocalStorage, type ParsedKey, type WatchlistEntry } from './local-storage.parser';
 

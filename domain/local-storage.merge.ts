@@ -25,9 +25,9 @@
  * - Session caches and unknown keys are `ignored`; invalid keys are `invalid` with the reason,
  *   and never stop the other keys.
  */
-import { TRADING_MODES, type TradingMode, WATCHLIST_MAX_ITEMS } from '../common/market';
-import { DISMISSED_INSIGHTS_MAX } from '../insights/insight-id';
-import { DEFAULT_PREFERENCES, type PreferenceValues, repairModes } from '../preferences/preferences.rules';
+import { TRADING_MODES, type TradingMode, WATCHLIST_MAX_ITEMS } from './market';
+import { DISMISSED_INSIGHTS_MAX } from './insight-id';
+import { DEFAULT_PREFERENCES, type PreferenceValues, repairModes } from './preferences.rules';
 import {
   type ParsedInsights,
   type ParsedLocalStorage,

@@ -1,9 +1,8 @@
 /**
- * The vocabulary of preferences, apart from the entity so that code without TypeORM (the
- * localStorage parser, which the browser client bundles) can use it. The database checks of
- * migration 0003 repeat these lists.
+ * The vocabulary of preferences: the server's DTOs and entity, the localStorage parser and the
+ * browser client all use these lists. The database checks of migration 0003 repeat them.
  */
-import type { TradingMode } from '../common/market';
+import type { TradingMode } from './market';
 
 export const UNIVERSES = [
   'NIFTY50',

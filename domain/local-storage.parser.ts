@@ -50,12 +50,12 @@ import {
   SYMBOL_PATTERN,
   TRADING_MODES,
   type TradingMode,
-} from '../common/market';
-import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../common/json-depth';
-import { INSIGHT_ID_PATTERN } from '../insights/insight-id';
-import { MARKET_REGIONS, RISK_PROFILES, type TradingModes, UNIVERSES } from '../preferences/preferences.enums';
-import type { PreferenceValues } from '../preferences/preferences.rules';
-import type { WatchlistEntry as StoredWatchlistEntry } from '../watchlist/watchlist.rules';
+} from './market';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth';
+import { INSIGHT_ID_PATTERN } from './insight-id';
+import { MARKET_REGIONS, RISK_PROFILES, type TradingModes, UNIVERSES } from './preferences.enums';
+import type { PreferenceValues } from './preferences.rules';
+import type { WatchlistEntry as StoredWatchlistEntry } from './watchlist';
 import {
   ACCOUNT_PROFILE_KEY,
   DISMISSED_INSIGHTS_KEY,

@@ -1,7 +1,7 @@
-import { POWER_USER_EXPECTED } from '../../test/fixtures/local-storage/expected';
-import { type LocalStorageDump, loadDump } from '../../test/fixtures/local-storage/load';
-import { modes } from '../../test/support/preferences';
-import { checkPreferenceRules, DEFAULT_PREFERENCES, type PreferenceValues } from '../preferences/preferences.rules';
+import { POWER_USER_EXPECTED } from '../test/fixtures/local-storage/expected';
+import { type LocalStorageDump, loadDump } from '../test/fixtures/local-storage/load';
+import { modes } from '../test/support/preferences';
+import { checkPreferenceRules, DEFAULT_PREFERENCES, type PreferenceValues } from './preferences.rules';
 import { PREFERENCE_KEYS, SESSION_CACHE_KEYS } from './local-storage.keys';
 import {
   type ImportPlan,

@@ -4,7 +4,7 @@
  * once the import answered, removes those whose data the server now holds (the session caches
  * are neither sent nor removed: they expire on their own).
  */
-import type { PreferenceValues } from '../preferences/preferences.rules';
+import type { PreferenceValues } from './preferences.rules';
 
 /** The key that held each preference field (all now live in `user_preferences`). */
 export const PREFERENCE_KEYS = {

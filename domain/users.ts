@@ -1,0 +1,7 @@
+/** What an account may do: `admin` also reads every user's audit trail and the import rollout. */
+export const USER_ROLES = ['user', 'admin'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** A `disabled` account cannot sign in or refresh its session. */
+export const USER_STATUSES = ['active', 'disabled'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];

@@ -1,0 +1,3 @@
+import { startSettingsPage } from './settings-page';
+
+startSettingsPage();
