@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { TokenCipher, TokenKeyRing } from '../src/trading/crypto/token-cipher';
+import { TokenCipher, TokenKeyRing } from '../src/crypto/token-cipher';
 import { createMigratedDatabase, dropDatabase, withDatabase } from './support/database';
 import { runCli, type ServerProcess, startServerProcess } from './support/process';
 import { LIMIT_BUY, uniqueAccountRef, uniqueToken } from './support/trading';

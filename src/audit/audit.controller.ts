@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user';
 import { Authenticated } from '../auth/auth.decorators';
-import { CurrentUser } from '../common/current-user.decorator';
+import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiInvalidRequest } from '../docs/problem-response';
 import { AuditService } from './audit.service';
 import {

@@ -1,58 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { type Insertable, type QueryCreator, sql } from 'kysely';
 import { Database } from '../database/database';
 import { keysetPage } from '../database/keyset';
-import type { AuditEvents, DB } from '../database/schema.generated';
 import { GenerateSql } from '../database/generate-sql';
 import type { AuditEntity } from '../../domain/audit';
-
-/** An event as it is inserted; `id` and `occurred_at` come from the database. */
-export type NewAuditEvent = Omit<Insertable<AuditEvents>, 'id' | 'occurred_at' | 'before' | 'after'> & {
-  before: object | null;
-  after: object | null;
-};
+import type { NewAuditEvent } from './inline-audit-event';
 
 const json = (value: object | null) => value && JSON.stringify(value);
-
-/** The columns a new event sets, in one list for both ways of inserting it. */
-const EVENT_COLUMNS = [
-  'entity',
-  'action',
-  'before',
-  'after',
-  'changed_fields',
-  'actor_user_id',
-  'subject_user_id',
-  'request_id',
-  'ip',
-  'user_agent',
-] as const satisfies readonly (keyof NewAuditEvent)[];
 
 export interface AuditEventFilter {
   subjectUserId?: string;
   entity?: AuditEntity;
   limit: number;
   cursor?: string;
-}
-
-/** The event parameter of `insertAuditEventFrom`: the event as JSON, or null for none. */
-export const auditEventParam = (event: NewAuditEvent | null): string | null => event && JSON.stringify(event);
-
-/**
- * For a change written in ONE statement: the body of a data-modifying CTE that inserts `event`
- * (`auditEventParam`) once per row of the CTE `source` (the one that wrote the change), and
- * nothing when `event` is null. One statement is atomic on its own: the change and its event
- * land together or not at all.
- */
-export function insertAuditEventFrom<T extends DB>(qb: QueryCreator<T>, source: string, event: unknown) {
-  const columns = sql.join(EVENT_COLUMNS.map((column) => sql.ref(`e.${column}`)));
-  return qb
-    .insertInto('audit_events')
-    .columns(EVENT_COLUMNS)
-    .expression(
-      sql`select ${columns} from ${sql.table(source)}, jsonb_populate_record(null::audit_events, ${event}::jsonb) as e
-          where e.entity is not null`,
-    );
 }
 
 /** The only writer of `audit_events` (append-only: the database refuses UPDATE and DELETE). */

@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import type { Page } from '../common/pagination';
 import type { InTransaction } from '../database/database';
 import { type AuditEntity, USER_AGENT_MAX_LENGTH } from '../../domain/audit';
-import { type AuditEventFilter, AuditRepository, type NewAuditEvent } from './audit.repository';
+import { type AuditEventFilter, AuditRepository } from './audit.repository';
+import type { NewAuditEvent } from './inline-audit-event';
 import { changedFields } from './changed-fields';
 
 /** What a write reports of the change it made; the audited unit adds who, when and where. */

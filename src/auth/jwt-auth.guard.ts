@@ -6,7 +6,7 @@ import { unauthorized } from '../common/problem';
 import { type AppConfig, appConfig } from '../config/app-config';
 import { IS_PUBLIC } from './auth.decorators';
 import type { AuthUser } from './auth-user';
-import { bearerToken } from './bearer-token';
+import { bearerToken } from '../common/bearer-token';
 import { VerifiedTokens } from './verified-tokens';
 
 /**

@@ -7,7 +7,7 @@ import { Strategy } from 'passport-jwt';
 import { type AppConfig, appConfig } from '../config/app-config';
 import { USER_ROLES, type UserRole } from '../../domain/users';
 import type { AuthUser } from './auth-user';
-import { bearerToken } from './bearer-token';
+import { bearerToken } from '../common/bearer-token';
 import { ExternalIdentityService } from './external-identity.service';
 import { LOCAL_JWT_ALGORITHM, localSigningKey } from './tokens.service';
 

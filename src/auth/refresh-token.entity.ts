@@ -1,5 +1,4 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { User } from '../users/user.entity';
 
 /** Mirrors migration 0002. Only the SHA-256 of a refresh token is stored, never the token. */
 @Entity({ name: 'refresh_tokens' })
@@ -13,9 +12,9 @@ export class RefreshToken {
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_refresh_tokens_user' })
-  user?: User;
+  user?: object;
 
   @Column({ name: 'family_id', type: 'uuid' })
   familyId: string;

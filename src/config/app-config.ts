@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { KEY_RING_FORMAT, TokenKeyRing } from '../trading/crypto/token-cipher';
+import { KEY_RING_FORMAT, TokenKeyRing } from '../crypto/token-cipher';
 
 /**
  * Every setting the service reads, validated once at start. Stages differ only by

@@ -3,11 +3,17 @@ import { join } from 'node:path';
 import type { TlsOptions } from 'node:tls';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
-import { ENTITIES } from './entities';
 import { TypeOrmLogger } from './typeorm-logger';
 
 /** Where the numbered migrations live, relative to this file in `src/` and in `dist/src/` alike. */
 const MIGRATIONS_GLOB = join(__dirname, '..', '..', 'migrations', '*.{ts,js}');
+
+/**
+ * Every entity, found by its file name (`<module>/<name>.entity.ts`) so that this module imports
+ * no feature module; the app and the migration CLI load the same set, and the drift check
+ * (`npm run migration:check`) compares the migrations against all of them.
+ */
+const ENTITIES_GLOB = join(__dirname, '..', '**', '*.entity.{ts,js}');
 
 export function sslOptions(db: DatabaseConfig['database']): boolean | TlsOptions {
   switch (db.ssl) {
@@ -31,7 +37,7 @@ export function buildDataSourceOptions(config: DatabaseConfig, url: string): Dat
     type: 'postgres',
     url,
     ssl: sslOptions(db),
-    entities: ENTITIES,
+    entities: [ENTITIES_GLOB],
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'typeorm_migrations',
     migrationsTransactionMode: 'each',

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { PATH_PARAM_MAX_LENGTH } from '../common/url-path';
 import { CONFIG_BOUNDS, DEFAULT_BODY_LIMIT_BYTES } from '../config/app-config';
-import { RATE_LIMITS_EXTENSION, type RateLimitName, ROUTE_RATE_LIMITS } from '../rate-limit/rate-limit.decorators';
+import { RATE_LIMITS_EXTENSION, type RateLimitName, ROUTE_RATE_LIMITS } from './rate-limits';
 import { problemResponse } from './problem-response';
 
 /** The version of the HTTP contract (the `v1` of `/api/v1`), not of the package. */

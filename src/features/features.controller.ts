@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user';
 import { Authenticated } from '../auth/auth.decorators';
-import { CurrentUser } from '../common/current-user.decorator';
+import { CurrentUser } from '../auth/current-user.decorator';
 import { FeaturesResponseDto } from './dto/features-response.dto';
 import { FeaturesService } from './features.service';
 

@@ -1,5 +1,4 @@
 import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { User } from '../users/user.entity';
 
 /** Mirrors migration 0005: one row per insight a user dismissed. */
 @Entity({ name: 'user_dismissed_insights' })
@@ -8,9 +7,9 @@ export class DismissedInsight {
   @PrimaryColumn({ name: 'user_id', type: 'uuid', primaryKeyConstraintName: 'pk_user_dismissed_insights' })
   userId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_user_dismissed_insights_user' })
-  user?: User;
+  user?: object;
 
   @PrimaryColumn({
     name: 'insight_id',

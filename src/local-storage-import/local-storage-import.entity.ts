@@ -1,7 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { IMPORT_STATUSES, type ImportStatus, type ImportSummary } from '../../domain/local-storage.records';
 import { oneOf } from '../database/checks';
-import { User } from '../users/user.entity';
 
 /** Mirrors migration 0007: one row per import attempt. */
 @Entity({ name: 'local_storage_imports' })
@@ -16,9 +15,9 @@ export class LocalStorageImport {
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_local_storage_imports_user' })
-  user?: User;
+  user?: object;
 
   @Column({ name: 'device_id', type: 'varchar', length: 128, nullable: true })
   deviceId: string | null;

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { bearerToken } from '../auth/bearer-token';
+import { bearerToken } from '../common/bearer-token';
 import { unauthorized } from '../common/problem';
 import { type AppConfig, appConfig } from '../config/app-config';
 

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Audited } from '../audit/audited.decorator';
 import type { AuthUser } from '../auth/auth-user';
 import { Authenticated } from '../auth/auth.decorators';
-import { CurrentUser } from '../common/current-user.decorator';
+import { CurrentUser } from '../auth/current-user.decorator';
 import { ETAG_MAX_LENGTH, etagOf, IF_MATCH_MAX_LENGTH, parseIfMatch } from '../common/etag';
 import { ApiInvalidRequest, ApiProblem } from '../docs/problem-response';
 import { PreferencesResponseDto } from './dto/preferences-response.dto';

@@ -1,7 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { TradingMode } from '../../domain/market';
 import type { MarketRegion, RiskProfile, TradingModes, Universe } from '../../domain/preferences.enums';
-import { User } from '../users/user.entity';
 
 /** Mirrors migration 0003: one row per user; `version` is the ETag. */
 @Entity({ name: 'user_preferences' })
@@ -26,9 +25,9 @@ export class UserPreferences {
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_user_preferences_user' })
-  user?: User;
+  user?: object;
 
   @Column({ name: 'disclosure_accepted', type: 'boolean' })
   disclosureAccepted: boolean;

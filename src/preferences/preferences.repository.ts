@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
-import { auditEventParam, insertAuditEventFrom, type NewAuditEvent } from '../audit/audit.repository';
+import { auditEventParam, insertAuditEventFrom, type NewAuditEvent } from '../audit/inline-audit-event';
 import { Database } from '../database/database';
 import { GenerateSql } from '../database/generate-sql';
 import { preparedQuery } from '../database/prepared-query';

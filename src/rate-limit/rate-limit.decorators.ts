@@ -1,19 +1,9 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiExtension } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
+import { RATE_LIMITS_EXTENSION, ROUTE_RATE_LIMITS } from '../docs/rate-limits';
 
 export const AUTH_RATE_LIMITED = 'rateLimit:auth';
-
-/** The named limits of RateLimitModule; every route but the exempt ones has `default` and `burst`. */
-export type RateLimitName = 'default' | 'burst' | 'auth';
-export const ROUTE_RATE_LIMITS: readonly RateLimitName[] = ['default', 'burst'];
-
-/**
- * Which limits a route has, for the OpenAPI document: `createOpenApiDocument` documents their
- * `X-RateLimit-*` headers on the route's responses from this (routes without it have
- * ROUTE_RATE_LIMITS), and removes the extension.
- */
-export const RATE_LIMITS_EXTENSION = 'x-rate-limits';
 
 /** Adds the much stricter per-IP `auth` limit (AUTH_RATE_LIMIT_*) to a route or controller. */
 export const AuthRateLimit = () =>

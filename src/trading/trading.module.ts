@@ -7,7 +7,7 @@ import { BrokerConnectionsService } from './broker-connections/broker-connection
 import { BrokerTokensService } from './broker-connections/broker-tokens.service';
 import { BrokerRegistry } from './brokers/broker-registry';
 import { PaperBrokerAdapter } from './brokers/paper-broker.adapter';
-import { TokenCipher } from './crypto/token-cipher';
+import { TokenCipher } from '../crypto/token-cipher';
 import { OrdersController } from './orders/orders.controller';
 import { OrdersRepository } from './orders/orders.repository';
 import { OrdersService } from './orders/orders.service';

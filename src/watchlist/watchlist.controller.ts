@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Audited } from '../audit/audited.decorator';
 import type { AuthUser } from '../auth/auth-user';
 import { Authenticated } from '../auth/auth.decorators';
-import { CurrentUser } from '../common/current-user.decorator';
+import { CurrentUser } from '../auth/current-user.decorator';
 import { ApiInvalidRequest, ApiProblem } from '../docs/problem-response';
 import { ReplaceWatchlistDto } from './dto/replace-watchlist.dto';
 import { WatchlistItemInputDto } from './dto/watchlist-item-input.dto';

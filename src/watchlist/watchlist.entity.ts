@@ -1,7 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { EXCHANGES, type Exchange } from '../../domain/market';
 import { oneOf } from '../database/checks';
-import { User } from '../users/user.entity';
 
 /** Mirrors migration 0004: one row per watched symbol; `position` is dense 0..n-1 per user. */
 @Entity({ name: 'user_watchlists' })
@@ -18,9 +17,9 @@ export class WatchlistItem {
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_user_watchlists_user' })
-  user?: User;
+  user?: object;
 
   @Column({ type: 'varchar', length: 32 })
   symbol: string;

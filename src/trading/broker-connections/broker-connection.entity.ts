@@ -1,7 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { BROKERS, type Broker, CONNECTION_STATUSES, type ConnectionStatus } from '../../../domain/trading';
 import { oneOf } from '../../database/checks';
-import { User } from '../../users/user.entity';
 
 /** Mirrors migrations 0001/0002. A deleted connection is kept as `revoked` for its orders. */
 @Entity({ name: 'broker_connections' })
@@ -17,9 +16,9 @@ export class BrokerConnection {
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_broker_connections_user' })
-  user?: User;
+  user?: object;
 
   @Column({ type: 'varchar', length: 16 })
   broker: Broker;

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from
 import { Audited } from '../../audit/audited.decorator';
 import type { AuthUser } from '../../auth/auth-user';
 import { Authenticated } from '../../auth/auth.decorators';
-import { CurrentUser } from '../../common/current-user.decorator';
+import { CurrentUser } from '../../auth/current-user.decorator';
 import { PageQueryDto } from '../../common/pagination';
 import { UuidParam } from '../../common/validation';
 import { ApiInvalidRequest, ApiProblem } from '../../docs/problem-response';

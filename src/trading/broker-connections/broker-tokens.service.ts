@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../../database/database';
-import { TokenCipher } from '../crypto/token-cipher';
+import { TokenCipher } from '../../crypto/token-cipher';
 import { BrokerConnectionsRepository, type SealedTokens } from './broker-connections.repository';
 
 /** A broker's tokens in clear text: only ever in memory, for one call. */

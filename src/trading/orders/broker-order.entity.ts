@@ -1,9 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { ORDER_STATUSES, type OrderStatus } from '../../../domain/trading';
 import { oneOf } from '../../database/checks';
-import { User } from '../../users/user.entity';
-import { BrokerConnection } from '../broker-connections/broker-connection.entity';
-import { TradeIntent } from '../trade-intents/trade-intent.entity';
 
 /** Mirrors migrations 0001/0002: an order as the broker knows it, placed for one trade intent. */
 @Entity({ name: 'broker_orders' })
@@ -20,23 +17,23 @@ export class BrokerOrder {
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_broker_orders_user' })
-  user?: User;
+  user?: object;
 
   @Column({ name: 'intent_id', type: 'uuid' })
   intentId: string;
 
-  @ManyToOne(() => TradeIntent, { onDelete: 'CASCADE' })
+  @ManyToOne('TradeIntent', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'intent_id', foreignKeyConstraintName: 'fk_broker_orders_intent' })
-  intent?: TradeIntent;
+  intent?: object;
 
   @Column({ name: 'connection_id', type: 'uuid' })
   connectionId: string;
 
-  @ManyToOne(() => BrokerConnection, { onDelete: 'RESTRICT' })
+  @ManyToOne('BrokerConnection', { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'connection_id', foreignKeyConstraintName: 'fk_broker_orders_connection' })
-  connection?: BrokerConnection;
+  connection?: object;
 
   @Column({ name: 'broker_order_id', type: 'varchar', length: 64 })
   brokerOrderId: string;

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../../audit/audited.decorator';
 import type { AuthUser } from '../../auth/auth-user';
 import { Authenticated } from '../../auth/auth.decorators';
-import { CurrentUser } from '../../common/current-user.decorator';
+import { CurrentUser } from '../../auth/current-user.decorator';
 import { UuidParam } from '../../common/validation';
 import { ApiInvalidRequest, ApiProblem } from '../../docs/problem-response';
 import { SimulationStageGuard } from '../brokers/simulation-stage.guard';

@@ -1,8 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { Holding } from '../../../domain/trading';
 import type { Exchange } from '../../../domain/market';
-import { User } from '../../users/user.entity';
-import { BrokerConnection } from '../broker-connections/broker-connection.entity';
 
 /** Mirrors migrations 0001/0002. Totals are computed by PostgreSQL numeric arithmetic. */
 @Entity({ name: 'portfolio_snapshots' })
@@ -15,16 +13,16 @@ export class PortfolioSnapshot {
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_portfolio_snapshots_user' })
-  user?: User;
+  user?: object;
 
   @Column({ name: 'connection_id', type: 'uuid', nullable: true })
   connectionId: string | null;
 
-  @ManyToOne(() => BrokerConnection, { onDelete: 'SET NULL' })
+  @ManyToOne('BrokerConnection', { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'connection_id', foreignKeyConstraintName: 'fk_portfolio_snapshots_connection' })
-  connection?: BrokerConnection;
+  connection?: object;
 
   @Column({ name: 'taken_at', type: 'timestamptz' })
   takenAt: Date;

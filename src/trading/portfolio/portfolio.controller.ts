@@ -2,7 +2,7 @@ import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../../auth/auth-user';
 import { Authenticated } from '../../auth/auth.decorators';
-import { CurrentUser } from '../../common/current-user.decorator';
+import { CurrentUser } from '../../auth/current-user.decorator';
 import { UuidParam } from '../../common/validation';
 import { ApiInvalidRequest, ApiProblem } from '../../docs/problem-response';
 import { CreatePortfolioSnapshotDto } from './dto/create-portfolio-snapshot.dto';

@@ -11,8 +11,6 @@ import {
 } from '../../../domain/trading';
 import { EXCHANGES, type Exchange, TRADING_MODES, type TradingMode } from '../../../domain/market';
 import { oneOf } from '../../database/checks';
-import { User } from '../../users/user.entity';
-import { BrokerConnection } from '../broker-connections/broker-connection.entity';
 
 /** Mirrors migrations 0001/0002. Quantities and prices are numeric: strings in TypeScript. */
 @Entity({ name: 'trade_intents' })
@@ -40,16 +38,16 @@ export class TradeIntent {
   @Column({ name: 'user_id', type: 'uuid' })
   userId: string;
 
-  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @ManyToOne('User', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'fk_trade_intents_user' })
-  user?: User;
+  user?: object;
 
   @Column({ name: 'connection_id', type: 'uuid', nullable: true })
   connectionId: string | null;
 
-  @ManyToOne(() => BrokerConnection, { onDelete: 'RESTRICT' })
+  @ManyToOne('BrokerConnection', { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'connection_id', foreignKeyConstraintName: 'fk_trade_intents_connection' })
-  connection?: BrokerConnection;
+  connection?: object;
 
   @Column({ type: 'varchar', length: 32 })
   symbol: string;

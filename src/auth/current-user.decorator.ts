@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { AuthUser } from '../auth/auth-user';
+import type { AuthUser } from './auth-user';
 
 /** The authenticated caller of a route protected by the global JWT guard. */
 export const CurrentUser = createParamDecorator(

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigValidationError, loadAppConfig } from '../../config/app-config';
+import { ConfigValidationError, loadAppConfig } from '../config/app-config';
 
 const key = () => randomBytes(32).toString('base64');
 
