@@ -20,7 +20,7 @@ describe('enum CHECK constraints', () => {
     const expected = dataSource.entityMetadatas.flatMap((entity) =>
       entity.checks
         .filter((check) => ENUM_CHECK.test(check.expression ?? ''))
-        .map((check) => ({ name: check.name, values: quoted(ENUM_CHECK.exec(check.expression!)![2]) })),
+        .map((check) => ({ name: check.name, values: quoted(ENUM_CHECK.exec(check.expression)![2]) })),
     );
     expect(expected.length).toBeGreaterThanOrEqual(15);
     const actual = await withDatabase(async (client) => {

@@ -99,7 +99,7 @@ function operationsOf(document: OpenAPIObject): Operation[] {
           pathParams: parameters.filter((p) => p.in === 'path').map((p) => p.name),
           queryParams: parameters.filter((p) => p.in === 'query').map((p) => p.name),
           bodyProperties: body ? Object.keys(bodySchema?.properties ?? {}) : undefined,
-          validBody: body ? validValue(body as Schema, schemas) : undefined,
+          validBody: body ? validValue(body, schemas) : undefined,
         };
       }),
   );

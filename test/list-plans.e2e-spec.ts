@@ -1,17 +1,5 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  type CompiledQuery,
-  type DatabaseConnection,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-} from 'kysely';
 import { Client } from 'pg';
-import type { Database } from '../src/database/database';
-import { generateSqlCalls } from '../src/database/generate-sql';
-import type { DB } from '../src/database/schema.generated';
+import { markedCalls, stubDatabase } from '../scripts/sql';
 import { createMigratedDatabase, dropDatabase } from './support/database';
 import { LARGE_TABLE_ROWS, seedLargeTables } from './support/seed-large';
 
@@ -51,51 +39,6 @@ function problemsOf(node: PlanNode, out: string[] = []): string[] {
 
 const WRITES = /\b(insert\s+into|update\s+"|delete\s+from)\b/i;
 
-function repositoryFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return repositoryFiles(path);
-    return entry.name.endsWith('.repository.ts') ? [path] : [];
-  });
-}
-
-/** A Database whose reads are EXPLAINed on `client` (and answered with no rows); writes are not sent. */
-function explainingDatabase(client: Client, plans: { sql: string; plan: PlanNode }[]): Database {
-  const connection: DatabaseConnection = {
-    executeQuery: async <R>(query: CompiledQuery) => {
-      if (!WRITES.test(query.sql)) {
-        const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-          `EXPLAIN (FORMAT JSON) ${query.sql}`,
-          query.parameters as unknown[],
-        );
-        plans.push({ sql: query.sql, plan: rows[0]['QUERY PLAN'][0].Plan });
-      }
-      return { rows: [] as R[] };
-    },
-    streamQuery: () => {
-      throw new Error('not used');
-    },
-  };
-  const db = new Kysely<DB>({
-    dialect: {
-      createAdapter: () => new PostgresAdapter(),
-      createIntrospector: (kysely) => new PostgresIntrospector(kysely),
-      createQueryCompiler: () => new PostgresQueryCompiler(),
-      createDriver: () => ({
-        init: () => Promise.resolve(),
-        acquireConnection: () => Promise.resolve(connection),
-        beginTransaction: () => Promise.resolve(),
-        commitTransaction: () => Promise.resolve(),
-        rollbackTransaction: () => Promise.resolve(),
-        releaseConnection: () => Promise.resolve(),
-        destroy: () => Promise.resolve(),
-      }),
-    },
-  });
-  const database: Pick<Database, 'db' | 'run'> = { db, run: async (query) => (await db.executeQuery(query)).rows };
-  return database as Database;
-}
-
 describe('list queries at scale', () => {
   const server = process.env.DATABASE_URL!;
   const name = `fyntrix_plans_${process.pid}`;
@@ -116,28 +59,32 @@ describe('list queries at scale', () => {
     expect(rows[0].n).toBe(LARGE_TABLE_ROWS);
   });
 
-  for (const file of repositoryFiles(join(__dirname, '..', 'src'))) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const exported = require(file) as Record<string, unknown>;
-    for (const repository of Object.values(exported)) {
-      if (typeof repository !== 'function') continue;
-      for (const [method, calls] of generateSqlCalls.get(repository) ?? []) {
-        for (const call of calls) {
-          const label = `${repository.name}.${method}${call.name ? ` (${call.name})` : ''}`;
-          it(`${label}: no whole-table scan or sort`, async () => {
-            const plans: { sql: string; plan: PlanNode }[] = [];
-            const instance = new (repository as new (database: Database) => Record<string, Function>)(
-              explainingDatabase(client, plans),
+  for (const call of markedCalls()) {
+    it(`${call.label}: no whole-table scan or sort`, async () => {
+      const plans: PlanNode[] = [];
+      const failures: string[] = [];
+      // Reads are EXPLAINed (and answered with no rows); writes are not sent.
+      await call.run(
+        stubDatabase(async (query) => {
+          if (WRITES.test(query.sql)) return [];
+          try {
+            const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+              `EXPLAIN (FORMAT JSON) ${query.sql}`,
+              query.parameters as unknown[],
             );
-            await Promise.resolve(instance[method](...call.params)).catch((error: Error) => {
-              if (/EXPLAIN|syntax|column|relation/.test(error.message)) throw error;
-            });
-            const problems = plans.flatMap(({ plan }) => problemsOf(plan));
-            if (WHOLE_TABLE_READS[`${repository.name}.${method}`]) return;
-            expect({ label, problems }).toEqual({ label, problems: [] });
-          });
-        }
-      }
-    }
+            plans.push(rows[0]['QUERY PLAN'][0].Plan);
+          } catch (error) {
+            failures.push((error as Error).message);
+          }
+          return [];
+        }),
+      );
+      expect(failures).toEqual([]);
+      if (WHOLE_TABLE_READS[call.method]) return;
+      expect({ call: call.label, problems: plans.flatMap((plan) => problemsOf(plan)) }).toEqual({
+        call: call.label,
+        problems: [],
+      });
+    });
   }
 });

@@ -1,16 +1,14 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { AUDIT_ENTITIES, type AuditEntity, USER_AGENT_MAX_LENGTH } from '../../domain/audit';
 import { REQUEST_ID_MAX_LENGTH } from '../common/request-id';
+import { oneOf } from '../database/checks';
 
 /** Mirrors migration 0006. Append-only: the database refuses UPDATE, DELETE and TRUNCATE. */
 @Entity({ name: 'audit_events' })
 @Index('ix_audit_events_subject', ['subjectUserId', 'occurredAt', 'id'])
 @Index('ix_audit_events_entity', ['entity', 'occurredAt', 'id'])
 @Index('ix_audit_events_occurred', ['occurredAt', 'id'])
-@Check(
-  'ck_audit_events_entity',
-  `entity IN ('preferences', 'watchlist', 'insights', 'profile', 'broker_connection', 'trade_intent', 'import')`,
-)
+@Check('ck_audit_events_entity', oneOf('entity', AUDIT_ENTITIES))
 export class AuditEvent {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_audit_events' })
   id: string;

@@ -3,7 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 type Fields = Record<string, unknown>;
 /** Plain objects only: a Date or an array is one value. */
 const isObject = (v: unknown): v is Fields =>
-  !!v && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v));
+  !!v && typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v) as object | null);
 
 /**
  * The fields that differ between two snapshots, one level into nested objects

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, isUUID, Max, MaxLength, Min } from 'class-validator';
 import { ApiList, ApiText } from '../docs/schema-bounds';
@@ -47,7 +47,7 @@ export interface Page<T> {
 }
 
 /** The `items` and `nextCursor` of a page response DTO, documented with their bounds. */
-export const ApiPageItems = (type: Function) => ApiList(type, PAGE_MAX_LIMIT);
+export const ApiPageItems = (type: ApiPropertyOptions['type']) => ApiList(type, PAGE_MAX_LIMIT);
 export const ApiNextCursor = () =>
   ApiText(CURSOR_MAX_LENGTH, {
     nullable: true,

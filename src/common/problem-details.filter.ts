@@ -135,7 +135,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const timedOut = (unwrapped as FastifyLikeError)?.code === 'FST_ERR_HANDLER_TIMEOUT';
     if (exception instanceof HttpException && !timedOut) {
       const status = exception.getStatus();
-      const type = status === HttpStatus.TOO_MANY_REQUESTS ? problemTypes.rateLimited : 'about:blank';
+      const type = status === Number(HttpStatus.TOO_MANY_REQUESTS) ? problemTypes.rateLimited : 'about:blank';
       return { type, title: statusTitle(status), status, detail: httpExceptionDetail(exception) };
     }
     if (timedOut || isDatabaseUnavailable(exception)) {

@@ -122,7 +122,7 @@ export function IsPasswordInput(description?: string) {
  */
 export function IsSymbol() {
   return applyDecorators(
-    Transform(({ value }) => (typeof value === 'string' ? normalizeSymbol(value) : value)),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normalizeSymbol(value) : value)),
     IsString(),
     Matches(SYMBOL_PATTERN, {
       message: '$property must be 1 to 32 of A-Z 0-9 & - . _ (after trimming and upper-casing)',

@@ -4,6 +4,7 @@
  */
 interface PgLikeError {
   code?: string;
+  constraint?: string;
   message?: string;
   driverError?: PgLikeError;
   cause?: unknown;
@@ -21,7 +22,7 @@ export function pgErrorCode(error: unknown): string | undefined {
 
 /** 23505: a unique constraint said no. */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const e = driverError(error) as (PgLikeError & { constraint?: string }) | undefined;
+  const e = driverError(error);
   return e?.code === '23505' && (!constraint || e.constraint === constraint);
 }
 

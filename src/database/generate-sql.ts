@@ -8,7 +8,7 @@ export interface GenerateSqlCall {
 }
 
 /** Every repository method `npm run sql` calls, by class and method name. */
-export const generateSqlCalls = new Map<Function, Map<string, GenerateSqlCall[]>>();
+export const generateSqlCalls = new Map<object, Map<string, GenerateSqlCall[]>>();
 
 /**
  * Marks a repository method whose SQL is written to `<name>.repository.sql` by `npm run sql`

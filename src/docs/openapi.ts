@@ -150,7 +150,7 @@ function documentRateLimitHeaders(document: OpenAPIObject): void {
   document.components = { ...document.components, headers: { ...document.components?.headers, ...rateLimitHeaders() } };
   for (const item of Object.values(document.paths)) {
     for (const method of OPERATION_METHODS) {
-      const operation = item[method] as (OperationObject & { [RATE_LIMITS_EXTENSION]?: RateLimitName[] }) | undefined;
+      const operation: (OperationObject & { [RATE_LIMITS_EXTENSION]?: RateLimitName[] }) | undefined = item[method];
       if (!operation) continue;
       const limits: readonly RateLimitName[] = operation[RATE_LIMITS_EXTENSION] ?? ROUTE_RATE_LIMITS;
       delete operation[RATE_LIMITS_EXTENSION];
@@ -209,7 +209,7 @@ export function stableJson(value: unknown): string {
     if (Array.isArray(v)) return v.map(sort);
     if (v && typeof v === 'object') {
       return Object.fromEntries(
-        Object.keys(v as object)
+        Object.keys(v)
           .sort()
           .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
       );

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { WATCHLIST_MAX_ITEMS } from '../../domain/market';
-import type { WatchlistEntry } from '../../domain/watchlist';
 import { AuditService } from '../audit/audit.service';
 import { notFound, ruleViolation } from '../common/problem';
 import { Database } from '../database/database';

@@ -41,7 +41,7 @@ function call<K extends keyof TestApp>(
       >;
       return testApp[method](...args);
     },
-    { method, args: args as unknown[] },
+    { method, args: args },
   ) as Promise<Awaited<ReturnType<TestApp[K]>>>;
 }
 

@@ -78,6 +78,7 @@ export class BrokerTokensService {
       } catch (error) {
         throw new Error(
           `broker_tokens row ${row.id} (key version ${row.keyVersion}) cannot be decrypted: ${(error as Error).message}`,
+          { cause: error },
         );
       }
     });

@@ -1,6 +1,5 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { Holding } from '../../../domain/trading';
-import type { Exchange } from '../../../domain/market';
 
 /** Mirrors migrations 0001/0002. Totals are computed by PostgreSQL numeric arithmetic. */
 @Entity({ name: 'portfolio_snapshots' })

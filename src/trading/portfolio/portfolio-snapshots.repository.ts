@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { jsonBuildObject } from 'kysely/helpers/postgres';
 import type { Holding } from '../../../domain/trading';
-import type { Exchange } from '../../../domain/market';
 import { Database } from '../../database/database';
 import { GenerateSql } from '../../database/generate-sql';
 import { keysetPage } from '../../database/keyset';
