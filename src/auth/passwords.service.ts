@@ -12,7 +12,7 @@ const ARGON2ID = 2 as Algorithm;
 const HASH_OPTIONS = { algorithm: ARGON2ID, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 /** ~49,000 passwords seen most often in breaches (zxcvbn-ts' maintained list), lower-cased. */
-const COMMON_PASSWORDS = new Set((dictionary['passwords-common']).map((p) => p.toLowerCase()));
+const COMMON_PASSWORDS = new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()));
 
 @Injectable()
 export class PasswordsService implements OnModuleInit {

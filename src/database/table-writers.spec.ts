@@ -31,7 +31,9 @@ describe('table writers', () => {
         }
       }
     }
-    const shared = [...writers].filter(([, modules]) => modules.size > 1).map(([table, m]) => `${table}: ${[...m].join(', ')}`);
+    const shared = [...writers]
+      .filter(([, modules]) => modules.size > 1)
+      .map(([table, m]) => `${table}: ${[...m].join(', ')}`);
     expect(shared).toEqual([]);
     // The scan found the writes (a changed SQL layout would otherwise pass silently).
     expect(writers.get('trade_intents')).toEqual(new Set(['trading/trade-intents']));
