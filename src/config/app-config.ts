@@ -98,6 +98,8 @@ const DATABASE_ENV = {
   DATABASE_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(5_000),
   DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
   EMBEDDED_PG_PORT: int(1024, 65535).optional(),
+  /** Unset: migrate at start only on dev's embedded database. */
+  MIGRATE_ON_START: optional(z.enum(['true', 'false'])),
 };
 
 const isDeployed = (stage: Stage) => stage === 'staging' || stage === 'prod';
@@ -189,7 +191,10 @@ export interface DatabaseConfig {
     /** The hot statements are prepared once per connection; off behind a pooler that cannot keep them. */
     preparedStatements: boolean;
     embeddedPort: number;
-    /** dev applies pending migrations at start; every other stage leaves that to CI. */
+    /**
+     * Apply pending migrations at start (under the migration lock): by default only dev on its
+     * embedded database; a stage with a DATABASE_URL leaves that to CI unless MIGRATE_ON_START=true.
+     */
     migrateOnStart: boolean;
   };
 }
@@ -290,7 +295,7 @@ function databaseConfig(e: z.infer<typeof databaseEnvSchema>): DatabaseConfig {
       statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
       preparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'true',
       embeddedPort: e.EMBEDDED_PG_PORT ?? (e.APP_STAGE === 'test' ? 54329 : 54320),
-      migrateOnStart: e.APP_STAGE === 'dev',
+      migrateOnStart: e.MIGRATE_ON_START ? e.MIGRATE_ON_START === 'true' : e.APP_STAGE === 'dev' && !e.DATABASE_URL,
     },
   };
 }

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { type AppConfig, appConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
 import { EmbeddedDatabaseService } from './embedded-database.service';
+import { MigratingDataSource } from './migration-lock';
 import { Transactions } from './transactions';
 
 @Global()
@@ -24,6 +25,8 @@ class EmbeddedDatabaseModule {}
       inject: [appConfig.KEY, EmbeddedDatabaseService],
       useFactory: async (config: AppConfig, embedded: EmbeddedDatabaseService) =>
         buildDataSourceOptions(config, await embedded.resolveUrl()),
+      // Migrating at start (migrationsRun) takes the same lock as `npm run migration:run`.
+      dataSourceFactory: (options) => new MigratingDataSource(options!).initialize(),
     }),
   ],
   providers: [Transactions],
