@@ -4,7 +4,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
-import { GracefulShutdown } from './common/graceful-shutdown';
+import { GracefulShutdownModule } from './common/graceful-shutdown';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation';
 import { appConfig } from './config/app-config';
@@ -24,6 +24,7 @@ import { WatchlistModule } from './watchlist/watchlist.module';
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig] }),
+    GracefulShutdownModule,
     DatabaseModule,
     HealthModule,
     MetricsModule,
@@ -39,7 +40,6 @@ import { WatchlistModule } from './watchlist/watchlist.module';
     TradingModule,
   ],
   providers: [
-    GracefulShutdown,
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     // Guards run in this order: who is calling, then their rate limit (then, per route, their role).

@@ -138,6 +138,7 @@ function createAdapter(config: AppConfig): FastifyAdapter {
     trustProxy: config.trustProxy,
     genReqId: requestIdFor,
     requestIdHeader: false,
+    // At close, keep-alive connections between requests are closed (busy ones after their answer).
     forceCloseConnections: 'idle',
     // During shutdown, requests already on a connection are served, not answered 503
     // (GracefulShutdown asks those clients to reconnect elsewhere with `Connection: close`).

@@ -104,6 +104,17 @@ describe('loadAppConfig', () => {
       expect(refusal({ DATA_DIR: dataDir, MIGRATE_ON_START: 'yes' }, loadDatabaseConfig)).toMatch(/MIGRATE_ON_START/);
     });
 
+    it('drains for 0 ms at shutdown in dev and test, 5 s in staging and prod, unless SHUTDOWN_DRAIN_MS says otherwise', () => {
+      expect(local({ APP_STAGE: 'dev' }).shutdownDrainMs).toBe(0);
+      expect(local({ APP_STAGE: 'test' }).shutdownDrainMs).toBe(0);
+      for (const stage of ['staging', 'prod']) {
+        expect(loadAppConfig({ APP_STAGE: stage, ...SECRETS }).shutdownDrainMs).toBe(5_000);
+        expect(loadAppConfig({ APP_STAGE: stage, ...SECRETS, SHUTDOWN_DRAIN_MS: '0' }).shutdownDrainMs).toBe(0);
+      }
+      expect(local({ SHUTDOWN_DRAIN_MS: '1500' }).shutdownDrainMs).toBe(1_500);
+      expect(refusal({ DATA_DIR: dataDir, SHUTDOWN_DRAIN_MS: '-1' })).toMatch(/SHUTDOWN_DRAIN_MS/);
+    });
+
     it('prepares the hot statements unless DATABASE_PREPARED_STATEMENTS=false', () => {
       expect(local().database.preparedStatements).toBe(true);
       expect(local({ DATABASE_PREPARED_STATEMENTS: 'false' }).database.preparedStatements).toBe(false);

@@ -80,6 +80,9 @@ export const CONFIG_BOUNDS = {
   jwtClaimLength: 255,
 } as const;
 
+/** SHUTDOWN_DRAIN_MS when not set in staging and prod (dev and test drain for 0 ms). */
+export const DEFAULT_SHUTDOWN_DRAIN_MS = 5_000;
+
 /** BODY_LIMIT_BYTES when not set: 256 KiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
 
@@ -130,6 +133,8 @@ const envSchema = z
     BODY_LIMIT_BYTES: int(1024, CONFIG_BOUNDS.bodyLimitBytes).default(DEFAULT_BODY_LIMIT_BYTES),
     REQUEST_TIMEOUT_MS: int(100, 600_000).default(10_000),
     SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+    /** Unset: 0 in dev/test, DEFAULT_SHUTDOWN_DRAIN_MS in staging/prod. */
+    SHUTDOWN_DRAIN_MS: int(0, 600_000).optional(),
 
     ...DATABASE_ENV,
 
@@ -208,6 +213,12 @@ export interface AppConfig extends DatabaseConfig {
   trustProxy: boolean | string;
   bodyLimitBytes: number;
   requestTimeoutMs: number;
+  /**
+   * After SIGTERM: how long the service keeps serving (readiness 503, `Connection: close` on
+   * every answer) so that the load balancer stops sending before the listener closes.
+   */
+  shutdownDrainMs: number;
+  /** Then: how long in-flight requests may take before their connections are cut. */
   shutdownGraceMs: number;
   auth: {
     /** HS256 key of the access tokens this service issues. */
@@ -320,6 +331,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.en
     trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS ?? (isDeployed(stage) ? DEFAULT_SHUTDOWN_DRAIN_MS : 0),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     dataDir,
     database,
