@@ -9,15 +9,16 @@
 # No Docker engine runs where this project is developed: this file is checked by reading and by
 # simulating its stages (see the commit that introduced it), not by a build.
 #
-# Migrations never run when the service starts in staging/prod. Run them from the same image,
-# with the stage's environment, before rolling out (scripts/run.cjs finds no sources and no dev
-# dependencies here, so it runs the compiled dist/ormconfig.js and dist/migrations/*.js):
+# The service does not migrate at start in staging/prod (unless MIGRATE_ON_START=true). Run the
+# migrations from the same image before rolling out; they read the database settings alone
+# (APP_STAGE, DATABASE_*; loadDatabaseConfig()), so the service's secrets stay out of the job
+# (scripts/run.cjs finds no sources and no dev dependencies here, so it runs the compiled
+# dist/ormconfig.js and dist/migrations/*.js):
 #
-#   docker run --rm -e APP_STAGE=prod -e DATABASE_URL=… -e JWT_SIGNING_KEY=… -e METRICS_TOKEN=… \
-#     -e TOKEN_ENCRYPTION_KEYS=… fyntrix-api npm run migration:run
+#   docker run --rm -e APP_STAGE=prod -e DATABASE_URL=… fyntrix-api npm run migration:run
 #
-# (`migration:show` and `migration:revert` work the same way. The config schema wants every
-# prod secret even for a migration, as the service does.)
+# (`migration:show`, `migration:revert` and `db:verify` work the same way. `migration:run` and
+# `migration:revert` hold the migration lock, so two runs on one database take turns.)
 #
 # Base: Node 24 LTS on Debian slim (glibc). The native modules — @node-rs/argon2 at runtime,
 # @swc/core for the build — are prebuilt per platform; npm would install their musl builds on
@@ -67,6 +68,6 @@ EXPOSE 3000
 # database and belongs to the orchestrator's traffic decisions, not to restarts.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# Node is PID 1 and handles SIGTERM itself (Nest shutdown hooks: in-flight requests finish,
-# the pool closes, exit 0).
+# Node is PID 1 and handles SIGTERM itself (readiness 503, SHUTDOWN_DRAIN_MS of serving, then
+# in-flight requests finish, the pool closes, exit 0).
 CMD ["node", "dist/src/main.js"]

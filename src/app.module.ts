@@ -3,7 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { JwtAuthGuard } from './auth/jwt-auth.guard';
-import { GracefulShutdown } from './common/graceful-shutdown';
+import { GracefulShutdownModule } from './common/graceful-shutdown';
 import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation';
 import { type AppConfig, appConfig } from './config/app-config';
@@ -35,6 +35,7 @@ class AppConfigModule {
 
 @Module({
   imports: [
+    GracefulShutdownModule,
     DatabaseModule,
     HealthModule,
     MetricsModule,
@@ -50,7 +51,6 @@ class AppConfigModule {
     TradingModule,
   ],
   providers: [
-    GracefulShutdown,
     { provide: APP_PIPE, useFactory: createValidationPipe },
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
     // Guards run in this order: who is calling, then their rate limit (then, per route, their role).

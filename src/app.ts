@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -9,13 +10,15 @@ import { exceedsJsonDepth } from '../domain/json-depth';
 import { AppModule } from './app.module';
 import { JSON_TOO_DEEP } from './common/json-depth';
 import { AccessLogController, bindRequestLogger, nestLogger, rootLogger } from './common/logger';
-import { PROBLEM_CONTENT_TYPE, problemTypes, statusTitle } from './common/problem';
+import { badRequest, PROBLEM_CONTENT_TYPE, problemTypes, statusTitle } from './common/problem';
 import { sendProblem } from './common/problem-details.filter';
 import { requestIdFor } from './common/request-id';
+import { unacceptableInput } from './common/request-input';
 import { PATH_PARAM_MAX_LENGTH } from './common/url-path';
 import { type AppConfig, loadAppConfig } from './config/app-config';
 import { createOpenApiDocument, ROOT_ROUTES, setupSwaggerUi } from './docs/openapi';
 import metadata from './metadata';
+import { RATE_LIMIT_NAMES, rateLimitHeaders } from './docs/rate-limits';
 
 export interface CreateAppOptions {
   /** Nest preview mode: routes and docs without connecting to anything (`npm run openapi`). */
@@ -25,12 +28,20 @@ export interface CreateAppOptions {
 }
 
 /**
- * Security headers by helmet. Its middleware is built once here and called from a Fastify
- * hook: @fastify/helmet rebuilds it for every request, which measured at half the
- * throughput of a bare route. Swagger UI is the only HTML served; it needs its inline styles.
+ * Security headers by helmet, computed once: with these options they are the same on every
+ * answer, so helmet's middleware runs here a single time against a stand-in response and its
+ * headers are copied onto each answer — by a Fastify hook for routed requests, by hand for the
+ * errors Fastify and Node answer before routing (`frameworkError`, `clientError`), which no hook
+ * sees. (@fastify/helmet rebuilt the middleware for every request: half the throughput of a bare
+ * route.) Swagger UI is the only HTML served; it needs its inline styles.
  */
-function securityHeaders() {
-  return helmet({
+function securityHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: unknown) => (headers[name] = String(value)),
+    removeHeader: () => undefined,
+  };
+  const middleware = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -44,7 +55,11 @@ function securityHeaders() {
       },
     },
   });
+  middleware({} as IncomingMessage, response as unknown as ServerResponse, () => undefined);
+  return headers;
 }
+
+const SECURITY_HEADERS = securityHeaders();
 
 /**
  * Fastify's own answers to a URL it cannot route — a malformed percent-encoding (`%zz`, 400), a
@@ -57,6 +72,7 @@ function frameworkError(error: { statusCode?: number }, request: FastifyRequest,
     status === 414
       ? 'A path parameter is longer than this API accepts.'
       : 'The URL is not valid: it has a malformed percent-encoding.';
+  reply.headers(SECURITY_HEADERS);
   sendProblem(reply, request, { type: problemTypes.validation, title: statusTitle(status), status, detail });
 }
 
@@ -85,12 +101,30 @@ function clientError(
           : 'The request could not be read.',
       requestId,
     });
+    const headers = Object.entries(SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`);
     socket.write(
       `HTTP/1.1 ${status} ${statusTitle(status)}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+        `X-Request-Id: ${requestId}\r\n${headers.join('')}Connection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy(error);
+}
+
+const tooDeep = () => Object.assign(new Error(JSON_TOO_DEEP.message), JSON_TOO_DEEP);
+
+/**
+ * Fastify's JSON parser gives one error for malformed JSON and for a `__proto__` or
+ * `constructor.prototype` key. JSON that plain JSON.parse reads (making such keys own properties,
+ * harmlessly) was refused for such a key: its keys are named then, like every other unknown field.
+ */
+function unreadableJson(error: Error, text: string): Error {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return error;
+  }
+  return exceedsJsonDepth(value) ? tooDeep() : badRequest('The request is not valid.', unacceptableInput(value));
 }
 
 function createAdapter(config: AppConfig): FastifyAdapter {
@@ -106,6 +140,7 @@ function createAdapter(config: AppConfig): FastifyAdapter {
     trustProxy: config.trustProxy,
     genReqId: requestIdFor,
     requestIdHeader: false,
+    // At close, keep-alive connections between requests are closed (busy ones after their answer).
     forceCloseConnections: 'idle',
     // During shutdown, requests already on a connection are served, not answered 503
     // (GracefulShutdown asks those clients to reconnect elsewhere with `Connection: close`).
@@ -121,9 +156,8 @@ function createAdapter(config: AppConfig): FastifyAdapter {
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
     parseJson(request, body as string, (error, value) => {
-      if (error) return done(error, undefined);
-      if (exceedsJsonDepth(value))
-        return done(Object.assign(new Error(JSON_TOO_DEEP.message), JSON_TOO_DEEP), undefined);
+      if (error) return done(unreadableJson(error, body as string), undefined);
+      if (exceedsJsonDepth(value)) return done(tooDeep(), undefined);
       done(null, value);
     }),
   );
@@ -149,13 +183,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   // pino's asynchronous stdout, so the shutdown's own log lines are not lost.
   app.enableShutdownHooks([], { useProcessExit: true });
 
-  const headers = securityHeaders();
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('onRequest', (request, reply, done) => {
-      reply.header('x-request-id', request.id);
-      headers(request.raw, reply.raw, (error) => done(error as Error | undefined));
+      reply.header('x-request-id', request.id).headers(SECURITY_HEADERS);
+      done();
     })
     .addHook('preHandler', bindRequestLogger);
   // Browsers on other origins are allowed only when CORS_ORIGINS lists them.
@@ -164,7 +197,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       origin: config.corsOrigins,
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
       allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'X-Request-Id'],
-      exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining'],
+      // Every header a script may need to read: the version, the request id, every limit's state.
+      exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id', ...RATE_LIMIT_NAMES.flatMap(rateLimitHeaders)],
       maxAge: 600,
     });
   }

@@ -13,10 +13,13 @@ async function main(): Promise<void> {
   // Nest runs the orderly shutdown (see GracefulShutdown); this only makes sure it ends.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      setTimeout(() => {
-        new Logger('Main').error('shutdown did not finish in time; exiting');
-        process.exit(1);
-      }, config.shutdownGraceMs + 5_000).unref();
+      setTimeout(
+        () => {
+          new Logger('Main').error('shutdown did not finish in time; exiting');
+          process.exit(1);
+        },
+        config.shutdownDrainMs + config.shutdownGraceMs + 5_000,
+      ).unref();
     });
   }
 }

@@ -3,6 +3,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import type { Response } from 'supertest';
 import { createOpenApiDocument } from '../src/docs/openapi';
 import { startTestApp, TestApp } from './support/app';
+import { withDatabase } from './support/database';
 import { expectProblem } from './support/problem';
 import { registerUser, TestUser } from './support/users';
 
@@ -202,7 +203,10 @@ const hostileString = fc.oneof(
     ' ',
     '\u0000',
     'abc\u0000def',
+    '\u0001\u001f\u007f',
+    'a\u0085b',
     '\uD800',
+    'x\uDFFF',
     '\uFEFF\u202E\u200B',
     '𝕏🚀👩‍👩‍👧‍👦',
     "' OR '1'='1' --",
@@ -616,6 +620,100 @@ describe('hostile input: the cases the property test found', () => {
       status: 431,
       detail: expect.any(String),
       requestId: res.headers['x-request-id'],
+    });
+  });
+
+  /**
+   * One rule for every text of a request (`src/common/request-input.ts`): NUL answered 500
+   * (PostgreSQL refuses it, SQLSTATE 22021), unpaired surrogates were stored as U+FFFD and other
+   * control characters as sent. Tab, line feed and carriage return are text (notes hold them).
+   */
+  describe('control characters and unpaired surrogates', () => {
+    const REFUSED: [string, string][] = [
+      ['NUL', 'a\u0000b'],
+      ['a C0 control (BEL)', 'ring\u0007'],
+      ['an escape sequence', '\u001b[31mred'],
+      ['DEL', 'a\u007f'],
+      ['a C1 control (NEL)', 'a\u0085b'],
+      ['a lone high surrogate', 'a\uD800b'],
+      ['a lone low surrogate', '\uDC00'],
+      ['half an emoji', 'x\uD83D'],
+    ];
+    const RULE = /must not contain U\+0000 \(NUL\), other control characters or unpaired surrogates/;
+
+    /** A 400 validation problem whose only error names `field`. */
+    function expectRefused(res: Response, field: string): void {
+      expectProblem(res, 400, 'urn:fyntrix:problem:validation-failed');
+      expect(res.body.errors).toEqual([{ field, message: expect.stringMatching(RULE) }]);
+    }
+
+    it.each(REFUSED)(
+      'answers %s in any text of a body with a 400 naming the field, and stores nothing',
+      async (_label, text) => {
+        const owner = await registerUser(t);
+        const as = (req: ReturnType<ReturnType<TestApp['http']>['get']>) => req.set('authorization', owner.auth);
+        expectRefused(await as(t.http().post('/api/v1/watchlist')).send({ symbol: 'TCS', notes: text }), 'notes');
+        expectRefused(
+          await as(t.http().put('/api/v1/watchlist')).send({
+            items: [{ symbol: 'TCS' }, { symbol: 'INFY', notes: text }],
+          }),
+          'items.1.notes',
+        );
+        expectRefused(await as(t.http().patch('/api/v1/users/me')).send({ name: `Ann ${text}` }), 'name');
+        const email = `nul-${Date.now()}-${Math.random()}@example.test`;
+        expectRefused(
+          await t
+            .http()
+            .post('/api/v1/auth/register')
+            .send({ email, password: 'correct horse battery staple 42', name: text }),
+          'name',
+        );
+        // A key is text too: in a free-form map (the browser's localStorage keys).
+        expectRefused(
+          await as(t.http().post('/api/v1/migrations/local-storage')).send({ entries: { [`arise_${text}`]: '1' } }),
+          `entries.${JSON.stringify(`arise_${text}`).slice(1, -1)}`,
+        );
+
+        const stored = await withDatabase(async (c) => ({
+          watchlist: (await c.query('SELECT 1 FROM user_watchlists WHERE user_id = $1', [owner.id])).rowCount,
+          name: (await c.query('SELECT name FROM users WHERE id = $1', [owner.id])).rows[0].name,
+          registered: (await c.query('SELECT 1 FROM users WHERE email = $1', [email])).rowCount,
+        }));
+        expect(stored).toEqual({ watchlist: 0, name: 'Test User', registered: 0 });
+      },
+    );
+
+    // A URL carries UTF-8 only: an unpaired surrogate cannot be percent-encoded (it decodes to U+FFFD).
+    it.each(REFUSED.filter(([, text]) => !/[\uD800-\uDFFF]/.test(text)))(
+      'answers %s in a query or path parameter with a 400 naming it',
+      async (_label, text) => {
+        const encoded = encodeURIComponent(text);
+        expectRefused(
+          await t.http().get(`/api/v1/audit/events?cursor=${encoded}`).set('authorization', user.auth),
+          'cursor',
+        );
+        expectRefused(
+          await t.http().delete(`/api/v1/watchlist/TCS${encoded}`).set('authorization', user.auth),
+          'symbol',
+        );
+        expectRefused(await t.http().get(`/api/v1/orders/${encoded}`).set('authorization', user.auth), 'id');
+      },
+    );
+
+    it('keeps tab, line feed, carriage return, emoji, joiners and bidirectional marks as sent', async () => {
+      const owner = await registerUser(t);
+      const notes = 'line one\n\tline two\r\n👩‍👩‍👧‍👦 𝕏 \u200F\u202Eabc\u202C \uFEFF';
+      const res = await t
+        .http()
+        .post('/api/v1/watchlist')
+        .set('authorization', owner.auth)
+        .send({ symbol: 'TCS', notes });
+      expect(res.status).toBe(201);
+      expect(res.body.notes).toBe(notes);
+      const [row] = await withDatabase((c) =>
+        c.query('SELECT notes FROM user_watchlists WHERE user_id = $1', [owner.id]).then((r) => r.rows),
+      );
+      expect(row.notes).toBe(notes);
     });
   });
 

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import type { Response } from 'supertest';
 import { startTestApp, TestApp } from './support/app';
 import { withDatabase } from './support/database';
@@ -86,6 +88,42 @@ describe('HTTP conventions', () => {
         .set('content-type', 'application/json')
         .send('{"__proto__":{"admin":true}}');
       expectProblem(res, 400, '/api/v1/auth/login');
+      expect(res.body.errors).toEqual([{ field: '__proto__', message: 'property __proto__ should not exist' }]);
+    });
+
+    // Nest's pipe deleted `prototype`, `__proto__` and `constructor`, and class-transformer skipped
+    // the other names of Object.prototype, before the whitelist could refuse them: they were
+    // dropped silently while every other unknown key was a 400.
+    it.each([
+      ['prototype', '{"name":"Renamed","prototype":{"role":"admin"}}', 'prototype'],
+      ['constructor', '{"name":"Renamed","constructor":1}', 'constructor'],
+      ['constructor.prototype', '{"name":"Renamed","constructor":{"prototype":{"role":"admin"}}}', 'constructor'],
+      ['nested __proto__', '{"name":"Renamed","x":[{"__proto__":{"role":"admin"}}]}', 'x.0.__proto__'],
+      ['hasOwnProperty', '{"name":"Renamed","hasOwnProperty":"x"}', 'hasOwnProperty'],
+    ])('400 naming a %s key like any unknown field, and nothing is changed', async (_label, body, field) => {
+      const user = await registerUser(t);
+      const res = await t
+        .http()
+        .patch('/api/v1/users/me')
+        .set('authorization', user.auth)
+        .set('content-type', 'application/json')
+        .send(body);
+      expectProblem(res, 400, '/api/v1/users/me');
+      const key = field.split('.').pop();
+      expect(res.body.errors).toEqual([{ field, message: `property ${key} should not exist` }]);
+      const [row] = await withDatabase((c) =>
+        c.query('SELECT name FROM users WHERE id = $1', [user.id]).then((r) => r.rows),
+      );
+      expect(row.name).toBe('Test User');
+    });
+
+    it('400 naming a query parameter called constructor or prototype, like any unknown one', async () => {
+      const user = await registerUser(t);
+      for (const key of ['constructor', 'prototype', 'unknown']) {
+        const res = await t.http().get(`/api/v1/audit/events?${key}=1`).set('authorization', user.auth);
+        expectProblem(res, 400, '/api/v1/audit/events');
+        expect(res.body.errors).toEqual([{ field: key, message: `property ${key} should not exist` }]);
+      }
     });
 
     it('413 for a body over BODY_LIMIT_BYTES', async () => {
@@ -178,14 +216,18 @@ describe('HTTP conventions', () => {
       expect(row.name).toBe('Test User');
     });
 
-    // Validation should refuse what does not fit a column; when it misses a case, the answer
-    // is still the client's 400, not a 500.
+    // Validation should refuse what the database cannot store; when it misses a case, the answer
+    // is still the client's 400, not a 500. (NUL never reaches the database: see the hostile-input spec.)
+    const TOO_LARGE = 'A value is longer or larger than this API stores.';
+    const UNSTORABLE = 'A value holds a character this API cannot store.';
     it.each([
-      ['22001', 'a string longer than its column', `NEW.name := repeat('n', 101)`],
-      ['22003', "a number out of its column's range", `PERFORM 2147483647::integer + 1`],
+      ['22001', 'a string longer than its column', `NEW.name := repeat('n', 101)`, TOO_LARGE],
+      ['22003', "a number out of its column's range", `PERFORM 2147483647::integer + 1`, TOO_LARGE],
+      ['22021', 'text with a NUL', `PERFORM convert_from('\\x00'::bytea, 'UTF8')`, UNSTORABLE],
+      ['22P05', 'jsonb with a \\u0000 escape', `PERFORM '"\\u0000"'::jsonb`, UNSTORABLE],
     ])(
-      '400 without internals when the database finds a value too large (SQLSTATE %s: %s)',
-      async (_code, _label, plpgsql) => {
+      '400 without internals when the database refuses a value (SQLSTATE %s: %s)',
+      async (code, _label, plpgsql, detail) => {
         const user = await registerUser(t);
         await withUserTrigger(user.id, beforeUserUpdates(plpgsql), async (fn) => {
           const res = await t
@@ -194,11 +236,9 @@ describe('HTTP conventions', () => {
             .set('authorization', user.auth)
             .send({ name: 'Renamed' });
           expectProblem(res, 400, '/api/v1/users/me');
-          expect(res.body).toMatchObject({
-            type: 'urn:fyntrix:problem:validation-failed',
-            detail: 'A value is longer or larger than this API stores.',
-          });
+          expect(res.body).toMatchObject({ type: 'urn:fyntrix:problem:validation-failed', detail });
           expectNoInternals(res, fn);
+          expect(res.text).not.toContain(code);
         });
       },
     );
@@ -255,17 +295,51 @@ describe('HTTP conventions', () => {
   });
 
   describe('security headers (helmet)', () => {
+    function expectSecurityHeaders(headers: Record<string, string | undefined>): void {
+      expect(headers['x-content-type-options']).toBe('nosniff');
+      expect(headers['strict-transport-security']).toMatch(/max-age=\d+/);
+      expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(headers['content-security-policy']).toContain("default-src 'self'");
+      expect(headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(headers['x-powered-by']).toBeUndefined();
+    }
+
     it.each([
-      ['a JSON route', '/health/live'],
-      ['a problem', '/api/v1/users/me'],
-      ['an unknown route', '/nowhere'],
-    ])('on %s', async (_label, path) => {
+      ['a JSON route', '/health/live', 200],
+      ['a problem', '/api/v1/users/me', 401],
+      ['an unknown route', '/nowhere', 404],
+      // Answered by Fastify before routing, where no hook runs.
+      ['a malformed percent-encoding', '/api/v1/trade-intents/%zz', 400],
+      ['a path parameter too long to route', `/api/v1/trade-intents/${'x'.repeat(300)}`, 414],
+      // Answered by Node's HTTP parser, before Fastify sees the request.
+      ['headers over 16 KB', `/api/v1/watchlist?cursor=${'A'.repeat(20_000)}`, 431],
+    ])('on %s', async (_label, path, status) => {
       const res = await t.http().get(path);
-      expect(res.headers['x-content-type-options']).toBe('nosniff');
-      expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
-      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
-      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
-      expect(res.headers['x-powered-by']).toBeUndefined();
+      expect(res.status).toBe(status);
+      expectSecurityHeaders(res.headers);
+    });
+
+    it('on a request with broken HTTP framing (400 from Node, before Fastify)', async () => {
+      const server = t.app.getHttpServer();
+      if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      const raw = await new Promise<string>((resolve, reject) => {
+        let answer = '';
+        const socket = connect(port, '127.0.0.1', () =>
+          socket.write('POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: nine\r\n\r\n'),
+        );
+        socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+        socket.on('error', reject).on('close', () => resolve(answer));
+      });
+      const [head, body] = raw.split('\r\n\r\n');
+      const [statusLine, ...lines] = head.split('\r\n');
+      expect(statusLine).toBe('HTTP/1.1 400 Bad Request');
+      const headers = Object.fromEntries(
+        lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+      );
+      expectSecurityHeaders(headers);
+      expect(headers['content-type']).toBe('application/problem+json');
+      expect(JSON.parse(body)).toMatchObject({ status: 400, requestId: headers['x-request-id'] });
     });
   });
 
@@ -285,8 +359,9 @@ describe('HTTP conventions', () => {
       expect(res.headers['access-control-allow-credentials']).toBeUndefined();
     });
 
-    it('exposes ETag, Retry-After and X-Request-Id on actual responses', async () => {
+    it('exposes ETag, Retry-After, X-Request-Id and every rate-limit header the responses carry', async () => {
       const user = await registerUser(configured);
+      const exposedBy = (res: Response) => res.headers['access-control-expose-headers'].toLowerCase().split(/,\s*/);
       const res = await configured
         .http()
         .get('/api/v1/preferences')
@@ -294,9 +369,21 @@ describe('HTTP conventions', () => {
         .set('authorization', user.auth)
         .expect(200);
       expect(res.headers['access-control-allow-origin']).toBe(APP_ORIGIN);
-      const exposed = res.headers['access-control-expose-headers'].toLowerCase().split(/,\s*/);
-      expect(exposed).toEqual(expect.arrayContaining(['etag', 'retry-after', 'x-request-id']));
+      expect(exposedBy(res)).toEqual(expect.arrayContaining(['etag', 'retry-after', 'x-request-id']));
       expect(res.headers.vary).toMatch(/origin/i);
+      // The auth routes carry a third limit's headers.
+      const login = await configured
+        .http()
+        .post('/api/v1/auth/login')
+        .set('origin', APP_ORIGIN)
+        .send({ email: user.email, password: 'not the password' })
+        .expect(401);
+      for (const answer of [res, login]) {
+        const sent = Object.keys(answer.headers).filter((name) => name.startsWith('x-ratelimit-'));
+        expect(sent.length).toBeGreaterThanOrEqual(6);
+        expect(sent.filter((name) => !exposedBy(answer).includes(name))).toEqual([]);
+      }
+      expect(Object.keys(login.headers)).toEqual(expect.arrayContaining(['x-ratelimit-limit-auth']));
     });
 
     it('gives another origin no allow-origin, on preflights and actual responses', async () => {

@@ -564,7 +564,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Ready to serve: the database answers a ping within 1.5 s. */
+        /** Ready to serve: not shutting down, and the database answers a ping within 1.5 s. */
         get: operations["getReadiness"];
         put?: never;
         post?: never;
@@ -5634,7 +5634,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The database is unreachable. */
+            /** @description The database is unreachable, or the instance is shutting down (SIGTERM). */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -1,16 +1,31 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Global,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnModuleInit,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { type AppConfig, appConfig } from '../config/app-config';
+import { ProblemException, problemTypes } from './problem';
 
-const LAME_DUCK_MS = 250;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Drains HTTP before anything else shuts down (Nest then closes the pool, then the embedded
- * database). On SIGTERM: for a short lame-duck moment requests are still accepted but every
- * response carries `Connection: close`, so keep-alive clients leave between two requests
- * rather than in the middle of one; then the server stops accepting, and in-flight requests
- * get SHUTDOWN_GRACE_MS to finish before their connections are cut.
+ * Stops HTTP without resetting a request, before anything else shuts down (Nest then closes the
+ * pool, then the embedded database). On SIGTERM:
+ * 1. Drain, for SHUTDOWN_DRAIN_MS: `/health/ready` answers 503 at once, so the load balancer takes
+ *    the instance out of rotation, while every request is still served, each answer with
+ *    `Connection: close`: a client (the load balancer's pool included) leaves each connection
+ *    after its answer instead of keeping it for a next request the listener would no longer take.
+ * 2. Stop accepting connections. Requests in flight finish (Fastify answers them with
+ *    `Connection: close` too); a connection is closed only between requests: Node's
+ *    `server.close()` ends the idle ones, and each busy one ends after its answer.
+ * 3. Requests still running after SHUTDOWN_GRACE_MS have their connections cut.
  */
 @Injectable()
 export class GracefulShutdown implements OnModuleInit, BeforeApplicationShutdown {
@@ -26,6 +41,19 @@ export class GracefulShutdown implements OnModuleInit, BeforeApplicationShutdown
     return this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
   }
 
+  /** For the readiness probe: throws its 503 once shutting down. */
+  assertNotDraining(): void {
+    if (this.draining) {
+      throw new ProblemException(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        'The service is shutting down: use another instance.',
+        {
+          type: problemTypes.unavailable,
+        },
+      );
+    }
+  }
+
   onModuleInit(): void {
     this.fastify?.addHook('onSend', (_request, reply, payload, done) => {
       if (this.draining) reply.header('connection', 'close');
@@ -37,18 +65,28 @@ export class GracefulShutdown implements OnModuleInit, BeforeApplicationShutdown
     const fastify = this.fastify;
     if (!fastify?.server.listening) return;
     this.draining = true;
-    this.logger.log(`${signal ?? 'shutdown'}: draining in-flight requests`);
-    if (signal)
-      await new Promise((resolve) => setTimeout(resolve, Math.min(LAME_DUCK_MS, this.config.shutdownGraceMs)));
+    const { shutdownDrainMs: drainMs, shutdownGraceMs: graceMs } = this.config;
+    const reason = signal ?? 'shutdown';
+    // A signal comes from the orchestrator; `app.close()` (tests, CLIs) has no clients to drain.
+    if (signal && drainMs > 0) {
+      this.logger.log(`${reason}: draining for ${drainMs} ms (readiness 503, every answer closes its connection)`);
+      await sleep(drainMs);
+    }
+    this.logger.log(`${reason}: stopped accepting connections; requests in flight have ${graceMs} ms`);
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.config.shutdownGraceMs);
+      timer = setTimeout(() => resolve('timeout'), graceMs);
     });
     const outcome = await Promise.race([fastify.close().then(() => 'drained' as const), graceOver]);
     clearTimeout(timer);
     if (outcome === 'timeout') {
-      this.logger.warn(`requests still running after ${this.config.shutdownGraceMs} ms: closing their connections`);
+      this.logger.warn(`requests still running after ${graceMs} ms: closing their connections`);
       fastify.server.closeAllConnections();
     }
   }
 }
+
+/** GracefulShutdown, for the app and for the readiness probe. */
+@Global()
+@Module({ providers: [GracefulShutdown], exports: [GracefulShutdown] })
+export class GracefulShutdownModule {}

@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isDatabaseUnavailable, isValueTooLarge } from '../database/database-errors';
+import { isDatabaseUnavailable, isUnstorableCharacter, isValueTooLarge } from '../database/database-errors';
 import { JSON_TOO_DEEP } from './json-depth';
+import { lingerOverUnreadBody } from './lingering-close';
 import {
   boundedProblem,
   PROBLEM_CONTENT_TYPE,
@@ -68,6 +69,8 @@ export type ProblemFields = Pick<ProblemDocument, 'type' | 'title' | 'status' | 
  */
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: ProblemFields): void {
   const { type, title, status, detail, errors } = problem;
+  // Only an error can be answered before the body was read (413, 415).
+  lingerOverUnreadBody(request, reply);
   const document = {
     type,
     title,
@@ -99,11 +102,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     // The lines carry the request's id: Nest's logger writes through the request's own logger.
     if (problem.status >= 500) {
       this.logger.error({ error: loggableError(exception) }, `request failed: ${problem.title}`);
-    } else if (isValueTooLarge(exception)) {
-      this.logger.warn(
-        { error: loggableError(exception) },
-        'a value did not fit its column: validation let it through',
-      );
+    } else if (isValueTooLarge(exception) || isUnstorableCharacter(exception)) {
+      this.logger.warn({ error: loggableError(exception) }, 'the database refused a value: validation let it through');
     }
     // A header the handler set for a success it then did not have (the ETag of a version that
     // was rolled back) must not ride on the error; a problem sets its own (412's current ETag).
@@ -146,14 +146,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         detail: 'The service could not complete the request in time or reach its database. Retry shortly.',
       };
     }
-    if (isValueTooLarge(exception)) {
-      return {
-        type: problemTypes.validation,
-        title: statusTitle(400),
-        status: 400,
-        detail: 'A value is longer or larger than this API stores.',
-      };
-    }
+    // Values the database refused, which validation should have: the client's 400 all the same.
+    const refused = (detail: string): ProblemFields => ({
+      type: problemTypes.validation,
+      title: statusTitle(400),
+      status: 400,
+      detail,
+    });
+    if (isValueTooLarge(exception)) return refused('A value is longer or larger than this API stores.');
+    if (isUnstorableCharacter(exception)) return refused('A value holds a character this API cannot store.');
     return {
       type: 'about:blank',
       title: statusTitle(500),

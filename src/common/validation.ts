@@ -1,4 +1,11 @@
-import { applyDecorators, Param, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
+import {
+  applyDecorators,
+  type ArgumentMetadata,
+  Param,
+  ParseUUIDPipe,
+  ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
 import { ApiParam, ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -18,6 +25,7 @@ import type { FieldError } from '../../domain/field-error';
 import { normalizeSymbol, SYMBOL_MAX_LENGTH, SYMBOL_PATTERN } from '../../domain/market';
 import { UUID_LENGTH } from '../docs/schema-bounds';
 import { badRequest } from './problem';
+import { unacceptableInput } from './request-input';
 import { Trim } from './strings';
 
 /** Flattens class-validator's nested errors into `{field: "items.3.symbol", message}` pairs. */
@@ -29,18 +37,36 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+const INVALID_REQUEST = 'The request is not valid.';
+
+/**
+ * Nest's ValidationPipe, which first holds every body, query and path parameter a handler
+ * receives (whatever its type, a DTO or a plain string) to the one rule of `unacceptableInput`:
+ * no control characters or unpaired surrogates in any text, no `prototype`/`__proto__`/
+ * `constructor` keys. Values of custom decorators (the caller) are not the client's input.
+ */
+class RequestValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'custom') {
+      const errors = unacceptableInput(value, metadata.data ?? '');
+      if (errors.length > 0) throw badRequest(INVALID_REQUEST, errors);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /**
  * The global pipe: unknown fields are rejected, payloads become DTO instances, and every
  * failure is a 400 problem document listing each offending field.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new RequestValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     stopAtFirstError: false,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => badRequest('The request is not valid.', flattenValidationErrors(errors)),
+    exceptionFactory: (errors) => badRequest(INVALID_REQUEST, flattenValidationErrors(errors)),
   });
 }
 

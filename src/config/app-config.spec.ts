@@ -91,6 +91,30 @@ describe('loadAppConfig', () => {
       });
     });
 
+    it('migrates at start only on the embedded database of dev, unless MIGRATE_ON_START says otherwise', () => {
+      const migrates = (env: NodeJS.ProcessEnv) =>
+        loadDatabaseConfig({ DATA_DIR: dataDir, ...env }).database.migrateOnStart;
+      expect(migrates({ APP_STAGE: 'dev' })).toBe(true);
+      // The deployed dev stage: a DATABASE_URL is migrated from CI, not by every task that starts.
+      expect(migrates({ APP_STAGE: 'dev', DATABASE_URL: SECRETS.DATABASE_URL })).toBe(false);
+      expect(migrates({ APP_STAGE: 'dev', DATABASE_URL: SECRETS.DATABASE_URL, MIGRATE_ON_START: 'true' })).toBe(true);
+      expect(migrates({ APP_STAGE: 'prod', DATABASE_URL: SECRETS.DATABASE_URL, MIGRATE_ON_START: 'true' })).toBe(true);
+      expect(migrates({ APP_STAGE: 'dev', MIGRATE_ON_START: 'false' })).toBe(false);
+      expect(migrates({ APP_STAGE: 'dev', MIGRATE_ON_START: '' })).toBe(true);
+      expect(refusal({ DATA_DIR: dataDir, MIGRATE_ON_START: 'yes' }, loadDatabaseConfig)).toMatch(/MIGRATE_ON_START/);
+    });
+
+    it('drains for 0 ms at shutdown in dev and test, 5 s in staging and prod, unless SHUTDOWN_DRAIN_MS says otherwise', () => {
+      expect(local({ APP_STAGE: 'dev' }).shutdownDrainMs).toBe(0);
+      expect(local({ APP_STAGE: 'test' }).shutdownDrainMs).toBe(0);
+      for (const stage of ['staging', 'prod']) {
+        expect(loadAppConfig({ APP_STAGE: stage, ...SECRETS }).shutdownDrainMs).toBe(5_000);
+        expect(loadAppConfig({ APP_STAGE: stage, ...SECRETS, SHUTDOWN_DRAIN_MS: '0' }).shutdownDrainMs).toBe(0);
+      }
+      expect(local({ SHUTDOWN_DRAIN_MS: '1500' }).shutdownDrainMs).toBe(1_500);
+      expect(refusal({ DATA_DIR: dataDir, SHUTDOWN_DRAIN_MS: '-1' })).toMatch(/SHUTDOWN_DRAIN_MS/);
+    });
+
     it('prepares the hot statements unless DATABASE_PREPARED_STATEMENTS=false', () => {
       expect(local().database.preparedStatements).toBe(true);
       expect(local({ DATABASE_PREPARED_STATEMENTS: 'false' }).database.preparedStatements).toBe(false);

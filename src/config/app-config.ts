@@ -79,6 +79,9 @@ export const CONFIG_BOUNDS = {
   jwtClaimLength: 255,
 } as const;
 
+/** SHUTDOWN_DRAIN_MS when not set in staging and prod (dev and test drain for 0 ms). */
+export const DEFAULT_SHUTDOWN_DRAIN_MS = 5_000;
+
 /** BODY_LIMIT_BYTES when not set: 256 KiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
 
@@ -97,6 +100,8 @@ const DATABASE_ENV = {
   DATABASE_STATEMENT_TIMEOUT_MS: int(100, 600_000).default(5_000),
   DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
   EMBEDDED_PG_PORT: int(1024, 65535).optional(),
+  /** Unset: migrate at start only on dev's embedded database. */
+  MIGRATE_ON_START: optional(z.enum(['true', 'false'])),
 };
 
 const isDeployed = (stage: Stage) => stage === 'staging' || stage === 'prod';
@@ -127,6 +132,8 @@ const envSchema = z
     BODY_LIMIT_BYTES: int(1024, CONFIG_BOUNDS.bodyLimitBytes).default(DEFAULT_BODY_LIMIT_BYTES),
     REQUEST_TIMEOUT_MS: int(100, 600_000).default(10_000),
     SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+    /** Unset: 0 in dev/test, DEFAULT_SHUTDOWN_DRAIN_MS in staging/prod. */
+    SHUTDOWN_DRAIN_MS: int(0, 600_000).optional(),
 
     ...DATABASE_ENV,
 
@@ -188,7 +195,10 @@ export interface DatabaseConfig {
     /** The hot statements are prepared once per connection; off behind a pooler that cannot keep them. */
     preparedStatements: boolean;
     embeddedPort: number;
-    /** dev applies pending migrations at start; every other stage leaves that to CI. */
+    /**
+     * Apply pending migrations at start (under the migration lock): by default only dev on its
+     * embedded database; a stage with a DATABASE_URL leaves that to CI unless MIGRATE_ON_START=true.
+     */
     migrateOnStart: boolean;
   };
 }
@@ -202,6 +212,12 @@ export interface AppConfig extends DatabaseConfig {
   trustProxy: boolean | string;
   bodyLimitBytes: number;
   requestTimeoutMs: number;
+  /**
+   * After SIGTERM: how long the service keeps serving (readiness 503, `Connection: close` on
+   * every answer) so that the load balancer stops sending before the listener closes.
+   */
+  shutdownDrainMs: number;
+  /** Then: how long in-flight requests may take before their connections are cut. */
   shutdownGraceMs: number;
   auth: {
     /** HS256 key of the access tokens this service issues. */
@@ -289,7 +305,7 @@ function databaseConfig(e: z.infer<typeof databaseEnvSchema>): DatabaseConfig {
       statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
       preparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'true',
       embeddedPort: e.EMBEDDED_PG_PORT ?? (e.APP_STAGE === 'test' ? 54329 : 54320),
-      migrateOnStart: e.APP_STAGE === 'dev',
+      migrateOnStart: e.MIGRATE_ON_START ? e.MIGRATE_ON_START === 'true' : e.APP_STAGE === 'dev' && !e.DATABASE_URL,
     },
   };
 }
@@ -314,6 +330,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.en
     trustProxy: e.TRUST_PROXY,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS ?? (isDeployed(stage) ? DEFAULT_SHUTDOWN_DRAIN_MS : 0),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     dataDir,
     database,

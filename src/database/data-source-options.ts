@@ -41,7 +41,8 @@ export function buildDataSourceOptions(config: DatabaseConfig, url: string): Dat
     migrations: [MIGRATIONS_GLOB],
     migrationsTableName: 'typeorm_migrations',
     migrationsTransactionMode: 'each',
-    // dev applies pending migrations when the app starts; other stages run them from CI.
+    // dev's embedded database is migrated when the app starts (MigratingDataSource: under the
+    // migration lock); databases of a DATABASE_URL are migrated from CI unless MIGRATE_ON_START=true.
     migrationsRun: config.database.migrateOnStart,
     synchronize: false,
     logging: ['migration', 'warn'],

@@ -76,3 +76,15 @@ export function isValueTooLarge(error: unknown): boolean {
   const code = pgErrorCode(error);
   return code !== undefined && VALUE_TOO_LARGE_CODES.has(code);
 }
+
+/**
+ * 22021 (character_not_in_repertoire: U+0000 in text) and 22P05 (untranslatable_character: a
+ * `\u0000` escape in jsonb): a character PostgreSQL cannot store. The request's text is refused
+ * before it gets here (`unacceptableInput`); this keeps a case it misses a 400, never a 500.
+ */
+const UNSTORABLE_CHARACTER_CODES = new Set(['22021', '22P05']);
+
+export function isUnstorableCharacter(error: unknown): boolean {
+  const code = pgErrorCode(error);
+  return code !== undefined && UNSTORABLE_CHARACTER_CODES.has(code);
+}

@@ -4,6 +4,7 @@ import { type AppConfig, appConfig } from '../config/app-config';
 import { buildDataSourceOptions } from './data-source-options';
 import { EmbeddedDatabaseService } from './embedded-database.service';
 import { Database } from './database';
+import { MigratingDataSource } from './migration-lock';
 
 @Global()
 @Module({
@@ -24,6 +25,8 @@ class EmbeddedDatabaseModule {}
       inject: [appConfig.KEY, EmbeddedDatabaseService],
       useFactory: async (config: AppConfig, embedded: EmbeddedDatabaseService) =>
         buildDataSourceOptions(config, await embedded.resolveUrl()),
+      // Migrating at start (migrationsRun) takes the same lock as `npm run migration:run`.
+      dataSourceFactory: (options) => new MigratingDataSource(options!).initialize(),
     }),
   ],
   providers: [Database],

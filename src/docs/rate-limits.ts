@@ -1,6 +1,16 @@
 /** The named limits of RateLimitModule (`src/rate-limit/`); every route but the exempt ones has `default` and `burst`. */
-export type RateLimitName = 'default' | 'burst' | 'auth';
+export const RATE_LIMIT_NAMES = ['default', 'burst', 'auth'] as const;
+export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];
 export const ROUTE_RATE_LIMITS: readonly RateLimitName[] = ['default', 'burst'];
+
+/**
+ * The headers that carry a limit's state, named as the throttler names them: `X-RateLimit-Limit`,
+ * `-Remaining` and `-Reset`, suffixed with the limit's name except for `default`.
+ */
+export function rateLimitHeaders(name: RateLimitName): [limit: string, remaining: string, reset: string] {
+  const suffix = name === 'default' ? '' : `-${name}`;
+  return [`X-RateLimit-Limit${suffix}`, `X-RateLimit-Remaining${suffix}`, `X-RateLimit-Reset${suffix}`];
+}
 
 /**
  * Which limits a route has, for the OpenAPI document: `createOpenApiDocument` documents their

@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
+import { GracefulShutdown } from '../common/graceful-shutdown';
 import { ApiProblem } from '../docs/problem-response';
 import { NoRateLimit } from '../rate-limit/rate-limit.decorators';
 
@@ -24,6 +25,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly shutdown: GracefulShutdown,
   ) {}
 
   /** The process is up; never touches the database, so a database outage does not restart it. */
@@ -33,13 +35,14 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Ready to serve: the database answers a ping within 1.5 s. */
+  /** Ready to serve: not shutting down, and the database answers a ping within 1.5 s. */
   @Get('ready')
   // Terminus would document its 503 as a JSON health report; the filter answers it as problem+json.
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOkResponse({ description: 'Ready: the database answered.', schema: READINESS_SCHEMA })
-  @ApiProblem(503, 'The database is unreachable.')
+  @ApiProblem(503, 'The database is unreachable, or the instance is shutting down (SIGTERM).')
   getReadiness(): Promise<HealthCheckResult> {
+    this.shutdown.assertNotDraining();
     return this.health.check([() => this.database.pingCheck('database', { timeout: 1_500 })]);
   }
 }

@@ -2,6 +2,7 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import { tooManyRequests } from '../common/problem';
 import type { AuthUser } from '../auth/auth-user';
+import { type RateLimitName, rateLimitHeaders } from '../docs/rate-limits';
 
 /**
  * Rate limits per caller: the user id when the JWT guard (which runs first) identified one,
@@ -26,14 +27,13 @@ export class RateLimitGuard extends ThrottlerGuard {
   ): Promise<void> {
     const retryAfter = String(Math.max(1, detail.timeToBlockExpire));
     // The throttler sets a limit's X-RateLimit-* headers only when it lets the request through;
-    // its name is the second part of the key above. Header names follow the throttler's own.
-    const name = detail.key.split(':')[1];
-    const suffix = name === 'default' ? '' : `-${name}`;
+    // its name is the second part of the key above.
+    const [limit, remaining, reset] = rateLimitHeaders(detail.key.split(':')[1] as RateLimitName);
     throw tooManyRequests('Too many requests. Retry after the time given in Retry-After.', {
       'Retry-After': retryAfter,
-      [`X-RateLimit-Limit${suffix}`]: String(detail.limit),
-      [`X-RateLimit-Remaining${suffix}`]: '0',
-      [`X-RateLimit-Reset${suffix}`]: retryAfter,
+      [limit]: String(detail.limit),
+      [remaining]: '0',
+      [reset]: retryAfter,
     });
   }
 }
