@@ -38,12 +38,12 @@ async function holdMigrationLock(url: string) {
   await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY_SQL})`);
   const database = new URL(url).pathname.slice(1);
   return {
-    /** Waits until `count` sessions wait for the lock. */
+    /** Waits until `count` runners have found the lock taken (they try again until it is free). */
     async waiters(count: number, ms = 60_000): Promise<void> {
       for (const deadline = Date.now() + ms; Date.now() < deadline;) {
         const { rows } = await client.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_database d ON d.oid = l.database
-            WHERE l.locktype = 'advisory' AND NOT l.granted AND d.datname = $1`,
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = $1 AND application_name LIKE '%:migration-lock' AND query LIKE '%pg_try_advisory_lock%'`,
           [database],
         );
         if (rows[0].n >= count) return;

@@ -13,11 +13,18 @@ export const MIGRATION_LOCK = 'fyntrix-api:migrations';
 /** The lock's 64-bit key, computed by the server from the name (the same for every process it serves). */
 export const MIGRATION_LOCK_KEY_SQL = `hashtextextended('${MIGRATION_LOCK}', 0)`;
 
+/** How often a runner that found the lock taken tries again. */
+const RETRY_MS = 250;
+
 /**
  * Runs `migrate` while holding the migration lock, taken on a connection of its own (not one of
  * the pool, which may be a single connection and is what the migrations run on): a second runner
  * waits for the first, then finds nothing left to do. TypeORM has no lock of its own. The lock is
  * a session lock, so it goes with its connection if the process dies.
+ *
+ * A waiting runner tries again every RETRY_MS rather than blocking in `pg_advisory_lock`: a
+ * statement blocked there keeps a snapshot open, and `CREATE INDEX CONCURRENTLY` in the running
+ * migrations waits for every older snapshot to end: the two would wait for each other.
  */
 async function withMigrationLock<T>(dataSource: DataSource, migrate: () => Promise<T>): Promise<T> {
   const options = dataSource.options as PostgresOptions;
@@ -32,12 +39,12 @@ async function withMigrationLock<T>(dataSource: DataSource, migrate: () => Promi
   client.on('error', (error) => dataSource.logger.log('warn', `migration lock connection lost: ${error.message}`));
   await client.connect();
   try {
-    const [{ locked }] = (
-      await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${MIGRATION_LOCK_KEY_SQL}) AS locked`)
-    ).rows;
-    if (!locked) {
+    const tryLock = async () =>
+      (await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(${MIGRATION_LOCK_KEY_SQL}) AS locked`))
+        .rows[0].locked;
+    if (!(await tryLock())) {
       dataSource.logger.logMigration('another process is running migrations on this database: waiting for it');
-      await client.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY_SQL})`);
+      while (!(await tryLock())) await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
     }
     return await migrate();
   } finally {
