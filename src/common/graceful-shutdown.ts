@@ -11,6 +11,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { type AppConfig, appConfig } from '../config/app-config';
+import { Database } from '../database/database';
 import { ProblemException, problemTypes } from './problem';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -25,7 +26,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * 2. Stop accepting connections. Requests in flight finish (Fastify answers them with
  *    `Connection: close` too); a connection is closed only between requests: Node's
  *    `server.close()` ends the idle ones, and each busy one ends after its answer.
- * 3. Requests still running after SHUTDOWN_GRACE_MS have their connections cut.
+ * 3. Requests still running after SHUTDOWN_GRACE_MS have their connections cut, and the database
+ *    connections their statements hold are ended.
  */
 @Injectable()
 export class GracefulShutdown implements OnModuleInit, BeforeApplicationShutdown {
@@ -35,6 +37,7 @@ export class GracefulShutdown implements OnModuleInit, BeforeApplicationShutdown
   constructor(
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly database: Database,
   ) {}
 
   private get fastify(): FastifyInstance | undefined {
@@ -82,6 +85,8 @@ export class GracefulShutdown implements OnModuleInit, BeforeApplicationShutdown
     if (outcome === 'timeout') {
       this.logger.warn(`requests still running after ${graceMs} ms: closing their connections`);
       fastify.server.closeAllConnections();
+      // Their statements would otherwise hold the pool's close for up to a statement timeout.
+      await this.database.endHeldConnections();
     }
   }
 }

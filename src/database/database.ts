@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   type CompiledQuery,
   Kysely,
@@ -110,7 +110,7 @@ function kyselyPool(
  * guard and interceptor, measured at a third of a simple route's throughput.
  */
 @Injectable()
-export class Database implements BeforeApplicationShutdown {
+export class Database {
   private readonly root: Kysely<DB>;
   private readonly current = new AsyncLocalStorage<Unit>();
   private readonly held = new Set<PoolClient>();
@@ -153,13 +153,11 @@ export class Database implements BeforeApplicationShutdown {
   }
 
   /**
-   * Ends the connections a statement or a transaction still holds when the service stops, so
-   * that closing the pool (TypeORM's `onApplicationShutdown`, after this) does not wait for them
-   * up to a statement timeout; TypeORM hands its own back to the pool first, which ends them.
-   * Nest runs this after `GracefulShutdown` (the root module's hooks come first): HTTP has
-   * drained, or its grace is over.
+   * Ends the connections statements or transactions still hold: at shutdown, once the requests
+   * that ran them are past their grace (`GracefulShutdown`), so that closing the pool next does
+   * not wait for them up to a statement timeout.
    */
-  async beforeApplicationShutdown(): Promise<void> {
+  async endHeldConnections(): Promise<void> {
     await Promise.all([...this.held].map((client) => client.end().catch(() => undefined)));
   }
 
