@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import cluster from 'node:cluster';
 import type { LoggerService } from '@nestjs/common';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { LogController } from 'fastify';
@@ -17,7 +18,12 @@ let root: Logger | undefined;
 export function rootLogger(config: AppConfig): Logger {
   root ??= pino({
     level: config.logLevel,
-    base: { service: 'fyntrix-api', stage: config.stage },
+    // In a cluster (WEB_CONCURRENCY > 1), each worker's lines name it.
+    base: {
+      service: 'fyntrix-api',
+      stage: config.stage,
+      ...(cluster.worker ? { worker: cluster.worker.id, pid: process.pid } : {}),
+    },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
       paths: [
