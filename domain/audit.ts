@@ -7,6 +7,7 @@ export const AUDIT_ENTITIES = [
   'broker_connection',
   'trade_intent',
   'import',
+  'account',
 ] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];
 

@@ -491,11 +491,42 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Erases the caller's account for good, in one transaction: every session ends (access tokens
+         *     already issued stop working), broker connections and their tokens, trade intents, orders,
+         *     portfolio snapshots, preferences, watchlist, dismissed insights and import records are
+         *     deleted, the account keeps nothing that identifies the person, and the audit trail keeps its
+         *     events without personal data. Asks for the password again (password accounts), or a sign-in
+         *     at most 5 minutes old (identity-provider accounts). A second call answers 401.
+         */
+        delete: operations["eraseMe"];
         options?: never;
         head?: never;
         /** Changes the caller's display name. */
         patch: operations["updateMe"];
+        trace?: never;
+    };
+    "/api/v1/users/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything the service holds about the caller, as one JSON document (`schemaVersion` 1):
+         *     account, preferences, watchlist, dismissed insights, localStorage imports, broker connections
+         *     (never their tokens), trade intents, orders, portfolio snapshots and the audit trail of their
+         *     data. Streamed as it is read. One per user every 10 minutes (DATA_EXPORT_INTERVAL_MS): 429
+         *     with `Retry-After` otherwise. The export itself is recorded in the audit trail.
+         */
+        get: operations["exportMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/watchlist": {
@@ -627,6 +658,12 @@ export interface components {
              */
             changedFields: string[];
             entity: components["schemas"]["AuditEntity"];
+            /**
+             * @description True when the personal data of an erased account was removed from this event: about that
+             *     account, `before`, `after` and `requestId` are null and `changedFields` keeps top-level
+             *     names only; made by it (an administrator), its request id, IP and user agent are null.
+             */
+            erased: boolean;
             /** Format: uuid */
             id: string;
             /** @description IPv4 or IPv6. */
@@ -639,7 +676,7 @@ export interface components {
             userAgent: string | null;
         };
         /** @enum {string} */
-        AuditEntity: "preferences" | "watchlist" | "insights" | "profile" | "broker_connection" | "trade_intent" | "import";
+        AuditEntity: "preferences" | "watchlist" | "insights" | "profile" | "broker_connection" | "trade_intent" | "import" | "account";
         AuditEventPageDto: {
             items: components["schemas"]["AuditEventResponseDto"][];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
@@ -667,6 +704,12 @@ export interface components {
              */
             changedFields: string[];
             entity: components["schemas"]["AuditEntity"];
+            /**
+             * @description True when the personal data of an erased account was removed from this event: about that
+             *     account, `before`, `after` and `requestId` are null and `changedFields` keeps top-level
+             *     names only; made by it (an administrator), its request id, IP and user agent are null.
+             */
+            erased: boolean;
             /** Format: uuid */
             id: string;
             /** Format: date-time */
@@ -682,6 +725,18 @@ export interface components {
             items: components["schemas"]["BrokerConnectionResponseDto"][];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             nextCursor: string | null;
+        };
+        BrokerConnectionRecordDto: {
+            /** @example ZX4821 */
+            accountRef: string;
+            broker: components["schemas"]["Broker"];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            revokedAt: string | null;
+            status: components["schemas"]["ConnectionStatus"];
         };
         BrokerConnectionResponseDto: {
             /** @example ZX4821 */
@@ -773,6 +828,29 @@ export interface components {
              */
             triggerPrice?: string;
         };
+        DataExportDto: {
+            account: components["schemas"]["UserResponseDto"];
+            /** @description Every change of the caller's data (the audit trail). */
+            auditEvents: components["schemas"]["ExportedAuditEventDto"][];
+            /** @description Revoked ones too; metadata only. */
+            brokerConnections: components["schemas"]["BrokerConnectionRecordDto"][];
+            dismissedInsights: components["schemas"]["DismissedInsightResponseDto"][];
+            /** Format: date-time */
+            exportedAt: string;
+            /** @description Every import attempt of the browser's `localStorage`, with what it did with each key. */
+            localStorageImports: components["schemas"]["ImportRecordDto"][];
+            orders: components["schemas"]["OrderResponseDto"][];
+            portfolioSnapshots: components["schemas"]["PortfolioSnapshotResponseDto"][];
+            preferences: components["schemas"]["PreferencesResponseDto"];
+            /**
+             * Format: int32
+             * @example 1
+             * @enum {integer}
+             */
+            schemaVersion: 1;
+            tradeIntents: components["schemas"]["TradeIntentResponseDto"][];
+            watchlist: components["schemas"]["WatchlistItemResponseDto"][];
+        };
         DismissedInsightResponseDto: {
             /**
              * Format: date-time
@@ -785,8 +863,54 @@ export interface components {
         DismissedInsightsResponseDto: {
             items: components["schemas"]["DismissedInsightResponseDto"][];
         };
+        EraseAccountDto: {
+            /**
+             * @description The account's current password (password accounts). Accounts of an identity provider send
+             *     none, but a token from a sign-in at most 5 minutes old.
+             * @example correct horse battery staple
+             */
+            password?: string;
+        };
         /** @enum {string} */
         Exchange: "NSE" | "BSE" | "NFO" | "MCX" | "NYSE" | "NASDAQ";
+        ExportedAuditEventDto: {
+            /**
+             * @description What happened: `update`, `add`, `remove`, `replace`, `dismiss`, …
+             * @example update
+             */
+            action: string;
+            /** Format: uuid */
+            actorUserId: string | null;
+            /** @description The entity after the change (null when it was removed). */
+            after: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The entity before the change (null when it was created). */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * @example [
+             *       "riskProfile",
+             *       "tradingModes.Options"
+             *     ]
+             */
+            changedFields: string[];
+            entity: components["schemas"]["AuditEntity"];
+            /**
+             * @description True when the personal data of an erased account was removed from this event: about that
+             *     account, `before`, `after` and `requestId` are null and `changedFields` keeps top-level
+             *     names only; made by it (an administrator), its request id, IP and user agent are null.
+             */
+            erased: boolean;
+            /** Format: uuid */
+            id: string;
+            ip: string | null;
+            /** Format: date-time */
+            occurredAt: string;
+            requestId: string | null;
+            userAgent: string | null;
+        };
         FeaturesResponseDto: {
             /** @description Run the one-time localStorage import after sign-in. */
             localStorageImport: boolean;
@@ -880,6 +1004,25 @@ export interface components {
         };
         /** @enum {string} */
         ImportOutcome: "imported" | "merged" | "kept-server" | "ignored" | "invalid";
+        ImportRecordDto: {
+            /**
+             * @description Null for imports sent without a deviceId.
+             * @example laptop-1
+             */
+            deviceId: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int32
+             * @example 12
+             */
+            keysCount: number;
+            /** Format: date-time */
+            receivedAt: string;
+            /** @description One per key sent, in the order sent. */
+            results: components["schemas"]["KeyResultDto"][];
+            status: components["schemas"]["ImportStatus"];
+        };
         ImportResultDto: {
             /**
              * Format: date-time
@@ -1316,18 +1459,24 @@ export interface components {
         "X-RateLimit-Limit-auth": number;
         /** @description Requests allowed per window by the `burst` limit (RATE_LIMIT_BURST_MAX requests per RATE_LIMIT_BURST_TTL_MS). Sent when the rate limiter ran: not on a 401 of the access-token check (it runs before the limiter), nor on a 400, 413 or 415 for a body that could not be read as JSON, nor on a 414 for a path parameter too long to route. */
         "X-RateLimit-Limit-burst": number;
+        /** @description Requests allowed per window by the per-user `export` limit of the data export (one per DATA_EXPORT_INTERVAL_MS). Sent when the rate limiter ran: not on a 401 of the access-token check (it runs before the limiter), nor on a 400, 413 or 415 for a body that could not be read as JSON, nor on a 414 for a path parameter too long to route. */
+        "X-RateLimit-Limit-export": number;
         /** @description Requests left in the current window of the `default` limit (RATE_LIMIT_MAX requests per RATE_LIMIT_TTL_MS). */
         "X-RateLimit-Remaining": number;
         /** @description Requests left in the current window of the per-IP `auth` limit of the auth routes (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_TTL_MS). */
         "X-RateLimit-Remaining-auth": number;
         /** @description Requests left in the current window of the `burst` limit (RATE_LIMIT_BURST_MAX requests per RATE_LIMIT_BURST_TTL_MS). */
         "X-RateLimit-Remaining-burst": number;
+        /** @description Requests left in the current window of the per-user `export` limit of the data export (one per DATA_EXPORT_INTERVAL_MS). */
+        "X-RateLimit-Remaining-export": number;
         /** @description Seconds until the current window of the `default` limit (RATE_LIMIT_MAX requests per RATE_LIMIT_TTL_MS) ends. */
         "X-RateLimit-Reset": number;
         /** @description Seconds until the current window of the per-IP `auth` limit of the auth routes (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_TTL_MS) ends. */
         "X-RateLimit-Reset-auth": number;
         /** @description Seconds until the current window of the `burst` limit (RATE_LIMIT_BURST_MAX requests per RATE_LIMIT_BURST_TTL_MS) ends. */
         "X-RateLimit-Reset-burst": number;
+        /** @description Seconds until the current window of the per-user `export` limit of the data export (one per DATA_EXPORT_INTERVAL_MS) ends. */
+        "X-RateLimit-Reset-export": number;
     };
     pathItems: never;
 }
@@ -5044,6 +5193,128 @@ export interface operations {
             };
         };
     };
+    eraseMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EraseAccountDto"];
+            };
+        };
+        responses: {
+            /** @description The account was erased. */
+            204: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description No valid access token, or the password is missing or incorrect. */
+            401: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The identity-provider sign-in is older than 5 minutes (`urn:fyntrix:problem:reauthentication-required`): sign in again first. */
+            403: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is larger than this deployment accepts (BODY_LIMIT_BYTES, 256 KB by default). */
+            413: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is not sent as `application/json`. */
+            415: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Limit-export": components["headers"]["X-RateLimit-Limit-export"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Remaining-export": components["headers"]["X-RateLimit-Remaining-export"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    "X-RateLimit-Reset-export": components["headers"]["X-RateLimit-Reset-export"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
     updateMe: {
         parameters: {
             query?: never;
@@ -5156,6 +5427,71 @@ export interface operations {
                     "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    exportMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Limit-export": components["headers"]["X-RateLimit-Limit-export"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Remaining-export": components["headers"]["X-RateLimit-Remaining-export"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    "X-RateLimit-Reset-export": components["headers"]["X-RateLimit-Reset-export"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataExportDto"];
+                };
+            };
+            /** @description Missing, expired or invalid access token. */
+            401: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Limit-export": components["headers"]["X-RateLimit-Limit-export"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Remaining-export": components["headers"]["X-RateLimit-Remaining-export"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    "X-RateLimit-Reset-export": components["headers"]["X-RateLimit-Reset-export"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Too many requests; retry after `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Limit-export": components["headers"]["X-RateLimit-Limit-export"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Remaining-export": components["headers"]["X-RateLimit-Remaining-export"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    "X-RateLimit-Reset-export": components["headers"]["X-RateLimit-Reset-export"];
                     [name: string]: unknown;
                 };
                 content: {

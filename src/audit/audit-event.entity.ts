@@ -3,11 +3,15 @@ import { AUDIT_ENTITIES, type AuditEntity, USER_AGENT_MAX_LENGTH } from '../../d
 import { REQUEST_ID_MAX_LENGTH } from '../common/request-id';
 import { oneOf } from '../database/checks';
 
-/** Mirrors migration 0006. Append-only: the database refuses UPDATE, DELETE and TRUNCATE. */
+/**
+ * Mirrors migrations 0006 and 0010. Append-only: the database refuses UPDATE, DELETE and
+ * TRUNCATE, but for the redaction of an erased user's events (`AuditRepository.redactUser`).
+ */
 @Entity({ name: 'audit_events' })
 @Index('ix_audit_events_subject', ['subjectUserId', 'occurredAt', 'id'])
 @Index('ix_audit_events_entity', ['entity', 'occurredAt', 'id'])
 @Index('ix_audit_events_occurred', ['occurredAt', 'id'])
+@Index('ix_audit_events_other_actor', ['actorUserId'], { where: 'actor_user_id <> subject_user_id' })
 @Check('ck_audit_events_entity', oneOf('entity', AUDIT_ENTITIES))
 export class AuditEvent {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_audit_events' })
@@ -46,4 +50,8 @@ export class AuditEvent {
 
   @Column({ name: 'user_agent', type: 'varchar', length: USER_AGENT_MAX_LENGTH, nullable: true })
   userAgent: string | null;
+
+  /** When the personal data of an erased account was removed from this event. */
+  @Column({ name: 'erased_at', type: 'timestamptz', nullable: true })
+  erasedAt: Date | null;
 }

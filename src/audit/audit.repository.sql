@@ -6,6 +6,41 @@ insert into
 values
   ($1, $2, $3);
 
+-- AuditRepository.redactUser
+SELECT
+  set_config('fyntrix.erasing_user', $1, true);
+update "audit_events"
+set
+  "request_id" = $1,
+  "ip" = $2,
+  "user_agent" = $3,
+  "erased_at" = now(),
+  "before" = $4,
+  "after" = $5,
+  "changed_fields" = ARRAY(
+    SELECT DISTINCT
+      split_part(field, '.', 1)
+    FROM
+      unnest(changed_fields) AS field
+    ORDER BY
+      1
+  )
+where
+  "subject_user_id" = $6
+  and "erased_at" is null;
+update "audit_events"
+set
+  "request_id" = $1,
+  "ip" = $2,
+  "user_agent" = $3,
+  "erased_at" = now()
+where
+  "actor_user_id" = $4
+  and "actor_user_id" <> "subject_user_id"
+  and "erased_at" is null;
+SELECT
+  set_config('fyntrix.erasing_user', '', true);
+
 -- AuditRepository.list (own history)
 select
   "e"."id",
@@ -19,7 +54,8 @@ select
   "e"."changed_fields" as "changedFields",
   "e"."request_id" as "requestId",
   "e"."ip",
-  "e"."user_agent" as "userAgent"
+  "e"."user_agent" as "userAgent",
+  "e"."erased_at" as "erasedAt"
 from
   "audit_events" as "e"
 where
@@ -43,7 +79,8 @@ select
   "e"."changed_fields" as "changedFields",
   "e"."request_id" as "requestId",
   "e"."ip",
-  "e"."user_agent" as "userAgent"
+  "e"."user_agent" as "userAgent",
+  "e"."erased_at" as "erasedAt"
 from
   "audit_events" as "e"
 where
@@ -76,7 +113,8 @@ select
   "e"."changed_fields" as "changedFields",
   "e"."request_id" as "requestId",
   "e"."ip",
-  "e"."user_agent" as "userAgent"
+  "e"."user_agent" as "userAgent",
+  "e"."erased_at" as "erasedAt"
 from
   "audit_events" as "e"
 where
@@ -101,7 +139,8 @@ select
   "e"."changed_fields" as "changedFields",
   "e"."request_id" as "requestId",
   "e"."ip",
-  "e"."user_agent" as "userAgent"
+  "e"."user_agent" as "userAgent",
+  "e"."erased_at" as "erasedAt"
 from
   "audit_events" as "e"
 where
@@ -134,7 +173,8 @@ select
   "e"."changed_fields" as "changedFields",
   "e"."request_id" as "requestId",
   "e"."ip",
-  "e"."user_agent" as "userAgent"
+  "e"."user_agent" as "userAgent",
+  "e"."erased_at" as "erasedAt"
 from
   "audit_events" as "e"
 order by

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { Database } from '../database/database';
 import { keysetPage } from '../database/keyset';
 import { GenerateSql } from '../database/generate-sql';
@@ -25,6 +26,40 @@ export class AuditRepository {
       .insertInto('audit_events')
       .values({ ...event, before: json(event.before), after: json(event.after) })
       .execute();
+  }
+
+  /**
+   * Removes the personal data of `userId` from the trail, through the one UPDATE the append-only
+   * trigger lets through (migration 0010), and only inside this transaction: the events about the
+   * user lose their values, changed values' keys (`items.<symbol>` → `items`), request id, IP and
+   * user agent; the events the user made about others (an administrator) lose the request id, IP
+   * and user agent. Events already redacted are left alone, so that it can run again.
+   */
+  @GenerateSql({ params: [GenerateSql.UUID] })
+  async redactUser(userId: string): Promise<void> {
+    const db = this.database.db;
+    await sql`SELECT set_config('fyntrix.erasing_user', ${userId}, true)`.execute(db);
+    const redacted = { request_id: null, ip: null, user_agent: null, erased_at: sql<Date>`now()` };
+    await db
+      .updateTable('audit_events')
+      .set({
+        ...redacted,
+        before: null,
+        after: null,
+        changed_fields: sql<string[]>`ARRAY(
+          SELECT DISTINCT split_part(field, '.', 1) FROM unnest(changed_fields) AS field ORDER BY 1)`,
+      })
+      .where('subject_user_id', '=', userId)
+      .where('erased_at', 'is', null)
+      .execute();
+    await db
+      .updateTable('audit_events')
+      .set(redacted)
+      .where('actor_user_id', '=', userId)
+      .where('actor_user_id', '<>', (eb) => eb.ref('subject_user_id'))
+      .where('erased_at', 'is', null)
+      .execute();
+    await sql`SELECT set_config('fyntrix.erasing_user', '', true)`.execute(db);
   }
 
   /** Events newest first, by subject and/or entity, a page at a time. */
@@ -54,6 +89,7 @@ export class AuditRepository {
         'e.request_id as requestId',
         'e.ip',
         'e.user_agent as userAgent',
+        'e.erased_at as erasedAt',
       ]);
     if (filter.subjectUserId) query = query.where('e.subject_user_id', '=', filter.subjectUserId);
     if (filter.entity) query = query.where('e.entity', '=', filter.entity);

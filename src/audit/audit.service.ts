@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
-import type { Page } from '../common/pagination';
+import { EXPORT_PAGE_SIZE, eachItem, type Page } from '../common/pagination';
 import type { InTransaction } from '../database/database';
 import { type AuditEntity, USER_AGENT_MAX_LENGTH } from '../../domain/audit';
 import { type AuditEventFilter, AuditRepository } from './audit.repository';
@@ -78,6 +78,37 @@ export class AuditService {
       ip: origin.ip ?? null,
       user_agent: origin.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
     };
+  }
+
+  /**
+   * Removes `userId`'s personal data from the trail, in the transaction that erases the account:
+   * their events keep when, which entity, which action and which fields, without values or where
+   * from (`AuditRepository.redactUser`).
+   */
+  async redactUser(_tx: InTransaction, userId: string): Promise<void> {
+    await this.repository.redactUser(userId);
+  }
+
+  /**
+   * Records the erasure of `userId`'s account without personal data (no values, request id, IP
+   * or user agent): who erased it (the user, or the system: no actor) and when. Outside an
+   * audited unit too: an erasure is always recorded.
+   */
+  async recordErasure(_tx: InTransaction, userId: string): Promise<void> {
+    await this.repository.append({
+      entity: 'account',
+      action: 'erase',
+      before: null,
+      after: null,
+      changed_fields: [],
+      actor_user_id: this.unit.getStore()?.origin.actorUserId ?? null,
+      subject_user_id: userId,
+    });
+  }
+
+  /** Every event about the user, newest first, read a page at a time (the export). */
+  eventsAbout(userId: string): AsyncGenerator<AuditEventItem> {
+    return eachItem((cursor) => this.list({ subjectUserId: userId, limit: EXPORT_PAGE_SIZE, cursor }));
   }
 
   /** Events newest first, by subject and/or entity, a page at a time. */

@@ -4,4 +4,9 @@ import type { UserRole } from '../../domain/users';
 export interface AuthUser {
   id: string;
   role: UserRole;
+  /**
+   * When the person last proved who they are, in seconds since the epoch: the identity
+   * provider's `auth_time` (else the token's `iat`), or the `iat` of this service's token.
+   */
+  authenticatedAt?: number;
 }

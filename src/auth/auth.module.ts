@@ -10,6 +10,7 @@ import { JwtStrategy } from './jwt.strategy';
 import { PasswordsService } from './passwords.service';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { LOCAL_JWT_ALGORITHM, localSigningKey, TokensService } from './tokens.service';
+import { VerifiedTokens } from './verified-tokens';
 
 @Module({
   imports: [
@@ -36,6 +37,13 @@ import { LOCAL_JWT_ALGORITHM, localSigningKey, TokensService } from './tokens.se
     RefreshTokensRepository,
     JwtStrategy,
     ExternalIdentityService,
+    // One per process: the JWT guard remembers tokens in it, the erasure makes it forget a user's.
+    {
+      provide: VerifiedTokens,
+      inject: [appConfig.KEY],
+      useFactory: (config: AppConfig) => new VerifiedTokens(config.auth.tokenCacheMs),
+    },
   ],
+  exports: [AuthService, TokensService, VerifiedTokens],
 })
 export class AuthModule {}

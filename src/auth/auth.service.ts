@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type ProblemException, ruleViolation, tooManyRequests, unauthorized } from '../common/problem';
+import {
+  type ProblemException,
+  reauthenticationRequired,
+  ruleViolation,
+  tooManyRequests,
+  unauthorized,
+} from '../common/problem';
 import { type AppConfig, appConfig } from '../config/app-config';
 import { toUserResponse } from '../users/dto/user-response.dto';
 import { type StoredUser, UsersService } from '../users/users.service';
@@ -8,6 +14,10 @@ import type { RegisterDto } from './dto/register.dto';
 import type { SessionResponseDto } from './dto/session-response.dto';
 import { PasswordsService } from './passwords.service';
 import { TokensService } from './tokens.service';
+import type { AuthUser } from './auth-user';
+
+/** How recent an identity provider's sign-in must be for an action that asks for it again. */
+export const REAUTHENTICATION_MAX_AGE_SECONDS = 5 * 60;
 
 /** The same answer for an unknown email, a wrong password and a disabled account. */
 const invalidCredentials = () => unauthorized('The email or password is incorrect.');
@@ -56,6 +66,29 @@ export class AuthService {
     }
     await this.users.recordSuccessfulLogin(usable.id);
     return this.session(usable);
+  }
+
+  /**
+   * Asks a signed-in user to prove who they are again before an irreversible action (erasing the
+   * account): a password account gives its password (a wrong one counts against the account as a
+   * failed sign-in does: 401, and 429 once locked out); an identity provider's user needs a token
+   * from a sign-in at most REAUTHENTICATION_MAX_AGE_SECONDS old (else 403).
+   */
+  async confirmIdentity(caller: AuthUser, password: string | undefined): Promise<void> {
+    const user = await this.users.getById(caller.id);
+    if (user.passwordHash === null) {
+      const age = Date.now() / 1_000 - (caller.authenticatedAt ?? 0);
+      if (age > REAUTHENTICATION_MAX_AGE_SECONDS) {
+        throw reauthenticationRequired('Sign in again with your identity provider first: that sign-in is too old.');
+      }
+      return;
+    }
+    if (user.lockedUntil && user.lockedUntil > new Date()) throw lockedOut(user.lockedUntil);
+    if (password === undefined || !(await this.passwords.verify(user.passwordHash, password))) {
+      const { lockoutWindowMs, lockoutAttempts } = this.config.auth;
+      await this.users.recordFailedLogin(user.id, lockoutWindowMs, lockoutAttempts);
+      throw unauthorized('The password is incorrect.');
+    }
   }
 
   async refresh(refreshToken: string): Promise<SessionResponseDto> {

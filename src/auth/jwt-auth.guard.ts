@@ -1,9 +1,8 @@
-import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { unauthorized } from '../common/problem';
-import { type AppConfig, appConfig } from '../config/app-config';
 import { IS_PUBLIC } from './auth.decorators';
 import type { AuthUser } from './auth-user';
 import { bearerToken } from '../common/bearer-token';
@@ -17,14 +16,11 @@ import { VerifiedTokens } from './verified-tokens';
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
-  private readonly verified: VerifiedTokens;
-
   constructor(
     private readonly reflector: Reflector,
-    @Inject(appConfig.KEY) config: AppConfig,
+    private readonly verified: VerifiedTokens,
   ) {
     super();
-    this.verified = new VerifiedTokens(config.auth.tokenCacheMs);
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {

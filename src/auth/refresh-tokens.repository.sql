@@ -54,3 +54,15 @@ where
       "presented"."token_hash" = $1
       and "presented"."used_at" is not null
   );
+
+-- RefreshTokensRepository.revokeAllOf
+update "refresh_tokens"
+set
+  "revoked_at" = now()
+where
+  "user_id" = $1
+  and "revoked_at" is null;
+
+-- RefreshTokensRepository.announceRevocation
+SELECT
+  pg_notify ($1, $2);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { Database } from '../database/database';
 import { GenerateSql } from '../database/generate-sql';
 
@@ -11,6 +12,12 @@ export interface NewRefreshToken {
 }
 
 const SAMPLE_HASH = Buffer.alloc(32);
+
+/**
+ * The channel that tells every instance a user's sessions ended, so that each forgets the access
+ * tokens it verified for them (`VerifiedTokens.forgetUser`); its payload is `{ "userId": … }`.
+ */
+export const REVOCATIONS_CHANNEL = 'fyntrix_revocations';
 
 /** `refresh_tokens`: the hashes of refresh tokens, one family per sign-in. */
 @Injectable()
@@ -69,5 +76,23 @@ export class RefreshTokensRepository {
         return onlyIfUsed ? presented.where('presented.used_at', 'is not', null) : presented;
       })
       .execute();
+  }
+
+  /** Revokes every token of the user that is not revoked yet. */
+  @GenerateSql({ params: [GenerateSql.UUID] })
+  async revokeAllOf(userId: string): Promise<void> {
+    await this.database.db
+      .updateTable('refresh_tokens')
+      .set((eb) => ({ revoked_at: eb.fn('now') }))
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+
+  /** Tells every instance, once the current transaction commits (NOTIFY waits for it), that the user's sessions ended. */
+  @GenerateSql({ params: [GenerateSql.UUID] })
+  async announceRevocation(userId: string): Promise<void> {
+    const payload = JSON.stringify({ userId });
+    await sql`SELECT pg_notify(${REVOCATIONS_CHANNEL}, ${payload})`.execute(this.database.db);
   }
 }

@@ -3,9 +3,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { unauthorized } from '../common/problem';
 import { type AppConfig, appConfig } from '../config/app-config';
-import { Database } from '../database/database';
+import { Database, type InTransaction } from '../database/database';
 import { type StoredUser, UsersService } from '../users/users.service';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { VerifiedTokens } from './verified-tokens';
 
 export const LOCAL_JWT_ALGORITHM = 'HS256';
 
@@ -41,6 +42,7 @@ export class TokensService {
     private readonly users: UsersService,
     private readonly refreshTokens: RefreshTokensRepository,
     private readonly database: Database,
+    private readonly verifiedTokens: VerifiedTokens,
   ) {}
 
   /** Starts a new session (a new refresh-token family) for a user who just proved who they are. */
@@ -80,6 +82,18 @@ export class TokensService {
     // who may no longer sign in. A used token's session ends here.
     await this.refreshTokens.revokeFamilyOf(tokenHash, true);
     throw invalidRefreshToken();
+  }
+
+  /**
+   * Ends every session of the user (the account's erasure): every refresh token is revoked, and
+   * once the transaction commits the access tokens verified for the user are forgotten, here at
+   * once and on the other instances through the revocations channel. An access token not
+   * verified yet fails its verification, which reads the account.
+   */
+  async revokeAllOf(_tx: InTransaction, userId: string): Promise<void> {
+    await this.refreshTokens.revokeAllOf(userId);
+    await this.refreshTokens.announceRevocation(userId);
+    this.database.afterCommit(() => this.verifiedTokens.forgetUser(userId));
   }
 
   /** Signs the session out: every token of the presented token's family stops working. */

@@ -38,6 +38,24 @@ describe('VerifiedTokens', () => {
     expect(tokens.get(token)).toBeUndefined();
   });
 
+  it("forgets a user's tokens at once, and does not remember them again for the time to live", () => {
+    jest.useFakeTimers({ now: Date.now() });
+    const tokens = new VerifiedTokens(TTL_MS);
+    const other = { id: '9a1b6d0e-8a0b-4c43-9a53-5f8f0a6f1b2c', role: 'user' as const };
+    const [first, second, others] = [tokenExpiringIn(600), tokenExpiringIn(601), tokenExpiringIn(602)];
+    tokens.remember(first, user);
+    tokens.remember(second, user);
+    tokens.remember(others, other);
+    tokens.forgetUser(user.id);
+    expect([tokens.get(first), tokens.get(second), tokens.get(others)]).toEqual([undefined, undefined, other]);
+    // A verification that began before the user was forgotten finishes after it.
+    tokens.remember(first, user);
+    expect(tokens.get(first)).toBeUndefined();
+    jest.advanceTimersByTime(TTL_MS);
+    tokens.remember(first, user);
+    expect(tokens.get(first)).toEqual(user);
+  });
+
   it('forgets an expired token', () => {
     const tokens = new VerifiedTokens(TTL_MS);
     const token = tokenExpiringIn(-1);

@@ -85,3 +85,19 @@ export function toPage<R, T>(rows: R[], limit: number, keyOf: (row: R) => Keyset
     nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null,
   };
 }
+
+/** Rows read at a time by a user's data export: memory stays flat whatever the history's length. */
+export const EXPORT_PAGE_SIZE = 500;
+
+/**
+ * Every item of a paged list, reading one page at a time (`readPage(cursor)`, without a cursor
+ * first): a long list streams without being held in memory.
+ */
+export async function* eachItem<T>(readPage: (cursor: string | undefined) => Promise<Page<T>>): AsyncGenerator<T> {
+  let cursor: string | undefined;
+  do {
+    const page = await readPage(cursor);
+    yield* page.items;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+}

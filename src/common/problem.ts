@@ -77,6 +77,7 @@ export const problemTypes = {
   rateLimited: 'urn:fyntrix:problem:rate-limited',
   unavailable: 'urn:fyntrix:problem:service-unavailable',
   featureDisabled: 'urn:fyntrix:problem:feature-disabled',
+  reauthenticationRequired: 'urn:fyntrix:problem:reauthentication-required',
 } as const;
 
 /** 400: the request's shape is wrong (unknown field, wrong type, malformed header). */
@@ -100,6 +101,11 @@ export function conflict(detail: string): ProblemException {
 /** 401: no valid credentials; `headers` such as `WWW-Authenticate` go out with it. */
 export function unauthorized(detail: string, headers?: Record<string, string>): ProblemException {
   return new ProblemException(HttpStatus.UNAUTHORIZED, detail, { headers });
+}
+
+/** 403: the caller must sign in again first (a sensitive action needs a recent sign-in). */
+export function reauthenticationRequired(detail: string): ProblemException {
+  return new ProblemException(HttpStatus.FORBIDDEN, detail, { type: problemTypes.reauthenticationRequired });
 }
 
 /** 429: a limit was hit; `Retry-After` says when to try again (with the limit's own headers, if any). */

@@ -158,6 +158,7 @@ const envSchema = z
     RATE_LIMIT_BURST_MAX: int(1, 100_000).default(50),
     AUTH_RATE_LIMIT_TTL_MS: int(1_000, CONFIG_BOUNDS.rateLimitTtlMs).default(60_000),
     AUTH_RATE_LIMIT_MAX: int(1, 100_000).default(20),
+    DATA_EXPORT_INTERVAL_MS: int(1_000, CONFIG_BOUNDS.rateLimitTtlMs).default(600_000),
     LOGIN_LOCKOUT_ATTEMPTS: int(1, 1_000).default(10),
     LOGIN_LOCKOUT_WINDOW_MS: int(1_000, CONFIG_BOUNDS.lockoutWindowMs).default(15 * 60_000),
 
@@ -249,6 +250,8 @@ export interface AppConfig extends DatabaseConfig {
     burstMax: number;
     authTtlMs: number;
     authMax: number;
+    /** One data export per user per this long. */
+    exportIntervalMs: number;
   };
   /** Keys of the broker tokens at rest; dev/test generate version 1 under `<DATA_DIR>/secrets/`. */
   tokenKeys: TokenKeyRing;
@@ -362,6 +365,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.en
       burstMax: e.RATE_LIMIT_BURST_MAX,
       authTtlMs: e.AUTH_RATE_LIMIT_TTL_MS,
       authMax: e.AUTH_RATE_LIMIT_MAX,
+      exportIntervalMs: e.DATA_EXPORT_INTERVAL_MS,
     },
     tokenKeys: e.TOKEN_ENCRYPTION_KEYS ?? TokenKeyRing.parse(`1:${devSecret(dataDir, 'token-encryption-key')}`),
     features: {

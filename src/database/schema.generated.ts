@@ -38,6 +38,7 @@ export interface AuditEvents {
   before: Json | null;
   changed_fields: Generated<string[]>;
   entity: AuditEntity;
+  erased_at: Timestamp | null;
   id: Generated<string>;
   ip: string | null;
   occurred_at: Generated<Timestamp>;
@@ -81,6 +82,12 @@ export interface BrokerTokens {
   key_version: number;
   refresh_token: Buffer | null;
   updated_at: Generated<Timestamp>;
+}
+
+export interface ErasedAccounts {
+  account_id: string;
+  erased_at: Generated<Timestamp>;
+  user_id: string;
 }
 
 export interface LocalStorageImports {
@@ -193,6 +200,7 @@ export interface DB {
   broker_connections: BrokerConnections;
   broker_orders: BrokerOrders;
   broker_tokens: BrokerTokens;
+  erased_accounts: ErasedAccounts;
   local_storage_imports: LocalStorageImports;
   portfolio_snapshots: PortfolioSnapshots;
   refresh_tokens: RefreshTokens;

@@ -100,6 +100,7 @@ const LIMITS: Record<RateLimitName, string> = {
   default: 'the `default` limit (RATE_LIMIT_MAX requests per RATE_LIMIT_TTL_MS)',
   burst: 'the `burst` limit (RATE_LIMIT_BURST_MAX requests per RATE_LIMIT_BURST_TTL_MS)',
   auth: 'the per-IP `auth` limit of the auth routes (AUTH_RATE_LIMIT_MAX per AUTH_RATE_LIMIT_TTL_MS)',
+  export: 'the per-user `export` limit of the data export (one per DATA_EXPORT_INTERVAL_MS)',
 };
 
 /** Who sends the X-RateLimit-* headers, and when not: OpenAPI headers are optional, and these are sometimes absent. */

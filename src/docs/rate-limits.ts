@@ -1,5 +1,8 @@
-/** The named limits of RateLimitModule (`src/rate-limit/`); every route but the exempt ones has `default` and `burst`. */
-export const RATE_LIMIT_NAMES = ['default', 'burst', 'auth'] as const;
+/**
+ * The named limits of RateLimitModule (`src/rate-limit/`); every route but the exempt ones has
+ * `default` and `burst`; `auth` and `export` only the routes marked for them.
+ */
+export const RATE_LIMIT_NAMES = ['default', 'burst', 'auth', 'export'] as const;
 export type RateLimitName = (typeof RATE_LIMIT_NAMES)[number];
 export const ROUTE_RATE_LIMITS: readonly RateLimitName[] = ['default', 'burst'];
 

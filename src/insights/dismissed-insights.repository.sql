@@ -111,3 +111,8 @@ where
 returning
   "insight_id" as "insightId",
   "dismissed_at" as "dismissedAt";
+
+-- DismissedInsightsRepository.deleteAllOf
+delete from "user_dismissed_insights"
+where
+  "user_id" = $1;

@@ -134,4 +134,10 @@ export class DismissedInsightsRepository {
       .returning(DISMISSAL)
       .executeTakeFirst();
   }
+
+  /** Deletes the user's dismissed insights (the account's erasure). */
+  @GenerateSql({ params: [GenerateSql.UUID] })
+  async deleteAllOf(userId: string): Promise<void> {
+    await this.database.db.deleteFrom('user_dismissed_insights').where('user_id', '=', userId).execute();
+  }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DISMISSED_INSIGHTS_MAX } from '../../domain/insight-id';
 import { AuditService } from '../audit/audit.service';
 import { notFound, ruleViolation } from '../common/problem';
-import { Database } from '../database/database';
+import { Database, type InTransaction } from '../database/database';
 import { lockUserList } from '../database/list-locks';
 import type { DismissedInsightResponseDto, DismissedInsightsResponseDto } from './dto/dismissed-insight-response.dto';
 import { DismissedInsightsRepository, type InsightsDismissal } from './dismissed-insights.repository';
@@ -59,5 +59,10 @@ export class InsightsService {
       await lockUserList(this.database, tx, 'insights', userId);
       return this.repository.dismiss(userId, ids, DISMISSED_INSIGHTS_MAX);
     });
+  }
+
+  /** Deletes the user's dismissed insights: part of the account's erasure, which records it. */
+  async eraseUser(_tx: InTransaction, userId: string): Promise<void> {
+    await this.repository.deleteAllOf(userId);
   }
 }

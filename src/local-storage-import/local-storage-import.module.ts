@@ -13,6 +13,7 @@ import { LocalStorageImportsRepository } from './local-storage-imports.repositor
 @Module({
   imports: [AuditModule, FeaturesModule, PreferencesModule, WatchlistModule, InsightsModule, UsersModule],
   controllers: [LocalStorageImportController, AdminImportStatsController],
+  exports: [LocalStorageImportService],
   providers: [
     LocalStorageImportService,
     LocalStorageImportsRepository,

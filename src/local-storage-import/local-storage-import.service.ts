@@ -11,8 +11,9 @@ import {
 } from '../../domain/local-storage.merge';
 import { parseLocalStorage } from '../../domain/local-storage.parser';
 import { AuditService } from '../audit/audit.service';
+import { EXPORT_PAGE_SIZE, eachItem } from '../common/pagination';
 import { conflict, ProblemException, problemTypes } from '../common/problem';
-import { Database } from '../database/database';
+import { Database, type InTransaction } from '../database/database';
 import { lockUserList } from '../database/list-locks';
 import { FeaturesService } from '../features/features.service';
 import { InsightsService } from '../insights/insights.service';
@@ -23,6 +24,7 @@ import { WatchlistService } from '../watchlist/watchlist.service';
 import { type ImportHistoryDto, IMPORT_HISTORY_MAX_DEVICES } from './dto/import-history.dto';
 import type { ImportLocalStorageDto } from './dto/import-local-storage.dto';
 import type { ImportResultDto } from './dto/import-result.dto';
+import type { ImportRecordDto } from './dto/import-record.dto';
 import type { ImportStatsDto } from './dto/import-stats.dto';
 import { IMPORT_STATUSES, type ImportStatus, type ImportSummary } from '../../domain/local-storage.records';
 import { LocalStorageImportsRepository } from './local-storage-imports.repository';
@@ -229,5 +231,21 @@ export class LocalStorageImportService {
       byStatus,
       byOutcome: Object.fromEntries(IMPORT_OUTCOMES.map((o) => [o, row.byOutcome?.[o] ?? 0])),
     };
+  }
+
+  /** Deletes the records of the user's imports: part of the account's erasure, which records it. */
+  async eraseUser(_tx: InTransaction, userId: string): Promise<void> {
+    await this.records.deleteAllOf(userId);
+  }
+
+  /** Every import attempt of the user with what it did with each key, newest first (the export). */
+  importRecordsOf(userId: string): AsyncGenerator<ImportRecordDto> {
+    return eachItem(async (cursor) => {
+      const { items, nextCursor } = await this.records.list(userId, { limit: EXPORT_PAGE_SIZE, cursor });
+      return {
+        items: items.map(({ summary, ...record }) => ({ ...record, results: summary.results })),
+        nextCursor,
+      };
+    });
   }
 }

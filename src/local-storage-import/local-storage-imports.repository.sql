@@ -99,3 +99,53 @@ select
     from
       "by_outcome"
   ) as "byOutcome";
+
+-- LocalStorageImportsRepository.deleteAllOf
+delete from "local_storage_imports"
+where
+  "user_id" = $1;
+
+-- LocalStorageImportsRepository.list
+select
+  "i"."id",
+  "i"."device_id" as "deviceId",
+  "i"."received_at" as "receivedAt",
+  "i"."status",
+  "i"."keys_count" as "keysCount",
+  "i"."summary"
+from
+  "local_storage_imports" as "i"
+where
+  "i"."user_id" = $1
+order by
+  "i"."received_at" desc,
+  "i"."id" desc
+limit
+  $2;
+
+-- LocalStorageImportsRepository.list (with cursor)
+select
+  "i"."id",
+  "i"."device_id" as "deviceId",
+  "i"."received_at" as "receivedAt",
+  "i"."status",
+  "i"."keys_count" as "keysCount",
+  "i"."summary"
+from
+  "local_storage_imports" as "i"
+where
+  "i"."user_id" = $1
+  and ("i"."received_at", "i"."id") < (
+    SELECT
+      "received_at",
+      id
+    FROM
+      "local_storage_imports"
+    WHERE
+      id = $2
+  )
+order by
+  "i"."received_at" desc,
+  "i"."id" desc
+limit
+  $3;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type Insertable, sql } from 'kysely';
 import { Database } from '../database/database';
 import { GenerateSql } from '../database/generate-sql';
+import { keysetPage } from '../database/keyset';
 import type { LocalStorageImports } from '../database/schema.generated';
 import type { ImportStatus, ImportSummary } from '../../domain/local-storage.records';
 
@@ -127,6 +128,36 @@ export class LocalStorageImportsRepository {
             .as('byOutcome'),
         ])
         .executeTakeFirstOrThrow()
+    );
+  }
+
+  /** Deletes the records of the user's imports (the account's erasure). */
+  @GenerateSql({ params: [GenerateSql.UUID] })
+  async deleteAllOf(userId: string): Promise<void> {
+    await this.database.db.deleteFrom('local_storage_imports').where('user_id', '=', userId).execute();
+  }
+
+  /** Every import attempt of the user with what it did, newest first, a page at a time (the export). */
+  @GenerateSql(
+    { params: [GenerateSql.UUID, { limit: 500 }] },
+    { name: 'with cursor', params: [GenerateSql.UUID, { limit: 500, cursor: GenerateSql.CURSOR }] },
+  )
+  list(userId: string, page: { limit: number; cursor?: string }) {
+    const query = this.database.db
+      .selectFrom('local_storage_imports as i')
+      .select([
+        'i.id',
+        'i.device_id as deviceId',
+        'i.received_at as receivedAt',
+        'i.status',
+        'i.keys_count as keysCount',
+        'i.summary',
+      ])
+      .where('i.user_id', '=', userId);
+    return keysetPage(
+      query,
+      { table: 'local_storage_imports', alias: 'i', time: 'received_at', key: 'receivedAt' },
+      page,
     );
   }
 }

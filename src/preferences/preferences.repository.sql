@@ -135,3 +135,8 @@ select
   "updatedAt"
 from
   "written";
+
+-- PreferencesRepository.deleteAllOf
+delete from "user_preferences"
+where
+  "user_id" = $1;

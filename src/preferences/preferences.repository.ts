@@ -149,6 +149,12 @@ export class PreferencesRepository {
     const [row] = await this.database.run(INSERT.bind(writeParams(userId, next, at, event)));
     return row;
   }
+
+  /** Deletes the user's preferences (the account's erasure). */
+  @GenerateSql({ params: [GenerateSql.UUID] })
+  async deleteAllOf(userId: string): Promise<void> {
+    await this.database.db.deleteFrom('user_preferences').where('user_id', '=', userId).execute();
+  }
 }
 
 function writeParams(userId: string, next: PreferencesVersion, at: Date, event: NewAuditEvent | null): WriteParams {

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import type { InTransaction } from '../database/database';
 import { etagOf } from '../common/etag';
 import { conflict, ProblemException, problemTypes, ruleViolation } from '../common/problem';
 import type { PreferencesResponseDto } from './dto/preferences-response.dto';
@@ -146,5 +147,10 @@ export class PreferencesService {
       if (written) return { before, after: { ...next, ...written }, changed: true };
     }
     throw conflict('The preferences are being changed by many requests at once; retry.');
+  }
+
+  /** Deletes the user's preferences: part of the account's erasure, which records it. */
+  async eraseUser(_tx: InTransaction, userId: string): Promise<void> {
+    await this.repository.deleteAllOf(userId);
   }
 }

@@ -12,6 +12,18 @@ export const AuthRateLimit = () =>
     ApiExtension(RATE_LIMITS_EXTENSION, [...ROUTE_RATE_LIMITS, 'auth']),
   );
 
+export const EXPORT_RATE_LIMITED = 'rateLimit:export';
+
+/** Adds the `export` limit (one per user per DATA_EXPORT_INTERVAL_MS) to a route. */
+export const ExportRateLimit = () =>
+  applyDecorators(
+    SetMetadata(EXPORT_RATE_LIMITED, true),
+    ApiExtension(RATE_LIMITS_EXTENSION, [...ROUTE_RATE_LIMITS, 'export']),
+  );
+
 /** For probes and scrapes only: exempt from every limit. */
 export const NoRateLimit = () =>
-  applyDecorators(SkipThrottle({ default: true, burst: true, auth: true }), ApiExtension(RATE_LIMITS_EXTENSION, []));
+  applyDecorators(
+    SkipThrottle({ default: true, burst: true, auth: true, export: true }),
+    ApiExtension(RATE_LIMITS_EXTENSION, []),
+  );

@@ -17,6 +17,7 @@ import { PortfolioService } from './portfolio/portfolio.service';
 import { TradeIntentsController } from './trade-intents/trade-intents.controller';
 import { TradeIntentsRepository } from './trade-intents/trade-intents.repository';
 import { TradeIntentsService } from './trade-intents/trade-intents.service';
+import { TradingRecordsService } from './trading-records.service';
 
 /** Broker connections (encrypted tokens), trade intents, orders through broker adapters, portfolio snapshots. */
 @Module({
@@ -40,6 +41,8 @@ import { TradeIntentsService } from './trade-intents/trade-intents.service';
     TradeIntentsService,
     PortfolioSnapshotsRepository,
     PortfolioService,
+    TradingRecordsService,
   ],
+  exports: [TradingRecordsService],
 })
 export class TradingModule {}

@@ -3,13 +3,13 @@ import { EMAIL_MAX_LENGTH } from '../common/validation';
 import { oneOf } from '../database/checks';
 import { USER_ROLES, USER_STATUSES, type UserRole, type UserStatus } from '../../domain/users';
 
-/** Mirrors migration 0002. Never serialised directly: responses go through `toUserResponse`. */
+/** Mirrors migrations 0002 and 0010. Never serialised directly: responses go through `toUserResponse`. */
 @Entity({ name: 'users' })
 @Unique('uq_users_account_id', ['accountId'])
 @Unique('uq_users_email', ['email'])
 @Unique('uq_users_external_identity', ['externalIssuer', 'externalSubject'])
 @Check('ck_users_email_lower', 'email = lower(email)')
-@Check('ck_users_identity', 'email IS NOT NULL OR external_subject IS NOT NULL')
+@Check('ck_users_identity', "email IS NOT NULL OR external_subject IS NOT NULL OR status = 'erased'")
 @Check('ck_users_external_pair', '(external_issuer IS NULL) = (external_subject IS NULL)')
 @Check('ck_users_role', oneOf('role', USER_ROLES))
 @Check('ck_users_status', oneOf('status', USER_STATUSES))

@@ -94,6 +94,29 @@ where
   "email" = $1
 for update;
 
+-- UsersRepository.findByAccountId
+select
+  "id",
+  "account_id" as "accountId",
+  "email",
+  "name",
+  "password_hash" as "passwordHash",
+  "role",
+  "status",
+  "external_issuer" as "externalIssuer",
+  "external_subject" as "externalSubject",
+  "last_login_at" as "lastLoginAt",
+  "failed_login_count" as "failedLoginCount",
+  "first_failed_login_at" as "firstFailedLoginAt",
+  "locked_until" as "lockedUntil",
+  "created_at" as "createdAt",
+  "updated_at" as "updatedAt",
+  "deleted_at" as "deletedAt"
+from
+  "users"
+where
+  "account_id" = $1;
+
 -- UsersRepository.findByExternalIdentity
 select
   "id",
@@ -234,3 +257,46 @@ set
   "locked_until" = null
 where
   "id" = $1;
+
+-- UsersRepository.erase
+update "users"
+set
+  "email" = $1,
+  "name" = $2,
+  "password_hash" = $3,
+  "external_issuer" = $4,
+  "external_subject" = $5,
+  "status" = $6,
+  "last_login_at" = $7,
+  "failed_login_count" = $8,
+  "first_failed_login_at" = $9,
+  "locked_until" = $10,
+  "updated_at" = now(),
+  "deleted_at" = coalesce("deleted_at", now())
+where
+  "id" = $11
+returning
+  "id",
+  "account_id";
+
+-- UsersRepository.erasedUserIds
+select
+  "user_id"
+from
+  "erased_accounts"
+order by
+  "user_id"
+limit
+  $1;
+
+-- UsersRepository.erasedUserIds (after an id)
+select
+  "user_id"
+from
+  "erased_accounts"
+where
+  "user_id" > $1
+order by
+  "user_id"
+limit
+  $2;

@@ -66,6 +66,11 @@ export class UsersRepository {
     return this.select(lock).where('email', '=', email).executeTakeFirst();
   }
 
+  @GenerateSql({ params: ['FY-0123ABCD'] })
+  findByAccountId(accountId: string): Promise<StoredUser | undefined> {
+    return this.select({}).where('account_id', '=', accountId).executeTakeFirst();
+  }
+
   @GenerateSql({ params: ['https://issuer.example', 'subject-1'] })
   findByExternalIdentity(issuer: string, subject: string): Promise<StoredUser | undefined> {
     return this.select({})
@@ -174,5 +179,46 @@ export class UsersRepository {
       }))
       .where('id', '=', id)
       .execute();
+  }
+
+  /**
+   * Anonymises the account: nothing that identifies the person stays (email, name, password
+   * hash, identity-provider subject, sign-in times); the row, its id and account id stay, so that
+   * neither is ever given to someone else. Also lists it in `erased_accounts`.
+   */
+  @GenerateSql({ params: [GenerateSql.UUID] })
+  async erase(id: string): Promise<void> {
+    const erased = await this.database.db
+      .updateTable('users')
+      .set((eb) => ({
+        email: null,
+        name: '',
+        password_hash: null,
+        external_issuer: null,
+        external_subject: null,
+        status: 'erased',
+        last_login_at: null,
+        failed_login_count: 0,
+        first_failed_login_at: null,
+        locked_until: null,
+        updated_at: now(eb),
+        deleted_at: eb.fn.coalesce('deleted_at', now(eb)),
+      }))
+      .where('id', '=', id)
+      .returning(['id', 'account_id'])
+      .executeTakeFirstOrThrow();
+    await this.database.db
+      .insertInto('erased_accounts')
+      .values({ user_id: erased.id, account_id: erased.account_id })
+      .onConflict((oc) => oc.column('user_id').doNothing())
+      .execute();
+  }
+
+  /** The erased accounts' user ids, in id order, `limit` after `afterUserId`. */
+  @GenerateSql({ params: [null, 500] }, { name: 'after an id', params: [GenerateSql.UUID, 500] })
+  async erasedUserIds(afterUserId: string | null, limit: number): Promise<string[]> {
+    let query = this.database.db.selectFrom('erased_accounts').select('user_id').orderBy('user_id').limit(limit);
+    if (afterUserId) query = query.where('user_id', '>', afterUserId);
+    return (await query.execute()).map((row) => row.user_id);
   }
 }

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { conflict, notFound } from '../common/problem';
-import { Database } from '../database/database';
+import { Database, type InTransaction } from '../database/database';
 import { isUniqueViolation } from '../database/database-errors';
 import { toUserResponse } from './dto/user-response.dto';
 import type { UserRole } from '../../domain/users';
@@ -40,6 +40,31 @@ export class UsersService {
 
   findByEmail(email: string): Promise<StoredUser | undefined> {
     return this.repository.findByEmail(email.toLowerCase());
+  }
+
+  /** By email, or by account id (`FY-…`, any case): support staff know one or the other. */
+  findByEmailOrAccountId(key: string): Promise<StoredUser | undefined> {
+    return key.includes('@') ? this.findByEmail(key) : this.repository.findByAccountId(key.toUpperCase());
+  }
+
+  /** The account, locked until the transaction ends (the erasure). */
+  lockById(_tx: InTransaction, id: string): Promise<StoredUser | undefined> {
+    return this.repository.findById(id, { forUpdate: true });
+  }
+
+  /** Anonymises the account and lists it as erased; part of the erasure's transaction. */
+  erase(_tx: InTransaction, id: string): Promise<void> {
+    return this.repository.erase(id);
+  }
+
+  /** Every erased account's user id, a page of `pageSize` at a time (`npm run erasure:reapply`). */
+  async *erasedUserIds(pageSize = 500): AsyncGenerator<string> {
+    for (let after: string | null = null; ;) {
+      const ids = await this.repository.erasedUserIds(after, pageSize);
+      yield* ids;
+      if (ids.length < pageSize) return;
+      after = ids[ids.length - 1];
+    }
   }
 
   /** Creates a password account; 409 when the (lower-cased) email is taken. */

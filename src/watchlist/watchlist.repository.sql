@@ -209,3 +209,8 @@ returning
   "notes",
   "added_at" as "addedAt",
   "position";
+
+-- WatchlistRepository.deleteAllOf
+delete from "user_watchlists"
+where
+  "user_id" = $1;

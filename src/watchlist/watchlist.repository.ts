@@ -191,4 +191,10 @@ export class WatchlistRepository {
       .execute();
     return rows.sort((a, b) => a.position - b.position);
   }
+
+  /** Deletes the user's watchlist (the account's erasure). */
+  @GenerateSql({ params: [GenerateSql.UUID] })
+  async deleteAllOf(userId: string): Promise<void> {
+    await this.database.db.deleteFrom('user_watchlists').where('user_id', '=', userId).execute();
+  }
 }

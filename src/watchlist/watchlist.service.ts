@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { WATCHLIST_MAX_ITEMS } from '../../domain/market';
 import { AuditService } from '../audit/audit.service';
 import { notFound, ruleViolation } from '../common/problem';
-import { Database } from '../database/database';
+import { Database, type InTransaction } from '../database/database';
 import { lockUserList } from '../database/list-locks';
 import {
   toWatchlistResponse,
@@ -96,5 +96,10 @@ export class WatchlistService {
       await lockUserList(this.database, tx, 'watchlist', userId);
       return this.repository.merge(userId, entries, WATCHLIST_MAX_ITEMS);
     });
+  }
+
+  /** Deletes the user's watchlist: part of the account's erasure, which records it. */
+  async eraseUser(_tx: InTransaction, userId: string): Promise<void> {
+    await this.repository.deleteAllOf(userId);
   }
 }

@@ -40,6 +40,12 @@ export class AuditEventResponseDto {
   changedFields: string[];
   @ApiText(REQUEST_ID_MAX_LENGTH)
   requestId: string | null;
+  /**
+   * True when the personal data of an erased account was removed from this event: about that
+   * account, `before`, `after` and `requestId` are null and `changedFields` keeps top-level
+   * names only; made by it (an administrator), its request id, IP and user agent are null.
+   */
+  erased: boolean;
 }
 
 /** An event as administrators see it: also whose data it was, who acted and from where. */
@@ -50,6 +56,19 @@ export class AdminAuditEventResponseDto extends AuditEventResponseDto {
   @ApiUuid()
   actorUserId: string | null;
   /** IPv4 or IPv6. */
+  @ApiText(45)
+  ip: string | null;
+  @ApiText(USER_AGENT_MAX_LENGTH)
+  userAgent: string | null;
+}
+
+/**
+ * An event in the user's data export: also who acted (null: the system) and, where the user
+ * acted themselves, from where (another person's IP and user agent are not theirs to get).
+ */
+export class ExportedAuditEventDto extends AuditEventResponseDto {
+  @ApiUuid()
+  actorUserId: string | null;
   @ApiText(45)
   ip: string | null;
   @ApiText(USER_AGENT_MAX_LENGTH)
@@ -71,11 +90,21 @@ export class AdminAuditEventPageDto {
 }
 
 export function toAuditEventResponse(event: AuditEventItem): AuditEventResponseDto {
-  const { id, occurredAt, entity, action, before, after, changedFields, requestId } = event;
-  return { id, occurredAt, entity, action, before, after, changedFields, requestId };
+  const { id, occurredAt, entity, action, before, after, changedFields, requestId, erasedAt } = event;
+  return { id, occurredAt, entity, action, before, after, changedFields, requestId, erased: erasedAt !== null };
 }
 
 export function toAdminAuditEventResponse(event: AuditEventItem): AdminAuditEventResponseDto {
   const { subjectUserId, actorUserId, ip, userAgent } = event;
   return { ...toAuditEventResponse(event), subjectUserId, actorUserId, ip, userAgent };
+}
+
+export function toExportedAuditEvent(event: AuditEventItem): ExportedAuditEventDto {
+  const own = event.actorUserId === event.subjectUserId;
+  return {
+    ...toAuditEventResponse(event),
+    actorUserId: event.actorUserId,
+    ip: own ? event.ip : null,
+    userAgent: own ? event.userAgent : null,
+  };
 }

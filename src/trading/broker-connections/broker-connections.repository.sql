@@ -292,3 +292,53 @@ from
   "broker_tokens"
 where
   "key_version" <> $1;
+
+-- BrokerConnectionsRepository.deleteAllOf
+delete from "broker_connections"
+where
+  "user_id" = $1;
+
+-- BrokerConnectionsRepository.listAll
+select
+  "c"."id",
+  "c"."broker",
+  "c"."account_ref" as "accountRef",
+  "c"."status",
+  "c"."created_at" as "createdAt",
+  "c"."revoked_at" as "revokedAt"
+from
+  "broker_connections" as "c"
+where
+  "c"."user_id" = $1
+order by
+  "c"."created_at" desc,
+  "c"."id" desc
+limit
+  $2;
+
+-- BrokerConnectionsRepository.listAll (with cursor)
+select
+  "c"."id",
+  "c"."broker",
+  "c"."account_ref" as "accountRef",
+  "c"."status",
+  "c"."created_at" as "createdAt",
+  "c"."revoked_at" as "revokedAt"
+from
+  "broker_connections" as "c"
+where
+  "c"."user_id" = $1
+  and ("c"."created_at", "c"."id") < (
+    SELECT
+      "created_at",
+      id
+    FROM
+      "broker_connections"
+    WHERE
+      id = $2
+  )
+order by
+  "c"."created_at" desc,
+  "c"."id" desc
+limit
+  $3;

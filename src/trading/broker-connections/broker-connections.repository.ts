@@ -242,4 +242,34 @@ export class BrokerConnectionsRepository {
       .executeTakeFirstOrThrow();
     return count;
   }
+
+  /**
+   * Deletes the user's connections and their tokens, the crypto material with them (the
+   * account's erasure; the intents and orders that name a connection go first).
+   */
+  @GenerateSql({ params: [GenerateSql.UUID] })
+  async deleteAllOf(userId: string): Promise<void> {
+    // broker_tokens go with their connection (ON DELETE CASCADE).
+    await this.database.db.deleteFrom('broker_connections').where('user_id', '=', userId).execute();
+  }
+
+  /** Every connection of the user, revoked ones too, newest first, a page at a time: metadata only (the export). */
+  @GenerateSql(
+    { params: [GenerateSql.UUID, { limit: 500 }] },
+    { name: 'with cursor', params: [GenerateSql.UUID, { limit: 500, cursor: GenerateSql.CURSOR }] },
+  )
+  listAll(userId: string, page: { limit: number; cursor?: string }) {
+    const query = this.database.db
+      .selectFrom('broker_connections as c')
+      .select([
+        'c.id',
+        'c.broker',
+        'c.account_ref as accountRef',
+        'c.status',
+        'c.created_at as createdAt',
+        'c.revoked_at as revokedAt',
+      ])
+      .where('c.user_id', '=', userId);
+    return keysetPage(query, { table: 'broker_connections', alias: 'c', time: 'created_at', key: 'createdAt' }, page);
+  }
 }

@@ -148,3 +148,8 @@ returning
   "average_price" as "averagePrice",
   "placed_at" as "placedAt",
   "updated_at" as "updatedAt";
+
+-- OrdersRepository.deleteAllOf
+delete from "broker_orders"
+where
+  "user_id" = $1;

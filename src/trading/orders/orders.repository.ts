@@ -126,4 +126,10 @@ export class OrdersRepository {
       .returning(ORDER_COLUMNS)
       .executeTakeFirstOrThrow();
   }
+
+  /** Deletes the user's orders (the account's erasure). */
+  @GenerateSql({ params: [GenerateSql.UUID] })
+  async deleteAllOf(userId: string): Promise<void> {
+    await this.database.db.deleteFrom('broker_orders').where('user_id', '=', userId).execute();
+  }
 }

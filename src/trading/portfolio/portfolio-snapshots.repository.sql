@@ -153,3 +153,8 @@ from
 where
   "id" = $1
   and "user_id" = $2;
+
+-- PortfolioSnapshotsRepository.deleteAllOf
+delete from "portfolio_snapshots"
+where
+  "user_id" = $1;

@@ -151,4 +151,10 @@ export class PortfolioSnapshotsRepository {
       .where('user_id', '=', userId)
       .executeTakeFirst();
   }
+
+  /** Deletes the user's portfolio snapshots (the account's erasure). */
+  @GenerateSql({ params: [GenerateSql.UUID] })
+  async deleteAllOf(userId: string): Promise<void> {
+    await this.database.db.deleteFrom('portfolio_snapshots').where('user_id', '=', userId).execute();
+  }
 }

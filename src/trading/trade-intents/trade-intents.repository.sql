@@ -364,3 +364,8 @@ select
   "submitted_at" as "submittedAt"
 from
   "moved";
+
+-- TradeIntentsRepository.deleteAllOf
+delete from "trade_intents"
+where
+  "user_id" = $1;

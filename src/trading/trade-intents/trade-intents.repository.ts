@@ -186,4 +186,10 @@ export class TradeIntentsRepository {
       after: rows.find((row) => row.version === 'after'),
     };
   }
+
+  /** Deletes the user's trade intents (their orders first: `OrdersRepository.deleteAllOf`) (the account's erasure). */
+  @GenerateSql({ params: [GenerateSql.UUID] })
+  async deleteAllOf(userId: string): Promise<void> {
+    await this.database.db.deleteFrom('trade_intents').where('user_id', '=', userId).execute();
+  }
 }
