@@ -187,6 +187,7 @@ describe('auth: register, login, refresh, logout', () => {
       'runs exactly one argon2 verification for an unknown email, as for a wrong password or a disabled account',
       async () => {
         // The module object PasswordsService calls through: its named import compiles to a property read.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS module object itself, not an import's copy
         const argon2 = require('@node-rs/argon2') as typeof import('@node-rs/argon2');
         const verify = jest.spyOn(argon2, 'verify');
         const account = await registerUser(t);

@@ -179,7 +179,7 @@ describe('graceful shutdown', () => {
         body: JSON.stringify({ name: 'Never saved' }),
       }).then(
         (res) => `answered ${res.status}`,
-        (error: { cause?: { code?: string } }) => error.cause?.code ?? String(error),
+        (error: Error & { cause?: { code?: string } }) => error.cause?.code ?? error.message,
       );
       sleeper = await waitForSleepingUpdate(fn);
 

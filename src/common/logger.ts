@@ -78,7 +78,7 @@ export function nestLogger(config: AppConfig): LoggerService {
     (level: NestLevel) =>
     (message: unknown, ...params: unknown[]): void => {
       const logger = requestLogger.getStore() ?? root;
-      const log = logger[PINO_LEVELS[level]].bind(logger) as (fields: object, ...rest: unknown[]) => void;
+      const log: (fields: object, ...rest: unknown[]) => void = logger[PINO_LEVELS[level]].bind(logger);
       const fields: Record<string, unknown> = params.length > 0 ? { context: params.pop() } : {};
       if (message instanceof Error) log({ ...fields, err: message }, message.message, ...params);
       else if (message !== null && typeof message === 'object') log({ ...fields, ...message }, ...params);

@@ -36,7 +36,9 @@ async function withMigrationLock<T>(dataSource: DataSource, migrate: () => Promi
     application_name: `${options.applicationName ?? 'typeorm'}:migration-lock`,
   });
   // A dropped connection releases the lock; the migrations, on the same database, fail by themselves.
-  client.on('error', (error) => dataSource.logger.log('warn', `migration lock connection lost: ${error.message}`));
+  client.on('error', (error) => {
+    dataSource.logger.log('warn', `migration lock connection lost: ${error.message}`);
+  });
   await client.connect();
   try {
     const tryLock = async () =>
