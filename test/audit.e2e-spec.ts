@@ -13,7 +13,17 @@ const ADMIN_EVENTS = '/api/v1/admin/audit/events';
 
 /** Every field of a preferences snapshot in the audit trail: the user's fields, no bookkeeping. */
 const SNAPSHOT_FIELDS = Object.keys(DEFAULT_VALUES).sort();
-const EVENT_FIELDS = ['action', 'after', 'before', 'changedFields', 'entity', 'id', 'occurredAt', 'requestId'];
+const EVENT_FIELDS = [
+  'action',
+  'after',
+  'before',
+  'changedFields',
+  'entity',
+  'erased',
+  'id',
+  'occurredAt',
+  'requestId',
+];
 const ADMIN_EVENT_FIELDS = [...EVENT_FIELDS, 'actorUserId', 'ip', 'subjectUserId', 'userAgent'].sort();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -112,6 +122,7 @@ describe('audit trail', () => {
         },
         changedFields: ['riskProfile', 'tradingModes.Options'],
         requestId: updated.headers['x-request-id'],
+        erased: false,
       });
       expect(update.requestId).toMatch(UUID);
     });
@@ -164,6 +175,7 @@ describe('audit trail', () => {
         after: event.after,
         changedFields: event.changedFields,
         requestId: event.requestId,
+        erased: false,
       });
     });
 

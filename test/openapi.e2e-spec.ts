@@ -110,7 +110,12 @@ describe('OpenAPI document', () => {
       const exempt = o.path.startsWith('/health/') || o.path === '/metrics';
       const expected = exempt
         ? []
-        : [...limits(''), ...limits('-burst'), ...(o.path.startsWith('/api/v1/auth/') ? limits('-auth') : [])];
+        : [
+            ...limits(''),
+            ...limits('-burst'),
+            ...(o.path.startsWith('/api/v1/auth/') ? limits('-auth') : []),
+            ...(o.path === '/api/v1/users/me/export' ? limits('-export') : []),
+          ];
       for (const status of Object.keys(o.operation.responses).filter((s) => /^[24]/.test(s))) {
         const retry = status === '429' ? ['Retry-After'] : [];
         // A route's own headers (the preferences' ETag) come on top.

@@ -5234,7 +5234,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description No valid access token, or the password is missing or incorrect. */
+            /** @description No valid access token, or the password is incorrect. */
             401: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -5300,13 +5300,10 @@ export interface operations {
                     "Retry-After": components["headers"]["Retry-After"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
-                    "X-RateLimit-Limit-export": components["headers"]["X-RateLimit-Limit-export"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
-                    "X-RateLimit-Remaining-export": components["headers"]["X-RateLimit-Remaining-export"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
-                    "X-RateLimit-Reset-export": components["headers"]["X-RateLimit-Reset-export"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  badRequest,
   type ProblemException,
   reauthenticationRequired,
   ruleViolation,
@@ -70,8 +71,8 @@ export class AuthService {
 
   /**
    * Asks a signed-in user to prove who they are again before an irreversible action (erasing the
-   * account): a password account gives its password (a wrong one counts against the account as a
-   * failed sign-in does: 401, and 429 once locked out); an identity provider's user needs a token
+   * account): a password account gives its password (400 without; a wrong one counts against the
+   * account as a failed sign-in does: 401, and 429 once locked out); an identity provider's user needs a token
    * from a sign-in at most REAUTHENTICATION_MAX_AGE_SECONDS old (else 403).
    */
   async confirmIdentity(caller: AuthUser, password: string | undefined): Promise<void> {
@@ -83,8 +84,13 @@ export class AuthService {
       }
       return;
     }
+    if (password === undefined) {
+      throw badRequest('The current password is required.', [
+        { field: 'password', message: 'password must be given for an account with a password' },
+      ]);
+    }
     if (user.lockedUntil && user.lockedUntil > new Date()) throw lockedOut(user.lockedUntil);
-    if (password === undefined || !(await this.passwords.verify(user.passwordHash, password))) {
+    if (!(await this.passwords.verify(user.passwordHash, password))) {
       const { lockoutWindowMs, lockoutAttempts } = this.config.auth;
       await this.users.recordFailedLogin(user.id, lockoutWindowMs, lockoutAttempts);
       throw unauthorized('The password is incorrect.');

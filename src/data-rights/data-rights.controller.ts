@@ -56,7 +56,7 @@ export class DataRightsController {
   @Audited('account')
   @ApiNoContentResponse({ description: 'The account was erased.' })
   @ApiInvalidRequest()
-  @ApiProblem(401, 'No valid access token, or the password is missing or incorrect.')
+  @ApiProblem(401, 'No valid access token, or the password is incorrect.')
   @ApiProblem(
     403,
     `The identity-provider sign-in is older than 5 minutes (\`${problemTypes.reauthenticationRequired}\`): sign in again first.`,

@@ -161,7 +161,9 @@ function documentRateLimitHeaders(document: OpenAPIObject): void {
       for (const [status, response] of Object.entries(operation.responses) as [string, ResponseObject][]) {
         if (!/^[24]/.test(status)) continue;
         const added: string[] = status === '429' ? ['Retry-After', ...names] : names;
-        response.headers = { ...response.headers, ...Object.fromEntries(added.map((name) => [name, headerRef(name)])) };
+        // A copy: the routes of one controller share its class-level responses (the 429), and their limits differ.
+        const headers = { ...response.headers, ...Object.fromEntries(added.map((name) => [name, headerRef(name)])) };
+        operation.responses[status] = { ...response, headers } as (typeof operation.responses)[string];
       }
     }
   }

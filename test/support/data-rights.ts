@@ -32,7 +32,7 @@ export interface SeededUser extends TestUser {
  */
 export async function seedEveryTable(t: TestApp): Promise<SeededUser> {
   const name = `Quorra ${randomBytes(5).toString('hex')}`;
-  const registered = await registerUser(t, { name });
+  const registered = await registerUser(t);
   const ip = `2001:db8:${randomInt(0x10000).toString(16)}:${randomInt(0x10000).toString(16)}::7`;
   const userAgent = `DataRightsSpec/${randomBytes(6).toString('hex')}`;
   const symbols = {
@@ -62,9 +62,8 @@ export async function seedEveryTable(t: TestApp): Promise<SeededUser> {
   };
   const as = (request: Test) =>
     request.set('authorization', user.auth).set('x-forwarded-for', ip).set('user-agent', userAgent);
-  const http = t.http();
 
-  await as(http.patch('/api/v1/users/me')).send({ name }).expect(200);
+  await as(t.http().patch('/api/v1/users/me')).send({ name }).expect(200);
   await as(t.http().patch('/api/v1/preferences')).send({ riskProfile: 'Aggressive' }).expect(200);
   await as(t.http().post('/api/v1/watchlist')).send({ symbol: symbols.watchlist, notes }).expect(201);
   await as(t.http().post(`/api/v1/insights/${encodeURIComponent(insightId)}/dismiss`)).expect(201);
