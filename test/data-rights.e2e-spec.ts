@@ -1,6 +1,7 @@
 import { startTestApp, type TestApp } from './support/app';
 import { findEverywhere, seedEveryTable, type SeededUser } from './support/data-rights';
-import { withDatabase } from './support/database';
+import { createScratchDatabase, migrationDataSource, withDatabase } from './support/database';
+import { runCli } from './support/process';
 import { readAllPages } from './support/pagination';
 import { expectProblem } from './support/problem';
 import { registerAdmin, registerUser, type TestUser } from './support/users';
@@ -289,5 +290,141 @@ describe("users' data rights", () => {
       expect(await attempt(`${erasing(user.id)} TRUNCATE audit_events`)).toBe(denied);
       expect(await attempt(`${erasing(user.id)} ${REDACT} WHERE subject_user_id = '${user.id}'`)).toBe('allowed');
     });
+  });
+
+  describe('for support staff and after a restore', () => {
+    const cli = (entry: string, args: string[] = []) => runCli(entry, args, { APP_STAGE: 'test', LOG_LEVEL: 'silent' });
+    const adminView = (admin: TestUser, id: string) =>
+      t.http().get(`/api/v1/admin/users/${id}`).set('authorization', admin.auth);
+
+    it('user:erase erases by account id or email, as the system; the admin view shows the account as erased', async () => {
+      const [byAccountId, byEmail, admin] = await Promise.all([registerUser(t), registerUser(t), registerAdmin(t)]);
+      const before = await adminView(admin, byAccountId.id).expect(200);
+      expect(before.body).toMatchObject({
+        id: byAccountId.id,
+        email: byAccountId.email,
+        status: 'active',
+        erasedAt: null,
+      });
+
+      const accountId: string = before.body.accountId;
+      const run = await cli('src/cli/erase-user.ts', [accountId.toLowerCase()]);
+      expect(run).toMatchObject({ code: 0, stdout: expect.stringContaining(`erased account ${accountId}`) });
+      expect((await cli('src/cli/erase-user.ts', [byEmail.email.toUpperCase()])).code).toBe(0);
+      expect((await cli('src/cli/erase-user.ts', ['nobody@example.test'])).code).toBe(1);
+      expect((await cli('src/cli/erase-user.ts')).code).toBe(2);
+
+      for (const user of [byAccountId, byEmail]) {
+        const after = await adminView(admin, user.id).expect(200);
+        expect(after.body).toEqual({
+          id: user.id,
+          accountId: expect.stringMatching(/^FY-/),
+          email: null,
+          name: '',
+          role: 'user',
+          status: 'erased',
+          createdAt: expect.any(String),
+          erasedAt: expect.any(String),
+        });
+        expectProblem(await t.http().get(ME).set('authorization', user.auth), 401);
+      }
+      const events = await t
+        .http()
+        .get('/api/v1/admin/audit/events')
+        .query({ userId: byAccountId.id, entity: 'account' })
+        .set('authorization', admin.auth)
+        .expect(200);
+      expect(events.body.items).toEqual([
+        expect.objectContaining({ action: 'erase', actorUserId: null, ip: null, userAgent: null }),
+      ]);
+    });
+
+    it('the admin view is for administrators, answers 404 for an unknown id and 400 for a malformed one', async () => {
+      const [user, admin] = await Promise.all([registerUser(t), registerAdmin(t)]);
+      expectProblem(await adminView(user, user.id), 403);
+      expectProblem(await adminView(admin, '3f0c6d0e-8a0b-4c43-9a53-5f8f0a6f1b2c'), 404);
+      expectProblem(await adminView(admin, 'not-a-uuid'), 400);
+    });
+
+    it('erasure:reapply erases again what a restored backup brought back', async () => {
+      const user = await seedEveryTable(t);
+      await erase(user).expect(204);
+      // A restore of a backup taken before the erasure: the account and its rows as they were.
+      await withDatabase(async (db) => {
+        await db.query(`UPDATE users SET email = $2, name = $3, status = 'active', deleted_at = NULL WHERE id = $1`, [
+          user.id,
+          user.email,
+          user.name,
+        ]);
+        await db.query(`INSERT INTO user_watchlists (user_id, symbol, position, notes) VALUES ($1, $2, 0, $3)`, [
+          user.id,
+          user.symbols.watchlist,
+          user.notes,
+        ]);
+        await db.query(
+          `INSERT INTO audit_events (subject_user_id, actor_user_id, entity, action, after, ip, user_agent)
+           VALUES ($1, $1, 'watchlist', 'add', $2, $3, $4)`,
+          [user.id, JSON.stringify({ symbol: user.symbols.watchlist }), user.ip, user.userAgent],
+        );
+      });
+      const run = await cli('src/cli/reapply-erasures.ts');
+      expect(run).toMatchObject({ code: 0, stdout: expect.stringMatching(/re-applied \d+ erasure/) });
+      await withDatabase(async (db) => {
+        for (const marker of user.markers)
+          expect({ marker, found: await findEverywhere(db, marker) }).toEqual({ marker, found: [] });
+      });
+      expectProblem(
+        await t.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password }),
+        401,
+      );
+    });
+  });
+
+  it('migration 0010 keeps the events already there, and reverts with erased accounts in place', async () => {
+    const scratch = await createScratchDatabase('data_rights');
+    const dataSource = await migrationDataSource(scratch.url);
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+      await dataSource.undoLastMigration({ transaction: 'each' });
+      const id = '3f0c6d0e-8a0b-4c43-9a53-5f8f0a6f1b2c';
+      await dataSource.query(
+        `INSERT INTO users (id, account_id, email, name) VALUES ($1, 'FY-00000001', 'a@example.test', 'A')`,
+        [id],
+      );
+      await dataSource.query(
+        `INSERT INTO audit_events (subject_user_id, actor_user_id, entity, action, after, changed_fields, ip)
+         VALUES ($1, $1, 'watchlist', 'add', '{"symbol": "TCS"}', '{items.TCS}', '127.0.0.1')`,
+        [id],
+      );
+      await dataSource.runMigrations({ transaction: 'each' });
+      expect(await dataSource.query(`SELECT after, changed_fields, ip, erased_at FROM audit_events`)).toEqual([
+        { after: { symbol: 'TCS' }, changed_fields: ['items.TCS'], ip: '127.0.0.1', erased_at: null },
+      ]);
+      // The old events are redacted by the erasure like new ones.
+      await dataSource.transaction(async (manager) => {
+        await manager.query(`SELECT set_config('fyntrix.erasing_user', $1, true)`, [id]);
+        await manager.query(
+          `UPDATE audit_events SET after = NULL, ip = NULL, changed_fields = '{items}', erased_at = now() WHERE subject_user_id = $1`,
+          [id],
+        );
+        await manager.query(
+          `UPDATE users SET email = NULL, name = '', status = 'erased', deleted_at = now() WHERE id = $1`,
+          [id],
+        );
+        await manager.query(
+          `INSERT INTO audit_events (subject_user_id, entity, action) VALUES ($1, 'account', 'erase')`,
+          [id],
+        );
+      });
+      await dataSource.undoLastMigration({ transaction: 'each' });
+      expect(await dataSource.query(`SELECT status, email FROM users`)).toEqual([
+        { status: 'disabled', email: 'erased-fy-00000001@erased.invalid' },
+      ]);
+      await expect(dataSource.query(`UPDATE audit_events SET ip = NULL`)).rejects.toThrow(/append-only/);
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await dataSource.destroy();
+      await scratch.drop();
+    }
   });
 });

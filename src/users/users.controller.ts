@@ -4,9 +4,11 @@ import { Audited } from '../audit/audited.decorator';
 import type { AuthUser } from '../auth/auth-user';
 import { Authenticated } from '../auth/auth.decorators';
 import { CurrentUser } from '../auth/current-user.decorator';
+import { notFound } from '../common/problem';
 import { ApiInvalidRequest, ApiProblem } from '../docs/problem-response';
 import { UpdateProfileDto } from './dto/update-profile.dto';
-import { toUserResponse, UserResponseDto } from './dto/user-response.dto';
+import { UuidParam } from '../common/validation';
+import { AdminUserResponseDto, toAdminUserResponse, toUserResponse, UserResponseDto } from './dto/user-response.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
@@ -30,5 +32,23 @@ export class UsersController {
   @ApiInvalidRequest()
   async updateMe(@CurrentUser() user: AuthUser, @Body() dto: UpdateProfileDto): Promise<UserResponseDto> {
     return toUserResponse(await this.users.updateName(user.id, dto.name));
+  }
+}
+
+@ApiTags('admin')
+@Controller('admin/users')
+@Authenticated('admin')
+export class AdminUsersController {
+  constructor(private readonly users: UsersService) {}
+
+  /** One account, erased ones too (shown as `erased`, without anything that identifies the person). */
+  @Get(':id')
+  @ApiOkResponse({ type: AdminUserResponseDto })
+  @ApiInvalidRequest()
+  @ApiProblem(404, 'No account has this id.')
+  async getUser(@UuidParam() id: string): Promise<AdminUserResponseDto> {
+    const user = await this.users.findById(id);
+    if (!user) throw notFound('No such user.');
+    return toAdminUserResponse(user);
   }
 }

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { EMAIL_MAX_LENGTH } from '../../common/validation';
 import { ApiText, ApiTimestamp, ApiUuid } from '../../docs/schema-bounds';
-import { USER_ROLES, type UserRole } from '../../../domain/users';
+import { USER_ROLES, USER_STATUSES, type UserRole, type UserStatus } from '../../../domain/users';
 import type { StoredUser } from '../users.repository';
 
 /** The caller's account as the API shows it (replaces `arise_account_profile_v1`). */
@@ -36,5 +36,22 @@ export function toUserResponse(user: StoredUser): UserResponseDto {
     accountId: user.accountId,
     role: user.role,
     createdAt: user.createdAt,
+  };
+}
+
+/** An account as administrators see it; an erased one shows as `erased`, with nothing that identifies the person. */
+export class AdminUserResponseDto extends UserResponseDto {
+  @ApiProperty({ enum: USER_STATUSES, enumName: 'UserStatus' })
+  status: UserStatus;
+  /** When the account was erased; null while it is not. */
+  @ApiTimestamp()
+  erasedAt: Date | null;
+}
+
+export function toAdminUserResponse(user: StoredUser): AdminUserResponseDto {
+  return {
+    ...toUserResponse(user),
+    status: user.status,
+    erasedAt: user.status === 'erased' ? user.deletedAt : null,
   };
 }
