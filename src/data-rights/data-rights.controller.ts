@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream';
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, StreamableFile } from '@nestjs/common';
+import { pipeline } from 'node:stream/promises';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Audited } from '../audit/audited.decorator';
 import type { AuthUser } from '../auth/auth-user';
@@ -35,12 +37,20 @@ export class DataRightsController {
   @ExportRateLimit()
   @ApiProduces('application/json')
   @ApiOkResponse({ type: DataExportDto })
-  async exportMe(@CurrentUser() user: AuthUser): Promise<StreamableFile> {
+  async exportMe(@CurrentUser() user: AuthUser, @Res() reply: FastifyReply): Promise<void> {
     const document = await this.exports.export(user.id);
-    return new StreamableFile(Readable.from(document), {
-      type: 'application/json; charset=utf-8',
-      disposition: 'attachment; filename="fyntrix-data-export.json"',
+    // A long history takes longer to send than REQUEST_TIMEOUT_MS, whose timer would cut the
+    // stream half-way: once the export has started (errors before are answered as usual), the
+    // reply leaves Fastify's lifecycle, which clears that timer, and is written here.
+    reply.hijack();
+    for (const [name, value] of Object.entries(reply.getHeaders()))
+      if (value !== undefined) reply.raw.setHeader(name, value);
+    reply.raw.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-disposition': 'attachment; filename="fyntrix-data-export.json"',
     });
+    // A client that goes away ends the stream; there is no one left to answer.
+    await pipeline(Readable.from(document), reply.raw).catch(() => reply.raw.destroy());
   }
 
   /**
