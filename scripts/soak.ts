@@ -296,19 +296,26 @@ const flows: [number, (user: BenchUser) => Promise<void>][] = [
   [
     0.2,
     async () => {
-      // A new account (argon2 makes this the costliest request of the mix, hence rare).
+      // A new account (argon2 makes this the costliest request of the mix, hence rare); half of
+      // them take their data out and erase the account again, the others sign out.
+      const password = `soak password ${randomUUID()}`;
       const res = await call(anonymous, 'POST /api/v1/auth/register', '/api/v1/auth/register', {
         email: `soak-${randomUUID()}@example.test`,
-        password: `soak password ${randomUUID()}`,
+        password,
         name: 'Soak sign-up',
       });
-      if (res.status === 201)
-        await call(
-          { authorization: `Bearer ${res.body.accessToken}` },
-          'POST /api/v1/auth/logout',
-          '/api/v1/auth/logout',
-          { refreshToken: res.body.refreshToken },
-        );
+      if (res.status !== 201) return;
+      const newcomer = { authorization: `Bearer ${res.body.accessToken}` };
+      if (Math.random() < 0.5) {
+        await call(newcomer, 'GET /api/v1/users/me/export', '/api/v1/users/me/export');
+        const id = (res.body.user as { id: string } | undefined)?.id;
+        await call(newcomer, 'DELETE /api/v1/users/me', '/api/v1/users/me', { password });
+        if (id) await call(admin, 'GET /api/v1/admin/users/{id}', `/api/v1/admin/users/${id}`);
+      } else {
+        await call(newcomer, 'POST /api/v1/auth/logout', '/api/v1/auth/logout', {
+          refreshToken: res.body.refreshToken,
+        });
+      }
     },
   ],
   [
