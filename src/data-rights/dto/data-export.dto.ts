@@ -1,6 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ExportedAuditEventDto } from '../../audit/dto/audit-event-response.dto';
-import { ApiTimestamp } from '../../docs/schema-bounds';
+import { ApiList, ApiTimestamp } from '../../docs/schema-bounds';
+import { DISMISSED_INSIGHTS_MAX } from '../../../domain/insight-id';
+import { WATCHLIST_MAX_ITEMS } from '../../../domain/market';
 import { DismissedInsightResponseDto } from '../../insights/dto/dismissed-insight-response.dto';
 import { ImportRecordDto } from '../../local-storage-import/dto/import-record.dto';
 import { PreferencesResponseDto } from '../../preferences/dto/preferences-response.dto';
@@ -21,13 +23,21 @@ export const DATA_EXPORT_SCHEMA_VERSION = 1;
  */
 export class DataExportDto {
   /** @example 1 */
-  @ApiProperty({ type: 'integer', format: 'int32', enum: [DATA_EXPORT_SCHEMA_VERSION] })
+  @ApiProperty({
+    type: 'integer',
+    format: 'int32',
+    enum: [DATA_EXPORT_SCHEMA_VERSION],
+    minimum: DATA_EXPORT_SCHEMA_VERSION,
+    maximum: DATA_EXPORT_SCHEMA_VERSION,
+  })
   schemaVersion: typeof DATA_EXPORT_SCHEMA_VERSION;
   @ApiTimestamp()
   exportedAt: Date;
   account: UserResponseDto;
   preferences: PreferencesResponseDto;
+  @ApiList(WatchlistItemResponseDto, WATCHLIST_MAX_ITEMS)
   watchlist: WatchlistItemResponseDto[];
+  @ApiList(DismissedInsightResponseDto, DISMISSED_INSIGHTS_MAX)
   dismissedInsights: DismissedInsightResponseDto[];
   /** Every import attempt of the browser's `localStorage`, with what it did with each key. */
   localStorageImports: ImportRecordDto[];
