@@ -220,4 +220,20 @@ describe('external identity provider (JWKS)', () => {
     const { sub } = JSON.parse(Buffer.from(raw.split('.')[1], 'base64url').toString('utf8'));
     if (sub) expect(await identityRows(sub)).toEqual([]);
   });
+
+  it("erases a provider's account only after a sign-in at most 5 minutes old (403 otherwise), without a password", async () => {
+    const sub = `erase-${randomUUID()}`;
+    const now = Math.floor(Date.now() / 1_000);
+    const erase = (token: string) =>
+      t.http().delete('/api/v1/users/me').set('authorization', `Bearer ${token}`).send({});
+    const reauthenticate = 'urn:fyntrix:problem:reauthentication-required';
+    expectProblem(await erase(providerToken(sub, { claims: { iat: now - 400 } })), 403, reauthenticate);
+    // The provider's auth_time says when the person signed in, whatever the token's own age.
+    expectProblem(await erase(providerToken(sub, { claims: { auth_time: now - 400 } })), 403, reauthenticate);
+    await erase(providerToken(sub, { claims: { auth_time: now - 10 } })).expect(204);
+    const { rows } = await withDatabase((db) =>
+      db.query<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE external_subject = $1`, [sub]),
+    );
+    expect(rows[0].n).toBe(0);
+  });
 });

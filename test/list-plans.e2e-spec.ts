@@ -15,6 +15,7 @@ const WHOLE_TABLE_READS: Record<string, string> = {
     "the administrators' rollout totals: an aggregate over every import, read when the dashboard loads",
   'BrokerConnectionsRepository.countTokensNotUnder':
     'the end of `npm run tokens:reencrypt`: counts the tokens a run left behind, once per run',
+  'UsersRepository.erasedUserIds': '`npm run erasure:reapply` after a restore: every erased account, in pages of ids',
 };
 
 /** A sort of more rows than this sorts (a large part of) a table, not one user's rows. */

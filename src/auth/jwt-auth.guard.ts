@@ -7,6 +7,9 @@ import { IS_PUBLIC } from './auth.decorators';
 import type { AuthUser } from './auth-user';
 import { bearerToken } from '../common/bearer-token';
 import { VerifiedTokens } from './verified-tokens';
+import { UsersService } from '../users/users.service';
+
+const tokenRejected = () => unauthorized('A valid access token is required.', { 'WWW-Authenticate': 'Bearer' });
 
 /**
  * The global guard: every route needs a valid bearer token unless it is marked `@Public()`.
@@ -19,6 +22,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     private readonly verified: VerifiedTokens,
+    private readonly users: UsersService,
   ) {
     super();
   }
@@ -34,14 +38,16 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
       return true;
     }
     const allowed = (await super.canActivate(context)) as boolean;
-    if (allowed && token && request.user) this.verified.remember(token, request.user);
-    return allowed;
+    if (!allowed || !token || !request.user) return allowed;
+    // An erased account's tokens stop working: a verified token is remembered for
+    // AUTH_TOKEN_CACHE_MS at most, and the erasure makes every instance forget the user's.
+    if (await this.users.isErased(request.user.id)) throw tokenRejected();
+    this.verified.remember(token, request.user);
+    return true;
   }
 
   override handleRequest<TUser = AuthUser>(error: unknown, user: TUser | false): TUser {
-    if (error || !user) {
-      throw unauthorized('A valid access token is required.', { 'WWW-Authenticate': 'Bearer' });
-    }
+    if (error || !user) throw tokenRejected();
     return user;
   }
 }

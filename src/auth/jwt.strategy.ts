@@ -9,7 +9,6 @@ import { USER_ROLES, type UserRole } from '../../domain/users';
 import type { AuthUser } from './auth-user';
 import { bearerToken } from '../common/bearer-token';
 import { ExternalIdentityService } from './external-identity.service';
-import { UsersService } from '../users/users.service';
 import { LOCAL_JWT_ALGORITHM, localSigningKey } from './tokens.service';
 
 /** Asymmetric algorithms accepted from the identity provider; never HS*, never `none`. */
@@ -28,7 +27,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     @Inject(appConfig.KEY) private readonly config: AppConfig,
     private readonly externalIdentities: ExternalIdentityService,
-    private readonly users: UsersService,
   ) {
     const { auth } = config;
     const localKey = localSigningKey(auth.signingKey);
@@ -82,10 +80,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       // The issuer matched ours, so the audience must be ours too (not the provider's).
       const role = payload.role as UserRole;
       if (!audiences.includes(auth.audience) || !USER_ROLES.includes(role)) return false;
-      // An erased account's tokens stop working: the guard remembers a verified token for
-      // AUTH_TOKEN_CACHE_MS at most, and the erasure makes it forget the user's at once.
-      const user = await this.users.findById(payload.sub);
-      if (!user || user.deletedAt) return false;
       return { id: payload.sub, role, authenticatedAt: payload.iat };
     }
     const provider = auth.identityProvider;

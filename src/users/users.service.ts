@@ -42,6 +42,11 @@ export class UsersService {
     return this.repository.findByEmail(email.toLowerCase());
   }
 
+  /** Whether the account was erased (its tokens must stop working). */
+  async isErased(id: string): Promise<boolean> {
+    return (await this.repository.findById(id))?.status === 'erased';
+  }
+
   /** By email, or by account id (`FY-…`, any case): support staff know one or the other. */
   findByEmailOrAccountId(key: string): Promise<StoredUser | undefined> {
     return key.includes('@') ? this.findByEmail(key) : this.repository.findByAccountId(key.toUpperCase());
