@@ -36,6 +36,7 @@ export {
 export { type PreferencesSave, savePreferences } from './save-preferences';
 export type { components, operations, paths } from './schema';
 export type {
+  DataExport,
   DismissedInsightsResponse,
   FeaturesResponse,
   ImportOutcome,
