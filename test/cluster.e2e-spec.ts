@@ -45,7 +45,8 @@ describe('a cluster of workers (WEB_CONCURRENCY)', () => {
   const readyWorkers = () => lines(service).filter((l) => /^ready in/.test(l.msg ?? ''));
 
   /** A fresh connection per request: the primary hands connections to the workers in turn. */
-  const get = (path: string) => fetch(`${base}${path}`, { headers: { connection: 'close' } });
+  const get = (path: string) =>
+    fetch(`${base}${path}`, { headers: { connection: 'close' }, signal: AbortSignal.timeout(5_000) });
 
   it('serves through every worker, and /metrics counts the requests of all of them', async () => {
     const requests = 10;
@@ -71,10 +72,18 @@ describe('a cluster of workers (WEB_CONCURRENCY)', () => {
     expect(ready()).toHaveLength(WORKERS);
     const victim = ready()[0].pid!;
     process.kill(victim, 'SIGKILL');
-    for (const deadline = Date.now() + 30_000; ready().length === WORKERS && Date.now() < deadline;) {
-      expect((await get('/health/live')).status).toBe(200);
+    const answers: (number | string)[] = [];
+    for (const deadline = Date.now() + 45_000; ready().length === WORKERS && Date.now() < deadline;) {
+      answers.push(
+        await get('/health/live').then(
+          (res) => res.status,
+          (error: Error) => error.name,
+        ),
+      );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    // The survivor answered throughout; only a connection handed to the victim as it died may be lost.
+    expect(answers.filter((answer) => answer !== 200).length).toBeLessThanOrEqual(1);
     if (ready().length === WORKERS)
       throw new Error(`no replacement started:\n${service.stdout.slice(-3000)}\n${service.stderr.slice(-2000)}`);
     const replacement = ready().at(-1)!;
@@ -83,7 +92,7 @@ describe('a cluster of workers (WEB_CONCURRENCY)', () => {
       lines(service).some((l) => l.context === 'Cluster' && /exited \(SIGKILL\); starting another/.test(l.msg ?? '')),
     ).toBe(true);
     for (let i = 0; i < 4; i++) expect((await get('/health/live')).status).toBe(200);
-  }, 60_000);
+  }, 90_000);
 
   it('stops every worker on SIGTERM and exits 0', async () => {
     service.child.kill('SIGTERM');

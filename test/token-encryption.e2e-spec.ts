@@ -139,6 +139,11 @@ describe('broker token encryption', () => {
         .status,
     ).toBe(400);
 
+    // A request's access log line is written once its response has left: wait for the last ones.
+    const logged = () => server.output().match(/"msg":"request completed"/g)?.length ?? 0;
+    for (const deadline = Date.now() + 10_000; logged() < responses.length && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const everything = { responses: responses.join('\n'), logs: server.output() };
     const audit = await withDatabase(
       async (db) => (await db.query('SELECT entity, action, before, after FROM audit_events')).rows,
