@@ -3,9 +3,13 @@ import { AUDIT_ENTITIES, type AuditEntity, USER_AGENT_MAX_LENGTH } from '../../d
 import { REQUEST_ID_MAX_LENGTH } from '../common/request-id';
 import { oneOf } from '../database/checks';
 
-/** Mirrors migration 0006. Append-only: the database refuses UPDATE, DELETE and TRUNCATE. */
+/**
+ * Mirrors migrations 0006, 0008 and 0009. Append-only: the database refuses UPDATE, DELETE and
+ * TRUNCATE. Its triggers (0009) give each new event its `seq` and notify the change streams.
+ */
 @Entity({ name: 'audit_events' })
 @Index('ix_audit_events_subject', ['subjectUserId', 'occurredAt', 'id'])
+@Index('ux_audit_events_subject_seq', ['subjectUserId', 'seq'], { unique: true })
 @Index('ix_audit_events_entity', ['entity', 'occurredAt', 'id'])
 @Index('ix_audit_events_occurred', ['occurredAt', 'id'])
 @Check('ck_audit_events_entity', oneOf('entity', AUDIT_ENTITIES))
@@ -46,4 +50,15 @@ export class AuditEvent {
 
   @Column({ name: 'user_agent', type: 'varchar', length: USER_AGENT_MAX_LENGTH, nullable: true })
   userAgent: string | null;
+
+  /**
+   * The position in the change history, set by the database (a trigger, in per-user commit
+   * order); null for events recorded before migration 0009. A bigint: pg reads it as a string.
+   */
+  @Column({ type: 'bigint', nullable: true })
+  seq: string | null;
+
+  /** The version of the changed entity this change made, where it has one (the preferences). */
+  @Column({ name: 'entity_version', type: 'integer', nullable: true })
+  entityVersion: number | null;
 }
