@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { Response } from 'supertest';
 import { loadAppConfig } from '../src/config/app-config';
@@ -38,6 +39,8 @@ interface Operation {
   bearer: boolean;
   /** Under `/admin/`, or documented as needing an admin's token. */
   admin: boolean;
+  /** Answers a `text/event-stream` that goes on until the token expires (the change stream). */
+  streams: boolean;
 }
 
 /** Every operation of the OpenAPI document: routes added later are covered without touching this spec. */
@@ -58,6 +61,9 @@ function operationsOf(document: OpenAPIObject): Operation[] {
           admin:
             /^(\/api\/v\d+)?\/admin\//.test(path) ||
             security.some((requirement) => SECURITY_SCHEMES.admin in requirement),
+          streams: Object.values(item[method]!.responses).some(
+            (response) => response !== undefined && 'content' in response && !!response.content?.['text/event-stream'],
+          ),
         };
       }),
   );
@@ -82,11 +88,15 @@ describe('access tokens', () => {
   const call = (operation: Operation, authorization?: string) => {
     const req = t.http()[operation.method](operation.path);
     if (authorization !== undefined) req.set('authorization', authorization);
+    // A stream is read up to its status: its body would go on until the token expires.
+    if (operation.streams) {
+      req.buffer(false).parse((res, done) => ((res as unknown as Readable).destroy(), done(null, undefined)));
+    }
     // A body, where one is expected, is never looked at before the token is.
     return operation.method === 'get' || operation.method === 'delete' ? req : req.send({});
   };
 
-  it('issues HS256 tokens with sub, iss, aud, exp (15 minutes), iat, jti and the role', () => {
+  it('issues HS256 tokens with sub, iss, aud, exp (15 minutes), iat, jti, the role and the session', () => {
     const { header, payload } = decodeJwt(alice.accessToken);
     expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
     expect(payload).toEqual({
@@ -97,6 +107,8 @@ describe('access tokens', () => {
       iat: expect.any(Number),
       exp: (payload.iat as number) + 900,
       jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      // The sign-in's refresh-token family: its sign-out ends the session's change streams.
+      sid: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     expect(Math.abs((payload.iat as number) - Date.now() / 1_000)).toBeLessThan(60);
     expect(decodeJwt(bob.accessToken).payload.jti).not.toBe(payload.jti);

@@ -37,5 +37,7 @@ import { LOCAL_JWT_ALGORITHM, localSigningKey, TokensService } from './tokens.se
     JwtStrategy,
     ExternalIdentityService,
   ],
+  // For the change streams: whether a token's session is still signed in.
+  exports: [TokensService],
 })
 export class AuthModule {}

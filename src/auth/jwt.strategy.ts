@@ -76,18 +76,21 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     // jsonwebtoken checks `exp` only when present; a token without one would never expire.
     if (typeof payload.exp !== 'number') return false;
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    const tokenExpiresAt = payload.exp * 1_000;
     if (payload.iss === auth.issuer) {
       // The issuer matched ours, so the audience must be ours too (not the provider's).
       const role = payload.role as UserRole;
       if (!audiences.includes(auth.audience) || !USER_ROLES.includes(role)) return false;
-      return { id: payload.sub, role };
+      const sessionId = typeof payload.sid === 'string' ? payload.sid : undefined;
+      return { id: payload.sub, role, sessionId, tokenExpiresAt };
     }
     const provider = auth.identityProvider;
     if (!provider || payload.iss !== provider.issuer || !audiences.includes(provider.audience)) return false;
-    return this.externalIdentities.resolve(
+    const user = await this.externalIdentities.resolve(
       provider.issuer,
       payload.sub,
       typeof payload.name === 'string' ? payload.name : '',
     );
+    return user && { ...user, tokenExpiresAt };
   }
 }

@@ -37,7 +37,9 @@ where
       "refresh_tokens" as "presented"
     where
       "presented"."token_hash" = $1
-  );
+  )
+returning
+  "family_id" as "familyId";
 
 -- RefreshTokensRepository.revokeFamilyOf (replay)
 update "refresh_tokens"
@@ -53,4 +55,17 @@ where
     where
       "presented"."token_hash" = $1
       and "presented"."used_at" is not null
-  );
+  )
+returning
+  "family_id" as "familyId";
+
+-- RefreshTokensRepository.isFamilyLive
+select
+  "id"
+from
+  "refresh_tokens"
+where
+  "family_id" = $1
+  and "revoked_at" is null
+limit
+  $2;

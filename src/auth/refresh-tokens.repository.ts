@@ -53,11 +53,12 @@ export class RefreshTokensRepository {
 
   /**
    * Revokes, in one statement, every token of the family of the token with this hash; with
-   * `onlyIfUsed`, only when that token was already used.
+   * `onlyIfUsed`, only when that token was already used. Answers the family's id when it revoked
+   * any of its tokens (a session that was still live).
    */
   @GenerateSql({ name: 'sign-out', params: [SAMPLE_HASH, false] }, { name: 'replay', params: [SAMPLE_HASH, true] })
-  async revokeFamilyOf(tokenHash: Buffer, onlyIfUsed: boolean): Promise<void> {
-    await this.database.db
+  async revokeFamilyOf(tokenHash: Buffer, onlyIfUsed: boolean): Promise<string | undefined> {
+    const revoked = await this.database.db
       .updateTable('refresh_tokens')
       .set((eb) => ({ revoked_at: eb.fn('now') }))
       .where('revoked_at', 'is', null)
@@ -68,6 +69,21 @@ export class RefreshTokensRepository {
           .where('presented.token_hash', '=', tokenHash);
         return onlyIfUsed ? presented.where('presented.used_at', 'is not', null) : presented;
       })
+      .returning('family_id as familyId')
       .execute();
+    return revoked[0]?.familyId;
+  }
+
+  /** Whether the family still has a token that is not revoked: its session has not ended. */
+  @GenerateSql({ params: [GenerateSql.UUID] })
+  async isFamilyLive(familyId: string): Promise<boolean> {
+    const live = await this.database.db
+      .selectFrom('refresh_tokens')
+      .select('id')
+      .where('family_id', '=', familyId)
+      .where('revoked_at', 'is', null)
+      .limit(1)
+      .executeTakeFirst();
+    return live !== undefined;
   }
 }

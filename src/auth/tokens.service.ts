@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { unauthorized } from '../common/problem';
 import { type AppConfig, appConfig } from '../config/app-config';
 import { Database } from '../database/database';
+import { notifyRevocation } from '../database/notifications';
 import { type StoredUser, UsersService } from '../users/users.service';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 
@@ -56,7 +57,11 @@ export class TokensService {
       tokenHash: hashToken(refreshToken),
       expiresAt: new Date(Date.now() + this.config.auth.refreshTtlSeconds * 1_000),
     });
-    const accessToken = await this.jwt.signAsync({ role: user.role }, { subject: user.id, jwtid: randomUUID() });
+    // `sid`: the session the token belongs to, so that signing it out can end its change streams.
+    const accessToken = await this.jwt.signAsync(
+      { role: user.role, sid: familyId },
+      { subject: user.id, jwtid: randomUUID() },
+    );
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.config.auth.accessTtlSeconds };
   }
 
@@ -78,12 +83,25 @@ export class TokensService {
 
     // Unknown, expired or revoked — or already used: a replay, or consumed just now by a user
     // who may no longer sign in. A used token's session ends here.
-    await this.refreshTokens.revokeFamilyOf(tokenHash, true);
+    await this.endSession(tokenHash, true);
     throw invalidRefreshToken();
   }
 
   /** Signs the session out: every token of the presented token's family stops working. */
   async revokeSessionOf(refreshToken: string): Promise<void> {
-    await this.refreshTokens.revokeFamilyOf(hashToken(refreshToken), false);
+    await this.endSession(hashToken(refreshToken), false);
+  }
+
+  /** Whether the session `sid` names is still signed in (a change stream opens only then). */
+  isSessionLive(sessionId: string): Promise<boolean> {
+    return this.refreshTokens.isFamilyLive(sessionId);
+  }
+
+  /** Revokes the family of the token with this hash and, if that ended a session, tells every instance. */
+  private endSession(tokenHash: Buffer, onlyIfUsed: boolean): Promise<void> {
+    return this.database.transaction(async (tx) => {
+      const sessionId = await this.refreshTokens.revokeFamilyOf(tokenHash, onlyIfUsed);
+      if (sessionId) await notifyRevocation(this.database, tx, { sessionId });
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { sign } from 'jsonwebtoken';
 import { VerifiedTokens } from './verified-tokens';
 
-const user = { id: '3f0c6d0e-8a0b-4c43-9a53-5f8f0a6f1b2c', role: 'user' as const };
+const user = { id: '3f0c6d0e-8a0b-4c43-9a53-5f8f0a6f1b2c', role: 'user' as const, tokenExpiresAt: Date.now() + 60_000 };
 const tokenExpiringIn = (seconds: number) => sign({ sub: user.id }, 'secret', { expiresIn: seconds });
 const TTL_MS = 60_000;
 
