@@ -8,6 +8,7 @@ import { ProblemDetailsFilter } from './common/problem-details.filter';
 import { createValidationPipe } from './common/validation';
 import { type AppConfig, appConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
 import { FeaturesModule } from './features/features.module';
 import { HealthModule } from './health/health.module';
 import { InsightsModule } from './insights/insights.module';
@@ -49,6 +50,7 @@ class AppConfigModule {
     InsightsModule,
     LocalStorageImportModule,
     TradingModule,
+    EventsModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

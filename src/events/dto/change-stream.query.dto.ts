@@ -1,0 +1,12 @@
+import { IsOptional, Matches } from 'class-validator';
+import { EVENT_ID_PATTERN } from './change-event.dto';
+
+export class ChangeStreamQueryDto {
+  /**
+   * The id of the last event received, for clients that cannot send the `Last-Event-ID` header
+   * (the header wins when both are sent). @example "1042"
+   */
+  @IsOptional()
+  @Matches(EVENT_ID_PATTERN, { message: 'lastEventId must be an event id (digits)' })
+  lastEventId?: string;
+}
