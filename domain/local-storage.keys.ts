@@ -6,7 +6,10 @@
  */
 import type { PreferenceValues } from './preferences.rules';
 
-/** The key that held each preference field (all now live in `user_preferences`). */
+/**
+ * The key that held each preference field (all now live in `user_preferences`). The browser's
+ * list, fixed: a field added since has no key, and an import leaves it as the server holds it.
+ */
 export const PREFERENCE_KEYS = {
   disclosureAccepted: 'arise_disclosure_accepted_v1',
   universe: 'arise_universe',
@@ -15,7 +18,10 @@ export const PREFERENCE_KEYS = {
   tradingModes: 'arise_modes',
   primaryMode: 'arise_primary_mode',
   auxiliaryModes: 'arise_auxiliary_modes',
-} as const satisfies Record<keyof PreferenceValues, string>;
+} as const satisfies Partial<Record<keyof PreferenceValues, string>>;
+
+/** A preference field the browser kept. */
+export type StoredPreferenceField = keyof typeof PREFERENCE_KEYS;
 
 /** `{name, account_id}`: the name may fill an empty profile name; the account id is the server's own. */
 export const ACCOUNT_PROFILE_KEY = 'arise_account_profile_v1';

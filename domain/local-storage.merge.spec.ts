@@ -39,6 +39,7 @@ const SESSION_IGNORED: KeyResult['detail'] = 'a session cache of market data: no
 
 /** What a user saved on the server from another device, before importing this browser. */
 const SAVED_PREFERENCES: PreferenceValues = {
+  ...DEFAULT_PREFERENCES,
   disclosureAccepted: false,
   universe: 'NIFTY100',
   marketRegion: 'India',

@@ -28,6 +28,7 @@
 import { TRADING_MODES, type TradingMode, WATCHLIST_MAX_ITEMS } from './market';
 import { DISMISSED_INSIGHTS_MAX } from './insight-id';
 import { DEFAULT_PREFERENCES, type PreferenceValues, repairModes } from './preferences.rules';
+import type { StoredPreferenceField } from './local-storage.keys';
 import {
   type ParsedInsights,
   type ParsedLocalStorage,
@@ -98,7 +99,9 @@ const count = (n: number, noun: string, plural = `${noun}s`) => `${n} ${n === 1 
 const inModeOrder = (modes: readonly TradingMode[]) => TRADING_MODES.filter((mode) => modes.includes(mode));
 const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : 'none');
 
-type FieldValue = { [F in keyof PreferenceValues]: { field: F; value: PreferenceValues[F] } }[keyof PreferenceValues];
+type FieldValue = {
+  [F in StoredPreferenceField]: { field: F; value: PreferenceValues[F] };
+}[StoredPreferenceField];
 
 /** A preference value as a person reads it; equal texts mean equal values (modes in a fixed order). */
 function showPreference(parsed: FieldValue): string {

@@ -61,6 +61,7 @@ import {
   DISMISSED_INSIGHTS_KEY,
   PREFERENCE_KEYS,
   SESSION_CACHE_KEYS,
+  type StoredPreferenceField,
   WATCHLIST_KEY,
 } from './local-storage.keys';
 
@@ -74,7 +75,7 @@ export interface SkippedItem {
   reason: string;
 }
 
-type PreferenceField = keyof PreferenceValues;
+type PreferenceField = StoredPreferenceField;
 
 /** A valid preference key: which field it sets, and to what. */
 export type ParsedPreference = {

@@ -25,6 +25,13 @@ export const DEFAULT_PREFERENCES: Readonly<PreferenceValues> = Object.freeze({
 });
 
 /**
+ * The writable fields, in the contract's order: what a write takes from a request, and what the
+ * server stores (each in the column of its name in snake_case). The keys of the defaults are exactly
+ * the fields: the literal above must have each one and may have no other.
+ */
+export const PREFERENCE_FIELDS = Object.keys(DEFAULT_PREFERENCES) as readonly (keyof PreferenceValues)[];
+
+/**
  * The cross-field rules: the primary mode is an enabled mode (or null), and auxiliary modes
  * are enabled modes other than the primary one, each at most once.
  */

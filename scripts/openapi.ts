@@ -16,19 +16,23 @@ process.env.LOG_LEVEL ??= 'error'; // the app's start-up lines would bury the re
 export const METADATA_FILE = join(root, 'src', 'metadata.ts');
 export const OPENAPI_FILE = join(root, 'openapi.json');
 
-interface NestCliPlugin {
-  name: string;
-  options?: Record<string, unknown>;
+// An internal module of the Nest CLI (what `nest build` runs), required when used; it ships its typings.
+const PLUGIN_METADATA_GENERATOR = '@nestjs/cli/lib/compiler/plugins/plugin-metadata-generator.js';
+type PluginMetadataGeneratorModule = typeof import('@nestjs/cli/lib/compiler/plugins/plugin-metadata-generator.js');
+
+/** What this script reads of nest-cli.json. */
+interface NestCliConfig {
+  compilerOptions: { plugins: { name: string; options?: Record<string, unknown> }[] };
 }
 
 /** Runs the Swagger plugin's metadata generator with the options of nest-cli.json. */
 export function generatePluginMetadata(filename = 'metadata.ts'): string {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { PluginMetadataGenerator } = require('@nestjs/cli/lib/compiler/plugins/plugin-metadata-generator.js');
-  const { ReadonlyVisitor } = require('@nestjs/swagger/plugin');
+  const { PluginMetadataGenerator } = require(PLUGIN_METADATA_GENERATOR) as PluginMetadataGeneratorModule;
+  const { ReadonlyVisitor } = require('@nestjs/swagger/plugin') as typeof import('@nestjs/swagger/plugin');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const nestCli = JSON.parse(readFileSync(join(root, 'nest-cli.json'), 'utf8'));
-  const plugin = (nestCli.compilerOptions.plugins as NestCliPlugin[]).find((p) => p.name === '@nestjs/swagger');
+  const nestCli = JSON.parse(readFileSync(join(root, 'nest-cli.json'), 'utf8')) as NestCliConfig;
+  const plugin = nestCli.compilerOptions.plugins.find((p) => p.name === '@nestjs/swagger');
   const sourceDir = join(root, 'src');
   new PluginMetadataGenerator().generate({
     visitors: [new ReadonlyVisitor({ ...plugin?.options, pathToSource: sourceDir })],

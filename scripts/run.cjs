@@ -33,6 +33,8 @@ if (source) {
   // @swc-node reads tsconfig.json from the working directory; decorators need this repo's.
   process.env.SWC_NODE_PROJECT ??= join(root, 'tsconfig.json');
   require('@swc-node/register');
+  // Processes forked from the entry (the workers of WEB_CONCURRENCY > 1) load TypeScript too.
+  process.execArgv.push('--require', require.resolve('@swc-node/register'));
 }
 const resolveEntry = (tsPath) => (source ? join(root, tsPath) : join(root, 'dist', tsPath.replace(/\.ts$/, '.js')));
 

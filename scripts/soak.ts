@@ -69,13 +69,22 @@ interface Caller {
 const anonymous: Caller = {};
 const scraper: Caller = { authorization: `Bearer ${METRICS_TOKEN}` };
 
+/** The fields of JSON answers the flows go on with (the soak judges answers by status, not by shape). */
+interface AnswerBody {
+  id?: string;
+  accessToken?: string;
+  refreshToken?: string;
+  items?: { id: string }[];
+  [field: string]: unknown;
+}
+
 /** One request, timed and counted under its route template (`METHOD /path/{param}` as in openapi.json). */
 async function call(
   caller: Caller,
   route: string,
   path: string,
   body?: unknown,
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: AnswerBody; text: string }> {
   const [method] = route.split(' ');
   const started = performance.now();
   let status: number | 'error' = 'error';
@@ -90,9 +99,10 @@ async function call(
     });
     status = res.status;
     const text = await res.text();
-    return { status, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
+    const json = text !== '' && res.headers.get('content-type')?.includes('json');
+    return { status, text, body: json ? (JSON.parse(text) as AnswerBody) : {} };
   } catch {
-    return { status: 0, body: undefined };
+    return { status: 0, body: {}, text: '' };
   } finally {
     const entry = stats.get(route) ?? new RouteStats();
     stats.set(route, entry);
@@ -123,9 +133,10 @@ async function renew(user: BenchUser): Promise<boolean> {
   const res = await call(user, 'POST /api/v1/auth/refresh', '/api/v1/auth/refresh', {
     refreshToken: user.refreshToken,
   });
-  if (res.status !== 200) return false;
-  user.refreshToken = res.body.refreshToken;
-  user.authorization = `Bearer ${res.body.accessToken}`;
+  const { accessToken, refreshToken } = res.body;
+  if (res.status !== 200 || !accessToken || !refreshToken) return false;
+  user.refreshToken = refreshToken;
+  user.authorization = `Bearer ${accessToken}`;
   return true;
 }
 
@@ -237,7 +248,7 @@ const flows: [number, (user: BenchUser) => Promise<void>][] = [
         });
         await call(u, 'GET /api/v1/trade-intents/{id}', `/api/v1/trade-intents/${intentId}`);
         const orders = await call(u, 'GET /api/v1/orders', `/api/v1/orders?intentId=${intentId}`);
-        const order = orders.body?.items?.[0];
+        const order = orders.body.items?.[0];
         if (order) {
           await call(u, 'POST /api/v1/orders/{id}/simulated-fills', `/api/v1/orders/${order.id}/simulated-fills`, {
             quantity: 4,
@@ -275,12 +286,9 @@ const flows: [number, (user: BenchUser) => Promise<void>][] = [
         email: u.email,
         password: u.password,
       });
-      if (login.status !== 200) return;
-      const device: BenchUser = {
-        ...u,
-        refreshToken: login.body.refreshToken,
-        authorization: `Bearer ${login.body.accessToken}`,
-      };
+      const { accessToken, refreshToken } = login.body;
+      if (login.status !== 200 || !accessToken || !refreshToken) return;
+      const device: BenchUser = { ...u, refreshToken, authorization: `Bearer ${accessToken}` };
       if (await renew(device))
         await call(device, 'POST /api/v1/auth/logout', '/api/v1/auth/logout', { refreshToken: device.refreshToken });
     },
@@ -334,7 +342,7 @@ interface MemorySample {
 async function sample(started: number): Promise<MemorySample> {
   await call(anonymous, 'GET /health/live', '/health/live');
   await call(anonymous, 'GET /health/ready', '/health/ready');
-  const text = String((await call(scraper, 'GET /metrics', '/metrics')).body);
+  const text = (await call(scraper, 'GET /metrics', '/metrics')).text;
   const value = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN) / 1024 / 1024;
   return {
     atSeconds: Math.round((Date.now() - started) / 1_000),
@@ -395,7 +403,7 @@ async function main(): Promise<void> {
   const port = Number(process.env.SOAK_PORT ?? 3901);
   const service = process.env.SOAK_URL ? undefined : startService(port, SERVICE_ENV);
   baseUrl = process.env.SOAK_URL ?? `http://127.0.0.1:${port}`;
-  let failures = 1;
+  let failures: number;
   try {
     await waitUntilReady(baseUrl, 60_000);
     const users = await registerUsers(baseUrl, userCount);

@@ -1,11 +1,15 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app';
+import { runPrimary, serveMetricsToPrimary } from './cluster';
 import { loadAppConfig } from './config/app-config';
 
 async function main(): Promise<void> {
   const started = Date.now();
   const config = loadAppConfig();
+  if (config.webConcurrency > 1 && cluster.isPrimary) return runPrimary(config);
+  serveMetricsToPrimary();
   const app = await createApp({ config });
   await app.listen({ port: config.port, host: config.host });
   const url = `http://localhost:${config.port}`;

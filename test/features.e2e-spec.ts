@@ -1,5 +1,5 @@
 import { FEATURE_FLAGS, rolloutBucket } from '../src/features/feature-flags';
-import { startTestApp, TestApp } from './support/app';
+import { startTestApp } from './support/app';
 import { registerUser } from './support/users';
 
 /** The flags of `count` fresh users of an app started with these rollout percentages. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { withDatabase } from './support/database';
+import { TEST_WEB_CONCURRENCY } from './support/app';
 import { freePort, runEntry } from './support/process';
 
 interface Outcome {
@@ -36,6 +37,8 @@ async function startService(env: { SHUTDOWN_GRACE_MS: string; SHUTDOWN_DRAIN_MS?
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     SHUTDOWN_DRAIN_MS: '0',
+    // TEST_WEB_CONCURRENCY: the primary of a cluster, whose workers drain and stop together.
+    WEB_CONCURRENCY: String(TEST_WEB_CONCURRENCY),
     ...env,
   });
   return { service, base: `http://127.0.0.1:${port}` };
@@ -176,7 +179,7 @@ describe('graceful shutdown', () => {
         body: JSON.stringify({ name: 'Never saved' }),
       }).then(
         (res) => `answered ${res.status}`,
-        (error: { cause?: { code?: string } }) => error.cause?.code ?? String(error),
+        (error: Error & { cause?: { code?: string } }) => error.cause?.code ?? error.message,
       );
       sleeper = await waitForSleepingUpdate(fn);
 

@@ -59,7 +59,7 @@ describe('preferences under concurrent writes', () => {
   beforeAll(async () => {
     t = await startTestApp();
     // A real listening socket: every concurrent request below is in flight at the same time.
-    await t.app.listen(0, '127.0.0.1');
+    await t.listen();
   });
   afterAll(() => t.close());
 

@@ -105,14 +105,13 @@ describe('migrateLocalStorage', () => {
   });
 
   it('keeps a key whose value another tab changed while the request ran', async () => {
-    let storage: FakeStorage;
-    const { client, storage: created } = setup({
+    // The handler runs during the request, after `storage` is assigned.
+    const { client, storage } = setup({
       [IMPORT]: (body, request) => {
         storage.setItem('arise_risk', 'Conservative');
         return importAnswering()(body, request);
       },
     });
-    storage = created;
 
     const result = await migrateLocalStorage(client, storage);
 

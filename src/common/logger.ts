@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import cluster from 'node:cluster';
 import type { LoggerService } from '@nestjs/common';
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { LogController } from 'fastify';
@@ -17,7 +18,12 @@ let root: Logger | undefined;
 export function rootLogger(config: AppConfig): Logger {
   root ??= pino({
     level: config.logLevel,
-    base: { service: 'fyntrix-api', stage: config.stage },
+    // In a cluster (WEB_CONCURRENCY > 1), each worker's lines name it.
+    base: {
+      service: 'fyntrix-api',
+      stage: config.stage,
+      ...(cluster.worker ? { worker: cluster.worker.id, pid: process.pid } : {}),
+    },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
       paths: [
@@ -72,7 +78,7 @@ export function nestLogger(config: AppConfig): LoggerService {
     (level: NestLevel) =>
     (message: unknown, ...params: unknown[]): void => {
       const logger = requestLogger.getStore() ?? root;
-      const log = logger[PINO_LEVELS[level]].bind(logger) as (fields: object, ...rest: unknown[]) => void;
+      const log: (fields: object, ...rest: unknown[]) => void = logger[PINO_LEVELS[level]].bind(logger);
       const fields: Record<string, unknown> = params.length > 0 ? { context: params.pop() } : {};
       if (message instanceof Error) log({ ...fields, err: message }, message.message, ...params);
       else if (message !== null && typeof message === 'object') log({ ...fields, ...message }, ...params);

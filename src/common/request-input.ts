@@ -10,6 +10,7 @@ import { PROBLEM_BOUNDS } from './problem';
  * characters (zero-width joiners, bidirectional marks) and noncharacters are text, and pass.
  * With the `u` flag, `\p{Cs}` matches a surrogate only when it is not half of a pair.
  */
+// eslint-disable-next-line no-control-regex -- control characters are what this rule refuses
 const UNACCEPTABLE_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|\p{Cs}/u;
 
 const TEXT_RULE =

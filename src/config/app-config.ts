@@ -137,6 +137,8 @@ const envSchema = z
     SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
     /** Unset: 0 in dev/test, DEFAULT_SHUTDOWN_DRAIN_MS in staging/prod. */
     SHUTDOWN_DRAIN_MS: int(0, 600_000).optional(),
+    /** Worker processes serving HTTP (node:cluster); 1 = the process itself serves. */
+    WEB_CONCURRENCY: int(1, 64).default(1),
 
     ...DATABASE_ENV,
 
@@ -224,6 +226,8 @@ export interface AppConfig extends DatabaseConfig {
    * every answer) so that the load balancer stops sending before the listener closes.
    */
   shutdownDrainMs: number;
+  /** HTTP worker processes (`WEB_CONCURRENCY`): more than 1 runs a cluster (`src/cluster.ts`). */
+  webConcurrency: number;
   /** Then: how long in-flight requests may take before their connections are cut. */
   shutdownGraceMs: number;
   auth: {
@@ -346,6 +350,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.en
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS ?? (isDeployed(stage) ? DEFAULT_SHUTDOWN_DRAIN_MS : 0),
+    webConcurrency: e.WEB_CONCURRENCY,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     dataDir,
     database,

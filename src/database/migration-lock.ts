@@ -27,7 +27,9 @@ const RETRY_MS = 250;
 async function withMigrationLock<T>(dataSource: DataSource, migrate: () => Promise<T>): Promise<T> {
   const client = dedicatedClient(dataSource, 'migration-lock');
   // A dropped connection releases the lock; the migrations, on the same database, fail by themselves.
-  client.on('error', (error) => dataSource.logger.log('warn', `migration lock connection lost: ${error.message}`));
+  client.on('error', (error) => {
+    dataSource.logger.log('warn', `migration lock connection lost: ${error.message}`);
+  });
   await client.connect();
   try {
     const tryLock = async () =>

@@ -41,28 +41,29 @@ export async function verifySchema(dataSource: DataSource): Promise<Verification
   const applied = (await executor.getExecutedMigrations()).map((m) => m.name);
   const pending = (await executor.getPendingMigrations()).map((m) => m.name);
 
+  // Each query names the objects of one kind present in the database, one row each.
+  const names = async (sql: string) => new Set((await dataSource.query<{ name: string }[]>(sql)).map((r) => r.name));
   const [tables, columns, indexes, constraints, triggers, functions] = await Promise.all([
-    dataSource.query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`),
-    dataSource.query(
+    names(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`),
+    names(
       `SELECT table_name || '.' || column_name AS name FROM information_schema.columns WHERE table_schema = current_schema()`,
     ),
-    dataSource.query(`SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()`),
-    dataSource.query(
+    names(`SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema()`),
+    names(
       `SELECT c.conname AS name FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = current_schema()`,
     ),
-    dataSource.query(`SELECT tgname AS name FROM pg_trigger WHERE NOT tgisinternal`),
-    dataSource.query(
+    names(`SELECT tgname AS name FROM pg_trigger WHERE NOT tgisinternal`),
+    names(
       `SELECT p.proname AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema()`,
     ),
   ]);
-  const present = (rows: { name: string }[]) => new Set(rows.map((r) => r.name));
   const found = {
-    table: present(tables),
-    column: present(columns),
-    index: present(indexes),
-    constraint: present(constraints),
-    trigger: present(triggers),
-    function: present(functions),
+    table: tables,
+    column: columns,
+    index: indexes,
+    constraint: constraints,
+    trigger: triggers,
+    function: functions,
   };
 
   const checks: SchemaCheck[] = [];

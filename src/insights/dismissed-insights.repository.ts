@@ -74,8 +74,12 @@ export class DismissedInsightsRepository {
       .with('fresh', (qb) =>
         qb
           .selectFrom(['input as i', 'saved as s'])
-          .where(({ not, exists, selectFrom }) =>
-            not(exists(selectFrom('present as p').select('p.insightId').whereRef('p.insightId', '=', 'i.insight_id'))),
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb.selectFrom('present as p').select('p.insightId').whereRef('p.insightId', '=', 'i.insight_id'),
+              ),
+            ),
           )
           .select('i.insight_id')
           .select((eb) =>

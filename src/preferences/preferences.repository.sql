@@ -3,13 +3,13 @@
 -- PreferencesRepository.find
 select
   "disclosure_accepted" as "disclosureAccepted",
-  "disclosure_accepted_at" as "disclosureAcceptedAt",
-  "universe",
+  "universe" as "universe",
   "market_region" as "marketRegion",
   "risk_profile" as "riskProfile",
   "trading_modes" as "tradingModes",
   "primary_mode" as "primaryMode",
   "auxiliary_modes" as "auxiliaryModes",
+  "disclosure_accepted_at" as "disclosureAcceptedAt",
   "version",
   "updated_at" as "updatedAt"
 from
@@ -23,13 +23,13 @@ with
     update "user_preferences"
     set
       "disclosure_accepted" = $1,
-      "disclosure_accepted_at" = $2,
-      "universe" = $3,
-      "market_region" = $4,
-      "risk_profile" = $5,
-      "trading_modes" = $6,
-      "primary_mode" = $7,
-      "auxiliary_modes" = $8,
+      "universe" = $2,
+      "market_region" = $3,
+      "risk_profile" = $4,
+      "trading_modes" = $5,
+      "primary_mode" = $6,
+      "auxiliary_modes" = $7,
+      "disclosure_accepted_at" = $8,
       "updated_at" = $9,
       "version" = "version" + 1
     where
@@ -85,13 +85,13 @@ with
       "user_preferences" (
         "user_id",
         "disclosure_accepted",
-        "disclosure_accepted_at",
         "universe",
         "market_region",
         "risk_profile",
         "trading_modes",
         "primary_mode",
         "auxiliary_modes",
+        "disclosure_accepted_at",
         "updated_at"
       )
     values

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { auditEventParam, insertAuditEventFrom, type NewAuditEvent } from '../audit/inline-audit-event';
+import { columnOf, type SnakeCase, selectedAs, type Stored, stored } from '../database/columns';
 import { Database } from '../database/database';
 import { GenerateSql } from '../database/generate-sql';
 import { preparedQuery } from '../database/prepared-query';
-import type { PreferenceValues } from '../../domain/preferences.rules';
+import { DEFAULT_PREFERENCES, PREFERENCE_FIELDS, type PreferenceValues } from '../../domain/preferences.rules';
 
 /** A version as it is written: the user's values and the disclosure's stamp. */
 export interface PreferencesVersion extends PreferenceValues {
@@ -17,52 +18,34 @@ export interface WrittenVersion {
   updatedAt: Date;
 }
 
-interface WriteParams {
+type StoredField = keyof PreferencesVersion;
+
+/** Every stored field, each in the column of its name in snake_case (`riskProfile`: `risk_profile`). */
+const FIELDS: readonly StoredField[] = [...PREFERENCE_FIELDS, 'disclosureAcceptedAt'];
+
+/** The parameters of a write: every field as its column takes it, and the bookkeeping. */
+type WriteParams = { [F in StoredField]: Stored<PreferencesVersion[F]> } & {
   userId: string;
-  disclosureAccepted: boolean;
-  disclosureAcceptedAt: Date | null;
-  universe: PreferenceValues['universe'];
-  marketRegion: PreferenceValues['marketRegion'];
-  riskProfile: PreferenceValues['riskProfile'];
-  tradingModes: string;
-  primaryMode: PreferenceValues['primaryMode'];
-  auxiliaryModes: string;
   updatedAt: Date;
   auditEvent: string | null;
-}
+};
 
 /** The one read: `GET` answers it, and every write merges into it. */
 const READ = preparedQuery('preferences.read', (db, p: { userId: string }) =>
   db
     .selectFrom('user_preferences')
-    .select([
-      'disclosure_accepted as disclosureAccepted',
-      'disclosure_accepted_at as disclosureAcceptedAt',
-      'universe',
-      'market_region as marketRegion',
-      'risk_profile as riskProfile',
-      'trading_modes as tradingModes',
-      'primary_mode as primaryMode',
-      'auxiliary_modes as auxiliaryModes',
-      'version',
-      'updated_at as updatedAt',
-    ])
+    .select(FIELDS.map(selectedAs))
+    .select(['version', 'updated_at as updatedAt'])
     .where('user_id', '=', p.userId),
 );
 
 export type SavedPreferences = NonNullable<Awaited<ReturnType<PreferencesRepository['find']>>>;
 
-const columnsOf = (p: WriteParams) => ({
-  disclosure_accepted: p.disclosureAccepted,
-  disclosure_accepted_at: p.disclosureAcceptedAt,
-  universe: p.universe,
-  market_region: p.marketRegion,
-  risk_profile: p.riskProfile,
-  trading_modes: p.tradingModes,
-  primary_mode: p.primaryMode,
-  auxiliary_modes: p.auxiliaryModes,
-  updated_at: p.updatedAt,
-});
+/** Each field's column set to its parameter; called once per statement, when it is compiled. */
+const columnsOf = (p: WriteParams) =>
+  Object.fromEntries(FIELDS.map((field) => [columnOf(field), p[field]])) as {
+    [F in StoredField as SnakeCase<F>]: WriteParams[F];
+  };
 
 /**
  * A write is ONE statement: the row, only if it is still the version that was read (else
@@ -74,7 +57,7 @@ const UPDATE = preparedQuery('preferences.update', (db, p: WriteParams & { expec
     .with('written', (qb) =>
       qb
         .updateTable('user_preferences')
-        .set((eb) => ({ ...columnsOf(p), version: eb('version', '+', sql.lit(1)) }))
+        .set((eb) => ({ ...columnsOf(p), updated_at: p.updatedAt, version: eb('version', '+', sql.lit(1)) }))
         .where('user_id', '=', p.userId)
         .where('version', '=', p.expectedVersion)
         .returning(['version', 'updated_at as updatedAt']),
@@ -90,7 +73,7 @@ const INSERT = preparedQuery('preferences.insert', (db, p: WriteParams) =>
     .with('written', (qb) =>
       qb
         .insertInto('user_preferences')
-        .values({ user_id: p.userId, ...columnsOf(p) })
+        .values({ user_id: p.userId, ...columnsOf(p), updated_at: p.updatedAt })
         .onConflict((oc) => oc.column('user_id').doNothing())
         .returning(['version', 'updated_at as updatedAt']),
     )
@@ -100,14 +83,9 @@ const INSERT = preparedQuery('preferences.insert', (db, p: WriteParams) =>
 );
 
 const SAMPLE: PreferencesVersion = {
+  ...DEFAULT_PREFERENCES,
   disclosureAccepted: true,
   disclosureAcceptedAt: GenerateSql.DATE,
-  universe: 'NIFTY50',
-  marketRegion: 'India',
-  riskProfile: 'Moderate',
-  tradingModes: { Intraday: false, Swing: true, Options: false, Futures: false },
-  primaryMode: 'Swing',
-  auxiliaryModes: [],
 };
 
 /**
@@ -151,18 +129,10 @@ export class PreferencesRepository {
   }
 }
 
+/** A write's parameters: built per call, so a plain loop over the fields (no intermediate arrays). */
 function writeParams(userId: string, next: PreferencesVersion, at: Date, event: NewAuditEvent | null): WriteParams {
-  return {
-    userId,
-    disclosureAccepted: next.disclosureAccepted,
-    disclosureAcceptedAt: next.disclosureAcceptedAt,
-    universe: next.universe,
-    marketRegion: next.marketRegion,
-    riskProfile: next.riskProfile,
-    tradingModes: JSON.stringify(next.tradingModes),
-    primaryMode: next.primaryMode,
-    auxiliaryModes: JSON.stringify(next.auxiliaryModes),
-    updatedAt: at,
-    auditEvent: auditEventParam(event),
-  };
+  const params: Record<string, unknown> = { userId, updatedAt: at, auditEvent: auditEventParam(event) };
+  for (const field of FIELDS) params[field] = stored(next[field]);
+  // The loop set every field of WriteParams, each as `stored` gives it.
+  return params as WriteParams;
 }

@@ -6,7 +6,12 @@ import { conflict, ProblemException, problemTypes, ruleViolation } from '../comm
 import type { PreferencesResponseDto } from './dto/preferences-response.dto';
 import type { TradingModes } from '../../domain/preferences.enums';
 import { PreferencesRepository, type SavedPreferences } from './preferences.repository';
-import { checkPreferenceRules, DEFAULT_PREFERENCES, type PreferenceValues } from '../../domain/preferences.rules';
+import {
+  checkPreferenceRules,
+  DEFAULT_PREFERENCES,
+  PREFERENCE_FIELDS,
+  type PreferenceValues,
+} from '../../domain/preferences.rules';
 
 /** The fields a write sets (absent = keep); `tradingModes` may name some modes only. */
 export type PreferencesChanges = Partial<Omit<PreferenceValues, 'tradingModes'>> & {
@@ -21,9 +26,8 @@ export interface PreferencesChange {
 }
 
 /** The writable fields of a request body; read-only ones a client echoed back are dropped. */
-function changesOf(body: PreferencesChanges & Record<string, unknown>): PreferencesChanges {
-  const { disclosureAccepted, universe, marketRegion, riskProfile, tradingModes, primaryMode, auxiliaryModes } = body;
-  return { disclosureAccepted, universe, marketRegion, riskProfile, tradingModes, primaryMode, auxiliaryModes };
+function changesOf(body: PreferencesChanges): PreferencesChanges {
+  return Object.fromEntries(PREFERENCE_FIELDS.map((field) => [field, body[field]]));
 }
 
 /**

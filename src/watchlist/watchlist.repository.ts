@@ -82,8 +82,8 @@ export class WatchlistRepository {
       .with('fresh', (qb) =>
         qb
           .selectFrom(['input as i', 'saved as s'])
-          .where(({ not, exists, selectFrom }) =>
-            not(exists(selectFrom('present as p').select('p.symbol').whereRef('p.symbol', '=', 'i.symbol'))),
+          .where((eb) =>
+            eb.not(eb.exists(eb.selectFrom('present as p').select('p.symbol').whereRef('p.symbol', '=', 'i.symbol'))),
           )
           .select(['i.symbol', 'i.exchange', 'i.notes'])
           .select((eb) =>
