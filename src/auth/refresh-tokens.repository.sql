@@ -39,6 +39,7 @@ where
       "presented"."token_hash" = $1
   )
 returning
+  "user_id" as "userId",
   "family_id" as "familyId";
 
 -- RefreshTokensRepository.revokeFamilyOf (replay)
@@ -57,6 +58,7 @@ where
       and "presented"."used_at" is not null
   )
 returning
+  "user_id" as "userId",
   "family_id" as "familyId";
 
 -- RefreshTokensRepository.isFamilyLive

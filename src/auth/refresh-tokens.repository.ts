@@ -53,11 +53,14 @@ export class RefreshTokensRepository {
 
   /**
    * Revokes, in one statement, every token of the family of the token with this hash; with
-   * `onlyIfUsed`, only when that token was already used. Answers the family's id when it revoked
-   * any of its tokens (a session that was still live).
+   * `onlyIfUsed`, only when that token was already used. Answers the family (its user and id)
+   * when it revoked any of its tokens (a session that was still live).
    */
   @GenerateSql({ name: 'sign-out', params: [SAMPLE_HASH, false] }, { name: 'replay', params: [SAMPLE_HASH, true] })
-  async revokeFamilyOf(tokenHash: Buffer, onlyIfUsed: boolean): Promise<string | undefined> {
+  async revokeFamilyOf(
+    tokenHash: Buffer,
+    onlyIfUsed: boolean,
+  ): Promise<{ userId: string; familyId: string } | undefined> {
     const revoked = await this.database.db
       .updateTable('refresh_tokens')
       .set((eb) => ({ revoked_at: eb.fn('now') }))
@@ -69,9 +72,9 @@ export class RefreshTokensRepository {
           .where('presented.token_hash', '=', tokenHash);
         return onlyIfUsed ? presented.where('presented.used_at', 'is not', null) : presented;
       })
-      .returning('family_id as familyId')
+      .returning(['user_id as userId', 'family_id as familyId'])
       .execute();
-    return revoked[0]?.familyId;
+    return revoked[0];
   }
 
   /** Whether the family still has a token that is not revoked: its session has not ended. */

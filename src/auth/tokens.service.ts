@@ -100,8 +100,8 @@ export class TokensService {
   /** Revokes the family of the token with this hash and, if that ended a session, tells every instance. */
   private endSession(tokenHash: Buffer, onlyIfUsed: boolean): Promise<void> {
     return this.database.transaction(async (tx) => {
-      const sessionId = await this.refreshTokens.revokeFamilyOf(tokenHash, onlyIfUsed);
-      if (sessionId) await notifyRevocation(this.database, tx, { sessionId });
+      const session = await this.refreshTokens.revokeFamilyOf(tokenHash, onlyIfUsed);
+      if (session) await notifyRevocation(this.database, tx, { userId: session.userId, sid: session.familyId });
     });
   }
 }

@@ -11,12 +11,18 @@ import type { Database, InTransaction } from './database';
 export const CHANNELS = {
   /** `{userId, seq, entity}` for every new audit event: sent by its trigger (migration 0009). */
   changes: 'fyntrix_changes',
-  /** `{sessionId}` at sign-out, `{userId}` when an account is erased: sent by `notifyRevocation`. */
+  /** `{userId, sid}` at a session's sign-out, `{userId}` when every session of a user ends (erasure). */
   revocations: 'fyntrix_revocations',
 } as const;
 
-/** A session that ended (sign-out, a refresh token replayed), or every session of a user (erasure). */
-export type Revocation = { sessionId: string } | { userId: string };
+/**
+ * A session of `userId` that ended (`sid`: sign-out, a refresh token replayed), or without `sid`
+ * every session of the user (the account's erasure).
+ */
+export interface Revocation {
+  userId: string;
+  sid?: string;
+}
 
 /**
  * Tells every instance that `revocation` happened, once the current transaction commits (and
@@ -97,9 +103,10 @@ export class NotificationListener {
     this.attempts = 0;
     this.ping = setInterval(() => void client.query('SELECT 1').catch((error: Error) => onLost(error)), PING_MS);
     this.ping.unref();
+    // One line per connection: a process holds one listener (one per worker in a cluster).
+    this.logger.log(`listening ${this.missed ? 'again ' : ''}on ${this.channels.join(', ')}`);
     if (this.missed) {
       this.missed = false;
-      this.logger.log('listening again');
       this.handlers.resumed();
     }
   }

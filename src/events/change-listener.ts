@@ -7,7 +7,7 @@ import { CHANNELS, NotificationListener } from '../database/notifications';
 import { ChangeStreamsService } from './change-streams.service';
 
 const CHANGE = z.object({ userId: z.string(), seq: z.number().int(), entity: z.string() });
-const REVOCATION = z.union([z.object({ sessionId: z.string() }), z.object({ userId: z.string() })]);
+const REVOCATION = z.object({ userId: z.string(), sid: z.string().optional() });
 
 /**
  * This instance's one LISTEN connection (not a pool connection), for the change streams: a

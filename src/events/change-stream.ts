@@ -99,9 +99,9 @@ export class ChangeStream {
     this.ended = true;
     clearTimeout(this.expiry);
     const response = this.response;
-    if (response && !response.writableEnded) {
+    if (response && !response.writableEnded && !response.destroyed) {
       response.end();
-      const cut = setTimeout(() => response.destroy(), FLUSH_MS);
+      const cut = setTimeout(() => response.destroy(), FLUSH_MS).unref();
       response.once('close', () => clearTimeout(cut));
     }
     this.onEnd(this);

@@ -140,28 +140,23 @@ export class ChangeStreamsService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** A session was signed out, or every session of a user ended: their streams end on every instance. */
-  revoked(revocation: Revocation): void {
-    if ('sessionId' in revocation) {
-      this.each((stream) => stream.owner.sessionId === revocation.sessionId && stream.end(), true);
-    } else {
-      this.userRevoked(revocation.userId);
-    }
-  }
-
   /**
-   * Every session of `userId` ended (the account's erasure, which notifies `{userId}`): their
-   * streams end. When the auth module exports a way to forget a user's verified tokens
-   * (`forgetUser`), it belongs here too, so that every instance forgets them at once.
+   * A session of a user was signed out (`sid`), or every session of the user ended (the account's
+   * erasure notifies `{userId}`): those streams end, on every instance. (Forgetting the user's
+   * verified tokens on every instance, at erasure, belongs here too.)
    */
-  private userRevoked(userId: string): void {
-    for (const stream of this.feeds.get(userId)?.streams ?? []) stream.end();
+  revoked({ userId, sid }: Revocation): void {
+    for (const stream of [...(this.feeds.get(userId)?.streams ?? [])]) {
+      if (sid === undefined || stream.owner.sessionId === sid) stream.end();
+    }
   }
 
   /** Ends every stream and opens no more: the instance stops accepting connections. */
   private stop(): void {
+    if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.heartbeat);
+    if (this.open > 0) this.logger.log(`stopping: ending ${this.open} change streams`);
     this.each((stream) => stream.end(), true);
   }
 
