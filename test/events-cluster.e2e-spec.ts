@@ -14,6 +14,7 @@ const STREAMS = 4;
 
 interface LogLine {
   pid?: number;
+  url?: string;
   msg?: string;
   context?: string;
 }
@@ -105,6 +106,8 @@ describe('change streams in a cluster of workers (WEB_CONCURRENCY=2)', () => {
       .map((l) => [l.pid, Number(/\d+/.exec(l.msg!)![0])]);
     expect(new Set(ended.map(([pid]) => pid)).size).toBe(WORKERS);
     expect(ended.reduce((sum, [, n]) => sum + n!, 0)).toBe(STREAMS);
+    // The access log has one line per stream, written when it ended, whatever it carried.
+    expect(lines().filter((l) => l.url === '/api/v1/events' && l.msg === 'request completed')).toHaveLength(STREAMS);
     streams = [];
   }, 30_000);
 });
