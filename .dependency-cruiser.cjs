@@ -7,7 +7,8 @@
  *   package, no Node built-in. (Globals such as `Buffer` or `document` are no imports:
  *   `domain/tsconfig.json`, which has neither Node nor DOM types, refuses those.)
  * - `client/src/` is the package `@fyntrix/api-client` that web apps install: it imports its own
- *   files, `domain/` (bundled into the package) and `openapi-fetch` (its one dependency) only;
+ *   files, `domain/` (bundled into the package) and its dependencies `openapi-fetch` and
+ *   `eventsource-parser` (the change stream's parser) only;
  *   above all never the server (`src/`), which would bring NestJS and Node into the browser.
  *
  * - The server (`src/`) is one folder per feature module plus infrastructure (`common/`, `config/`,
@@ -42,14 +43,14 @@ module.exports = {
       to: { pathNot: '^domain/' },
     },
     {
-      name: 'client-imports-only-domain-and-openapi-fetch',
+      name: 'client-imports-only-domain-and-its-dependencies',
       comment:
-        'The client package ships client/src with domain/ bundled in and openapi-fetch as its one ' +
-        'dependency; anything else (the server in src/, another package, a Node built-in) would break ' +
+        'The client package ships client/src with domain/ bundled in and openapi-fetch and ' +
+        'eventsource-parser as its dependencies; anything else (the server in src/, another package, a Node built-in) would break ' +
         'the web app that installs it.',
       severity: 'error',
       from: { path: '^client/src/', pathNot: TESTS },
-      to: { pathNot: '^(client/src/|domain/|node_modules/openapi-fetch/)' },
+      to: { pathNot: '^(client/src/|domain/|node_modules/(openapi-fetch|eventsource-parser)/)' },
     },
     {
       name: 'infrastructure-imports-no-feature-module',

@@ -78,19 +78,25 @@ interface AnswerBody {
   [field: string]: unknown;
 }
 
-/** One request, timed and counted under its route template (`METHOD /path/{param}` as in openapi.json). */
+/**
+ * One request, timed and counted under its route template (`METHOD /path/{param}` as in openapi.json).
+ * `until`: the answer is a stream, read until its text matches, then the request is aborted.
+ */
 async function call(
   caller: Caller,
   route: string,
   path: string,
   body?: unknown,
+  until?: RegExp,
 ): Promise<{ status: number; body: AnswerBody; text: string }> {
   const [method] = route.split(' ');
   const started = performance.now();
   let status: number | 'error' = 'error';
+  const abort = new AbortController();
   try {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
+      signal: abort.signal,
       headers: {
         ...(caller.authorization ? { authorization: caller.authorization } : {}),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -98,7 +104,7 @@ async function call(
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     status = res.status;
-    const text = await res.text();
+    const text = until && res.ok ? await readUntil(res, until, abort) : await res.text();
     const json = text !== '' && res.headers.get('content-type')?.includes('json');
     return { status, text, body: json ? (JSON.parse(text) as AnswerBody) : {} };
   } catch {
@@ -108,6 +114,18 @@ async function call(
     stats.set(route, entry);
     entry.add(status, performance.now() - started);
   }
+}
+
+/** Reads `res` until its text matches `until` (or it ends), then aborts the request. */
+async function readUntil(res: Response, until: RegExp, abort: AbortController): Promise<string> {
+  let text = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    text += decoder.decode(chunk, { stream: true });
+    if (until.test(text)) break;
+  }
+  abort.abort();
+  return text;
 }
 
 const SYMBOLS = [
@@ -163,6 +181,8 @@ const flows: [number, (user: BenchUser) => Promise<void>][] = [
     },
   ],
   [15, async (u) => void (await call(u, 'GET /api/v1/watchlist', '/api/v1/watchlist'))],
+  // A tab that turns live sync on and goes away: the change stream is read up to `ready`.
+  [2, async (u) => void (await call(u, 'GET /api/v1/events', '/api/v1/events', undefined, /^event: ready$/m))],
   [
     5,
     async (u) => {

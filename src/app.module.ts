@@ -9,6 +9,7 @@ import { createValidationPipe } from './common/validation';
 import { type AppConfig, appConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { DataRightsModule } from './data-rights/data-rights.module';
+import { EventsModule } from './events/events.module';
 import { FeaturesModule } from './features/features.module';
 import { HealthModule } from './health/health.module';
 import { InsightsModule } from './insights/insights.module';
@@ -51,6 +52,7 @@ class AppConfigModule {
     LocalStorageImportModule,
     TradingModule,
     DataRightsModule,
+    EventsModule,
   ],
   providers: [
     { provide: APP_PIPE, useFactory: createValidationPipe },

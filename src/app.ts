@@ -196,7 +196,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     app.enableCors({
       origin: config.corsOrigins,
       methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'X-Request-Id'],
+      // Last-Event-ID: a change stream resumed by `fetch` (not CORS-safelisted).
+      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Last-Event-ID', 'X-Request-Id'],
       // Every header a script may need to read: the version, the request id, every limit's state.
       exposedHeaders: ['ETag', 'Retry-After', 'X-Request-Id', ...RATE_LIMIT_NAMES.flatMap(rateLimitHeaders)],
       maxAge: 600,

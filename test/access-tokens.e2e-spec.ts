@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { Response } from 'supertest';
@@ -38,6 +39,8 @@ interface Operation {
   bearer: boolean;
   /** Under `/admin/`, or documented as needing an admin's token. */
   admin: boolean;
+  /** Answers a `text/event-stream` that goes on until the token expires (the change stream). */
+  streams: boolean;
 }
 
 /** Every operation of the OpenAPI document: routes added later are covered without touching this spec. */
@@ -58,6 +61,9 @@ function operationsOf(document: OpenAPIObject): Operation[] {
           admin:
             /^(\/api\/v\d+)?\/admin\//.test(path) ||
             security.some((requirement) => SECURITY_SCHEMES.admin in requirement),
+          streams: Object.values(item[method]!.responses).some(
+            (response) => response !== undefined && 'content' in response && !!response.content?.['text/event-stream'],
+          ),
         };
       }),
   );
@@ -79,14 +85,25 @@ describe('access tokens', () => {
   });
   afterAll(() => t.close());
 
+  const streamOrJson = (res: Response, done: (error: Error | null, body: unknown) => void) => {
+    const raw = res as unknown as IncomingMessage;
+    if (raw.headers['content-type']?.startsWith('text/event-stream')) return (raw.destroy(), done(null, undefined));
+    let text = '';
+    raw.setEncoding('utf8');
+    raw.on('data', (chunk: string) => (text += chunk));
+    raw.on('end', () => done(null, JSON.parse(text)));
+  };
+
   const call = (operation: Operation, authorization?: string) => {
     const req = t.http()[operation.method](operation.path);
     if (authorization !== undefined) req.set('authorization', authorization);
+    // A stream is read up to its status (its body would go on until the token expires); a problem, whole.
+    if (operation.streams) req.parse(streamOrJson);
     // A body, where one is expected, is never looked at before the token is.
     return operation.method === 'get' || operation.method === 'delete' ? req : req.send({});
   };
 
-  it('issues HS256 tokens with sub, iss, aud, exp (15 minutes), iat, jti and the role', () => {
+  it('issues HS256 tokens with sub, iss, aud, exp (15 minutes), iat, jti, the role and the session', () => {
     const { header, payload } = decodeJwt(alice.accessToken);
     expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
     expect(payload).toEqual({
@@ -97,6 +114,8 @@ describe('access tokens', () => {
       iat: expect.any(Number),
       exp: (payload.iat as number) + 900,
       jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      // The sign-in's refresh-token family: its sign-out ends the session's change streams.
+      sid: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     expect(Math.abs((payload.iat as number) - Date.now() / 1_000)).toBeLessThan(60);
     expect(decodeJwt(bob.accessToken).payload.jti).not.toBe(payload.jti);

@@ -72,18 +72,17 @@ describe('a cluster of workers (WEB_CONCURRENCY)', () => {
     expect(ready()).toHaveLength(WORKERS);
     const victim = ready()[0].pid!;
     process.kill(victim, 'SIGKILL');
-    const answers: (number | string)[] = [];
-    for (const deadline = Date.now() + 45_000; ready().length === WORKERS && Date.now() < deadline;) {
-      answers.push(
-        await get('/health/live').then(
-          (res) => res.status,
-          (error: Error) => error.name,
-        ),
-      );
+    // A connection the primary hands over before it noticed the death goes to the dead worker and
+    // is lost (Node's round robin): whether the next one is the victim's turn depends on how many
+    // connections came before. "Meanwhile" starts once the primary knows.
+    const noticed = () => lines(service).some((l) => l.context === 'Cluster' && /exited \(SIGKILL\)/.test(l.msg ?? ''));
+    for (const deadline = Date.now() + 5_000; !noticed() && Date.now() < deadline;) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    for (const deadline = Date.now() + 30_000; ready().length === WORKERS && Date.now() < deadline;) {
+      expect((await get('/health/live')).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    // The survivor answered throughout; only a connection handed to the victim as it died may be lost.
-    expect(answers.filter((answer) => answer !== 200).length).toBeLessThanOrEqual(1);
     if (ready().length === WORKERS)
       throw new Error(`no replacement started:\n${service.stdout.slice(-3000)}\n${service.stderr.slice(-2000)}`);
     const replacement = ready().at(-1)!;

@@ -34,6 +34,12 @@ export {
   type WatchlistRead,
 } from './read-with-fallback';
 export { type PreferencesSave, savePreferences } from './save-preferences';
+export {
+  type ChangeHandlers,
+  type ChangeStreamEvent,
+  type SubscribeOptions,
+  subscribeToChanges,
+} from './subscribe-to-changes';
 export type { components, operations, paths } from './schema';
 export type {
   DataExport,

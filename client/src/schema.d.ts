@@ -196,6 +196,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's change stream (Server-Sent Events): live sync across tabs and devices. */
+        get: operations["streamChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/features": {
         parameters: {
             query?: never;
@@ -1008,6 +1025,28 @@ export interface components {
              */
             value: string;
         };
+        ImportChangeData: {
+            action: string;
+            /**
+             * @description The fields the change touched, one level deep (`tradingModes.Swing`).
+             * @example [
+             *       "riskProfile"
+             *     ]
+             */
+            changedFields: string[];
+            /** Format: date-time */
+            occurredAt: string;
+        };
+        ImportChangeEvent: {
+            data: components["schemas"]["ImportChangeData"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "import";
+            /** @description The SSE `id:` field: the position in your change history, to send back as `Last-Event-ID`. */
+            id: string;
+        };
         ImportDeviceDto: {
             /** @description Attempts from this device, replays included. */
             attempts: number;
@@ -1109,6 +1148,28 @@ export interface components {
          * @enum {string}
          */
         ImportStatus: "imported" | "partial" | "unchanged" | "replayed";
+        InsightsChangeData: {
+            action: string;
+            /**
+             * @description The insights dismissed or un-dismissed.
+             * @example [
+             *       "nifty-breadth-2026-05-01"
+             *     ]
+             */
+            insightIds: string[];
+            /** Format: date-time */
+            occurredAt: string;
+        };
+        InsightsChangeEvent: {
+            data: components["schemas"]["InsightsChangeData"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "insights";
+            /** @description The SSE `id:` field: the position in your change history, to send back as `Last-Event-ID`. */
+            id: string;
+        };
         /** @enum {string} */
         IntentStatus: "draft" | "submitted" | "open" | "partially_filled" | "filled" | "cancelled" | "rejected";
         KeyResultDto: {
@@ -1209,6 +1270,39 @@ export interface components {
              */
             totalValue: string;
         };
+        PreferencesChangeData: {
+            action: string;
+            /**
+             * @description The fields the change touched, one level deep (`tradingModes.Swing`).
+             * @example [
+             *       "riskProfile"
+             *     ]
+             */
+            changedFields: string[];
+            /**
+             * @description The new `ETag` of `GET /preferences`: a copy with another ETag is stale.
+             * @example "4"
+             */
+            etag?: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /**
+             * Format: int32
+             * @description The version this change made: the preferences' ETag is its quoted form (below).
+             * @example 4
+             */
+            version?: number;
+        };
+        PreferencesChangeEvent: {
+            data: components["schemas"]["PreferencesChangeData"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "preferences";
+            /** @description The SSE `id:` field: the position in your change history, to send back as `Last-Event-ID`. */
+            id: string;
+        };
         PreferencesResponseDto: {
             auxiliaryModes: components["schemas"]["TradingMode"][];
             disclosureAccepted: boolean;
@@ -1260,6 +1354,46 @@ export interface components {
          * @enum {string}
          */
         Product: "CNC" | "MIS" | "NRML";
+        ProfileChangeData: {
+            action: string;
+            /**
+             * @description The fields the change touched, one level deep (`tradingModes.Swing`).
+             * @example [
+             *       "riskProfile"
+             *     ]
+             */
+            changedFields: string[];
+            /** Format: date-time */
+            occurredAt: string;
+        };
+        ProfileChangeEvent: {
+            data: components["schemas"]["ProfileChangeData"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "profile";
+            /** @description The SSE `id:` field: the position in your change history, to send back as `Last-Event-ID`. */
+            id: string;
+        };
+        ReadyData: {
+            /**
+             * Format: int32
+             * @description How many missed changes were replayed before it.
+             * @example 0
+             */
+            replayed: number;
+        };
+        ReadyEvent: {
+            data: components["schemas"]["ReadyData"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "ready";
+            /** @description The SSE `id:` field: the position in your change history, to send back as `Last-Event-ID`. */
+            id: string;
+        };
         RefreshTokenDto: {
             /**
              * @description The refresh token of the last sign-in or refresh.
@@ -1317,6 +1451,33 @@ export interface components {
             /** @description The list in display order: at most 500 items, each symbol once (after normalisation). */
             items: components["schemas"]["WatchlistItemInputDto"][];
         };
+        ResyncData: {
+            /**
+             * @description `too-far-behind`: more than 500 changes, or changes older than 24 hours, were missed;
+             *     `unknown-event-id`: the id is not one of this stream; `missed-notifications`: this instance
+             *     lost its database connection for a while; `unavailable`: the database could not be read;
+             *     `slow-reader`: the client read too slowly, and the stream ends after this event.
+             */
+            reason: components["schemas"]["ResyncReason"];
+        };
+        ResyncEvent: {
+            data: components["schemas"]["ResyncData"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "resync";
+            /** @description The SSE `id:` field: the position in your change history, to send back as `Last-Event-ID`. */
+            id?: string;
+        };
+        /**
+         * @description `too-far-behind`: more than 500 changes, or changes older than 24 hours, were missed;
+         *     `unknown-event-id`: the id is not one of this stream; `missed-notifications`: this instance
+         *     lost its database connection for a while; `unavailable`: the database could not be read;
+         *     `slow-reader`: the client read too slowly, and the stream ends after this event.
+         * @enum {string}
+         */
+        ResyncReason: "too-far-behind" | "unknown-event-id" | "missed-notifications" | "unavailable" | "slow-reader";
         /** @enum {string} */
         RiskProfile: "Aggressive" | "Moderate" | "Conservative";
         SessionResponseDto: {
@@ -1447,6 +1608,28 @@ export interface components {
         UserRole: "user" | "admin";
         /** @enum {string} */
         UserStatus: "active" | "disabled" | "erased";
+        WatchlistChangeData: {
+            action: string;
+            /** Format: date-time */
+            occurredAt: string;
+            /**
+             * @description The symbols added, removed or edited (a replace that only reorders names none): refetch the list.
+             * @example [
+             *       "RELIANCE"
+             *     ]
+             */
+            symbols: string[];
+        };
+        WatchlistChangeEvent: {
+            data: components["schemas"]["WatchlistChangeData"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "watchlist";
+            /** @description The SSE `id:` field: the position in your change history, to send back as `Last-Event-ID`. */
+            id: string;
+        };
         WatchlistItemInputDto: {
             /**
              * @description Where the symbol trades; `NSE` when absent or null.
@@ -2925,6 +3108,109 @@ export interface operations {
                     "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    streamChanges: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The id of the last event received, for clients that cannot send the `Last-Event-ID` header
+                 *     (the header wins when both are sent).
+                 */
+                lastEventId?: string;
+            };
+            header?: {
+                /** @description The `id` of the last event received: the stream starts with the changes after it. */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description A `text/event-stream` (Server-Sent Events) of the caller's own changes, made from any device:
+             *     `preferences` (with the new version and ETag), `watchlist` (the symbols touched), `insights`,
+             *     `profile` and `import` (a localStorage import finished). Each event's `id` is its position in
+             *     the caller's change history: reconnect with it as `Last-Event-ID` (or `?lastEventId=`) to get the
+             *     changes missed meanwhile, in order (at most 500 and 24 hours of them; further behind,
+             *     one `resync` event says to refetch). The stream first replays, then sends `ready`, then goes on
+             *     live. A `resync` event at any time means: refetch what you show. A comment line every
+             *     25 s keeps proxies from closing it; `retry:` advises 3000 ms before
+             *     reconnecting. It ends when the access token expires (reconnect with a fresh one), at sign-out of
+             *     its session, and when the instance stops: reconnect, with backoff, sending the last id.
+             *     Browsers: `EventSource` cannot send `Authorization`; use `fetch` (the client package's
+             *     `subscribeToChanges`).
+             */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["PreferencesChangeEvent"] | components["schemas"]["WatchlistChangeEvent"] | components["schemas"]["InsightsChangeEvent"] | components["schemas"]["ProfileChangeEvent"] | components["schemas"]["ImportChangeEvent"] | components["schemas"]["ResyncEvent"] | components["schemas"]["ReadyEvent"];
+                };
+            };
+            /** @description Malformed JSON, an unknown field, or a field of the wrong type or format (see `errors`). */
+            400: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing, expired or invalid access token. */
+            401: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Too many requests (`Retry-After`), or EVENTS_MAX_STREAMS_PER_USER (10 by default) streams of yours are open already. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Limit-burst": components["headers"]["X-RateLimit-Limit-burst"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Remaining-burst": components["headers"]["X-RateLimit-Remaining-burst"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "X-RateLimit-Reset-burst": components["headers"]["X-RateLimit-Reset-burst"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The instance is stopping or holds its most streams, or the database cannot be reached: retry. */
+            503: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

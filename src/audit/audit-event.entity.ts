@@ -4,11 +4,13 @@ import { REQUEST_ID_MAX_LENGTH } from '../common/request-id';
 import { oneOf } from '../database/checks';
 
 /**
- * Mirrors migrations 0006 and 0010. Append-only: the database refuses UPDATE, DELETE and
+ * Mirrors migrations 0006, 0008, 0009 and 0010. Append-only: the database refuses UPDATE, DELETE and
  * TRUNCATE, but for the redaction of an erased user's events (`AuditRepository.redactUser`).
+ * Its triggers (0009) give each new event its `seq` and notify the change streams.
  */
 @Entity({ name: 'audit_events' })
 @Index('ix_audit_events_subject', ['subjectUserId', 'occurredAt', 'id'])
+@Index('ux_audit_events_subject_seq', ['subjectUserId', 'seq'], { unique: true })
 @Index('ix_audit_events_entity', ['entity', 'occurredAt', 'id'])
 @Index('ix_audit_events_occurred', ['occurredAt', 'id'])
 @Index('ix_audit_events_other_actor', ['actorUserId'], { where: 'actor_user_id <> subject_user_id' })
@@ -54,4 +56,15 @@ export class AuditEvent {
   /** When the personal data of an erased account was removed from this event. */
   @Column({ name: 'erased_at', type: 'timestamptz', nullable: true })
   erasedAt: Date | null;
+
+  /**
+   * The position in the change history, set by the database (a trigger, in per-user commit
+   * order); null for events recorded before migration 0009. A bigint: pg reads it as a string.
+   */
+  @Column({ type: 'bigint', nullable: true })
+  seq: string | null;
+
+  /** The version of the changed entity this change made, where it has one (the preferences). */
+  @Column({ name: 'entity_version', type: 'integer', nullable: true })
+  entityVersion: number | null;
 }

@@ -41,6 +41,55 @@ where
 SELECT
   set_config('fyntrix.erasing_user', '', true);
 
+-- AuditRepository.changesAfter
+select
+  "seq",
+  "entity",
+  "action",
+  "before",
+  "after",
+  "changed_fields" as "changedFields",
+  "entity_version" as "entityVersion",
+  "occurred_at" as "occurredAt"
+from
+  "audit_events"
+where
+  "subject_user_id" = $1
+  and "seq" > $2
+  and "entity" in ($3, $4)
+order by
+  "seq"
+limit
+  $5;
+
+-- AuditRepository.backlogAfter
+select
+  count(*) as "count",
+  min("backlog"."occurred_at") as "oldest"
+from
+  (
+    select
+      "occurred_at"
+    from
+      "audit_events"
+    where
+      "subject_user_id" = $1
+      and "seq" > $2
+      and "entity" in ($3, $4)
+    order by
+      "seq"
+    limit
+      $5
+  ) as "backlog";
+
+-- AuditRepository.lastSeq
+select
+  max("seq") as "last"
+from
+  "audit_events"
+where
+  "subject_user_id" = $1;
+
 -- AuditRepository.list (own history)
 select
   "e"."id",

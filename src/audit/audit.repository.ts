@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sql } from 'kysely';
+import { type NotNull, sql } from 'kysely';
 import { Database } from '../database/database';
 import { keysetPage } from '../database/keyset';
 import { GenerateSql } from '../database/generate-sql';
@@ -60,6 +60,66 @@ export class AuditRepository {
       .where('erased_at', 'is', null)
       .execute();
     await sql`SELECT set_config('fyntrix.erasing_user', '', true)`.execute(db);
+  }
+
+  /**
+   * One user's events of `entities` after `afterSeq`, oldest first, at most `limit`: the change
+   * streams' replay and catch-up (the unique index on subject and seq serves it).
+   */
+  @GenerateSql({ params: [GenerateSql.UUID, 41, ['preferences', 'watchlist'], 100] })
+  changesAfter(subjectUserId: string, afterSeq: number, entities: readonly AuditEntity[], limit: number) {
+    return this.database.db
+      .selectFrom('audit_events')
+      .select([
+        'seq',
+        'entity',
+        'action',
+        'before',
+        'after',
+        'changed_fields as changedFields',
+        'entity_version as entityVersion',
+        'occurred_at as occurredAt',
+      ])
+      .where('subject_user_id', '=', subjectUserId)
+      .where('seq', '>', String(afterSeq))
+      .where('entity', 'in', entities)
+      .orderBy('seq')
+      .limit(limit)
+      .$narrowType<{ seq: NotNull }>()
+      .execute();
+  }
+
+  /**
+   * How far behind a stream resuming after `afterSeq` is: how many of the user's events of
+   * `entities` follow it (counted up to `cap` + 1) and when the first of them happened.
+   */
+  @GenerateSql({ params: [GenerateSql.UUID, 41, ['preferences', 'watchlist'], 500] })
+  async backlogAfter(subjectUserId: string, afterSeq: number, entities: readonly AuditEntity[], cap: number) {
+    const backlog = this.database.db
+      .selectFrom('audit_events')
+      .select('occurred_at')
+      .where('subject_user_id', '=', subjectUserId)
+      .where('seq', '>', String(afterSeq))
+      .where('entity', 'in', entities)
+      .orderBy('seq')
+      .limit(cap + 1)
+      .as('backlog');
+    const { count, oldest } = await this.database.db
+      .selectFrom(backlog)
+      .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.min('backlog.occurred_at').as('oldest')])
+      .executeTakeFirstOrThrow();
+    return { count: Number(count), oldest };
+  }
+
+  /** The newest seq of one user's events (of any entity), or null when they have none yet. */
+  @GenerateSql({ params: [GenerateSql.UUID] })
+  async lastSeq(subjectUserId: string): Promise<string | null> {
+    const { last } = await this.database.db
+      .selectFrom('audit_events')
+      .select((eb) => eb.fn.max('seq').as('last'))
+      .where('subject_user_id', '=', subjectUserId)
+      .executeTakeFirstOrThrow();
+    return last;
   }
 
   /** Events newest first, by subject and/or entity, a page at a time. */

@@ -14,6 +14,8 @@ export interface AuditChange {
   after: object | null;
   /** Whose data changed; the caller's own by default. */
   subjectUserId?: string;
+  /** The version of the changed entity this change made, where it has one (the change streams name it). */
+  version?: number;
 }
 
 export interface AuditOrigin {
@@ -32,6 +34,8 @@ interface AuditUnit {
 }
 
 export type AuditEventItem = Awaited<ReturnType<AuditRepository['list']>>['items'][number];
+/** An event as the change streams read it: its `seq`, what changed and how. */
+export type RecordedChange = Awaited<ReturnType<AuditRepository['changesAfter']>>[number];
 
 /**
  * The audit trail. Which work is audited is decided in one place: the `@Audited()` interceptor
@@ -77,6 +81,7 @@ export class AuditService {
       request_id: origin.requestId ?? null,
       ip: origin.ip ?? null,
       user_agent: origin.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
+      entity_version: change.version ?? null,
     };
   }
 
@@ -114,5 +119,25 @@ export class AuditService {
   /** Events newest first, by subject and/or entity, a page at a time. */
   list(filter: AuditEventFilter): Promise<Page<AuditEventItem>> {
     return this.repository.list(filter);
+  }
+
+  /*
+   * The change history as the change streams read it: `seq` orders a user's events as they
+   * committed (migration 0009), so "after seq N" never skips one that commits later.
+   */
+
+  /** A user's events of `entities` after `afterSeq`, oldest first, at most `limit`. */
+  changesAfter(userId: string, afterSeq: number, entities: readonly AuditEntity[], limit: number) {
+    return this.repository.changesAfter(userId, afterSeq, entities, limit);
+  }
+
+  /** How many of a user's events of `entities` follow `afterSeq` (up to `cap` + 1), and when the first happened. */
+  backlogAfter(userId: string, afterSeq: number, entities: readonly AuditEntity[], cap: number) {
+    return this.repository.backlogAfter(userId, afterSeq, entities, cap);
+  }
+
+  /** The seq of a user's newest event, 0 when they have none. */
+  async lastSeqOf(userId: string): Promise<number> {
+    return Number((await this.repository.lastSeq(userId)) ?? 0);
   }
 }

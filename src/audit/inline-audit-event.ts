@@ -24,6 +24,7 @@ const EVENT_COLUMNS = [
   'request_id',
   'ip',
   'user_agent',
+  'entity_version',
 ] as const satisfies readonly (keyof NewAuditEvent)[];
 
 /** The event parameter of `insertAuditEventFrom`: the event as JSON, or null for none. */

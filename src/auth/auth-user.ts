@@ -9,4 +9,8 @@ export interface AuthUser {
    * provider's `auth_time` (else the token's `iat`), or the `iat` of this service's token.
    */
   authenticatedAt?: number;
+  /** The sign-in the access token belongs to (`sid`: its refresh-token family); none for an identity provider's token. */
+  sessionId?: string;
+  /** When the access token expires, in ms since the epoch: a long-lived answer (a change stream) ends then. */
+  tokenExpiresAt: number;
 }

@@ -44,6 +44,7 @@ import { VerifiedTokens } from './verified-tokens';
       useFactory: (config: AppConfig) => new VerifiedTokens(config.auth.tokenCacheMs),
     },
   ],
+  // TokensService also for the change streams: whether a token's session is still signed in.
   exports: [AuthService, TokensService, VerifiedTokens],
 })
 export class AuthModule {}

@@ -11,7 +11,7 @@ import type { AuthUser } from './auth-user';
 export class ExternalIdentityService {
   constructor(private readonly users: UsersService) {}
 
-  async resolve(issuer: string, subject: string, name: string): Promise<AuthUser | false> {
+  async resolve(issuer: string, subject: string, name: string): Promise<Pick<AuthUser, 'id' | 'role'> | false> {
     const user = await this.users.findOrProvisionExternal(issuer, subject, name.slice(0, 100));
     return user.status === 'active' && !user.deletedAt ? { id: user.id, role: user.role } : false;
   }

@@ -76,11 +76,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     // jsonwebtoken checks `exp` only when present; a token without one would never expire.
     if (typeof payload.exp !== 'number') return false;
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    const tokenExpiresAt = payload.exp * 1_000;
     if (payload.iss === auth.issuer) {
       // The issuer matched ours, so the audience must be ours too (not the provider's).
       const role = payload.role as UserRole;
       if (!audiences.includes(auth.audience) || !USER_ROLES.includes(role)) return false;
-      return { id: payload.sub, role, authenticatedAt: payload.iat };
+      const sessionId = typeof payload.sid === 'string' ? payload.sid : undefined;
+      return { id: payload.sub, role, authenticatedAt: payload.iat, sessionId, tokenExpiresAt };
     }
     const provider = auth.identityProvider;
     if (!provider || payload.iss !== provider.issuer || !audiences.includes(provider.audience)) return false;
@@ -90,6 +92,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       typeof payload.name === 'string' ? payload.name : '',
     );
     const authTime = typeof payload.auth_time === 'number' ? payload.auth_time : payload.iat;
-    return user && { ...user, authenticatedAt: authTime };
+    return user && { ...user, authenticatedAt: authTime, tokenExpiresAt };
   }
 }

@@ -37,7 +37,10 @@ where
       "refresh_tokens" as "presented"
     where
       "presented"."token_hash" = $1
-  );
+  )
+returning
+  "user_id" as "userId",
+  "family_id" as "familyId";
 
 -- RefreshTokensRepository.revokeFamilyOf (replay)
 update "refresh_tokens"
@@ -53,7 +56,21 @@ where
     where
       "presented"."token_hash" = $1
       and "presented"."used_at" is not null
-  );
+  )
+returning
+  "user_id" as "userId",
+  "family_id" as "familyId";
+
+-- RefreshTokensRepository.isFamilyLive
+select
+  "id"
+from
+  "refresh_tokens"
+where
+  "family_id" = $1
+  and "revoked_at" is null
+limit
+  $2;
 
 -- RefreshTokensRepository.revokeAllOf
 update "refresh_tokens"
@@ -62,7 +79,3 @@ set
 where
   "user_id" = $1
   and "revoked_at" is null;
-
--- RefreshTokensRepository.announceRevocation
-SELECT
-  pg_notify ($1, $2);

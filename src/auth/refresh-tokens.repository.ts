@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { sql } from 'kysely';
 import { Database } from '../database/database';
 import { GenerateSql } from '../database/generate-sql';
 
@@ -12,12 +11,6 @@ export interface NewRefreshToken {
 }
 
 const SAMPLE_HASH = Buffer.alloc(32);
-
-/**
- * The channel that tells every instance a user's sessions ended, so that each forgets the access
- * tokens it verified for them (`VerifiedTokens.forgetUser`); its payload is `{ "userId": … }`.
- */
-export const REVOCATIONS_CHANNEL = 'fyntrix_revocations';
 
 /** `refresh_tokens`: the hashes of refresh tokens, one family per sign-in. */
 @Injectable()
@@ -60,11 +53,15 @@ export class RefreshTokensRepository {
 
   /**
    * Revokes, in one statement, every token of the family of the token with this hash; with
-   * `onlyIfUsed`, only when that token was already used.
+   * `onlyIfUsed`, only when that token was already used. Answers the family (its user and id)
+   * when it revoked any of its tokens (a session that was still live).
    */
   @GenerateSql({ name: 'sign-out', params: [SAMPLE_HASH, false] }, { name: 'replay', params: [SAMPLE_HASH, true] })
-  async revokeFamilyOf(tokenHash: Buffer, onlyIfUsed: boolean): Promise<void> {
-    await this.database.db
+  async revokeFamilyOf(
+    tokenHash: Buffer,
+    onlyIfUsed: boolean,
+  ): Promise<{ userId: string; familyId: string } | undefined> {
+    const revoked = await this.database.db
       .updateTable('refresh_tokens')
       .set((eb) => ({ revoked_at: eb.fn('now') }))
       .where('revoked_at', 'is', null)
@@ -75,7 +72,22 @@ export class RefreshTokensRepository {
           .where('presented.token_hash', '=', tokenHash);
         return onlyIfUsed ? presented.where('presented.used_at', 'is not', null) : presented;
       })
+      .returning(['user_id as userId', 'family_id as familyId'])
       .execute();
+    return revoked[0];
+  }
+
+  /** Whether the family still has a token that is not revoked: its session has not ended. */
+  @GenerateSql({ params: [GenerateSql.UUID] })
+  async isFamilyLive(familyId: string): Promise<boolean> {
+    const live = await this.database.db
+      .selectFrom('refresh_tokens')
+      .select('id')
+      .where('family_id', '=', familyId)
+      .where('revoked_at', 'is', null)
+      .limit(1)
+      .executeTakeFirst();
+    return live !== undefined;
   }
 
   /** Revokes every token of the user that is not revoked yet. */
@@ -87,12 +99,5 @@ export class RefreshTokensRepository {
       .where('user_id', '=', userId)
       .where('revoked_at', 'is', null)
       .execute();
-  }
-
-  /** Tells every instance, once the current transaction commits (NOTIFY waits for it), that the user's sessions ended. */
-  @GenerateSql({ params: [GenerateSql.UUID] })
-  async announceRevocation(userId: string): Promise<void> {
-    const payload = JSON.stringify({ userId });
-    await sql`SELECT pg_notify(${REVOCATIONS_CHANNEL}, ${payload})`.execute(this.database.db);
   }
 }

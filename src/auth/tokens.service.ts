@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { unauthorized } from '../common/problem';
 import { type AppConfig, appConfig } from '../config/app-config';
 import { Database, type InTransaction } from '../database/database';
+import { notifyRevocation } from '../database/notifications';
 import { type StoredUser, UsersService } from '../users/users.service';
 import { RefreshTokensRepository } from './refresh-tokens.repository';
 import { VerifiedTokens } from './verified-tokens';
@@ -58,7 +59,11 @@ export class TokensService {
       tokenHash: hashToken(refreshToken),
       expiresAt: new Date(Date.now() + this.config.auth.refreshTtlSeconds * 1_000),
     });
-    const accessToken = await this.jwt.signAsync({ role: user.role }, { subject: user.id, jwtid: randomUUID() });
+    // `sid`: the session the token belongs to, so that signing it out can end its change streams.
+    const accessToken = await this.jwt.signAsync(
+      { role: user.role, sid: familyId },
+      { subject: user.id, jwtid: randomUUID() },
+    );
     return { accessToken, refreshToken, tokenType: 'Bearer', expiresIn: this.config.auth.accessTtlSeconds };
   }
 
@@ -80,7 +85,7 @@ export class TokensService {
 
     // Unknown, expired or revoked — or already used: a replay, or consumed just now by a user
     // who may no longer sign in. A used token's session ends here.
-    await this.refreshTokens.revokeFamilyOf(tokenHash, true);
+    await this.endSession(tokenHash, true);
     throw invalidRefreshToken();
   }
 
@@ -90,14 +95,35 @@ export class TokensService {
    * once and on the other instances through the revocations channel. An access token not
    * verified yet fails its verification, which reads the account.
    */
-  async revokeAllOf(_tx: InTransaction, userId: string): Promise<void> {
+  async revokeAllOf(tx: InTransaction, userId: string): Promise<void> {
     await this.refreshTokens.revokeAllOf(userId);
-    await this.refreshTokens.announceRevocation(userId);
+    await notifyRevocation(this.database, tx, { userId });
     this.database.afterCommit(() => this.verifiedTokens.forgetUser(userId));
+  }
+
+  /**
+   * An instance announced that every session of the user ended (`revokeAllOf`, on the
+   * revocations channel): this one forgets the access tokens it verified for them too.
+   */
+  forgetVerifiedTokensOf(userId: string): void {
+    this.verifiedTokens.forgetUser(userId);
   }
 
   /** Signs the session out: every token of the presented token's family stops working. */
   async revokeSessionOf(refreshToken: string): Promise<void> {
-    await this.refreshTokens.revokeFamilyOf(hashToken(refreshToken), false);
+    await this.endSession(hashToken(refreshToken), false);
+  }
+
+  /** Whether the session `sid` names is still signed in (a change stream opens only then). */
+  isSessionLive(sessionId: string): Promise<boolean> {
+    return this.refreshTokens.isFamilyLive(sessionId);
+  }
+
+  /** Revokes the family of the token with this hash and, if that ended a session, tells every instance. */
+  private endSession(tokenHash: Buffer, onlyIfUsed: boolean): Promise<void> {
+    return this.database.transaction(async (tx) => {
+      const session = await this.refreshTokens.revokeFamilyOf(tokenHash, onlyIfUsed);
+      if (session) await notifyRevocation(this.database, tx, { userId: session.userId, sid: session.familyId });
+    });
   }
 }

@@ -1,7 +1,7 @@
 import { sign } from 'jsonwebtoken';
 import { VerifiedTokens } from './verified-tokens';
 
-const user = { id: '3f0c6d0e-8a0b-4c43-9a53-5f8f0a6f1b2c', role: 'user' as const };
+const user = { id: '3f0c6d0e-8a0b-4c43-9a53-5f8f0a6f1b2c', role: 'user' as const, tokenExpiresAt: Date.now() + 60_000 };
 const tokenExpiringIn = (seconds: number) => sign({ sub: user.id }, 'secret', { expiresIn: seconds });
 const TTL_MS = 60_000;
 
@@ -41,7 +41,7 @@ describe('VerifiedTokens', () => {
   it("forgets a user's tokens at once, and does not remember them again for the time to live", () => {
     jest.useFakeTimers({ now: Date.now() });
     const tokens = new VerifiedTokens(TTL_MS);
-    const other = { id: '9a1b6d0e-8a0b-4c43-9a53-5f8f0a6f1b2c', role: 'user' as const };
+    const other = { ...user, id: '9a1b6d0e-8a0b-4c43-9a53-5f8f0a6f1b2c' };
     const [first, second, others] = [tokenExpiringIn(600), tokenExpiringIn(601), tokenExpiringIn(602)];
     tokens.remember(first, user);
     tokens.remember(second, user);

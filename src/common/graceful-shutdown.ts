@@ -23,9 +23,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  *    the instance out of rotation, while every request is still served, each answer with
  *    `Connection: close`: a client (the load balancer's pool included) leaves each connection
  *    after its answer instead of keeping it for a next request the listener would no longer take.
- * 2. Stop accepting connections. Requests in flight finish (Fastify answers them with
- *    `Connection: close` too); a connection is closed only between requests: Node's
- *    `server.close()` ends the idle ones, and each busy one ends after its answer.
+ * 2. Stop accepting connections. Long-lived answers (the change streams) end now, each through
+ *    the callback it registered with `onStop()`: they would never finish by themselves. Requests
+ *    in flight finish (Fastify answers them with `Connection: close` too); a connection is closed
+ *    only between requests: Node's `server.close()` ends the idle ones, and each busy one ends
+ *    after its answer.
  * 3. Requests still running after SHUTDOWN_GRACE_MS have their connections cut, and the database
  *    connections their statements hold are ended.
  */
@@ -33,6 +35,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export class GracefulShutdown implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('Shutdown');
   private draining = false;
+  private readonly stopCallbacks = new Set<() => void>();
 
   constructor(
     @Inject(appConfig.KEY) private readonly config: AppConfig,
@@ -57,6 +60,11 @@ export class GracefulShutdown implements OnModuleInit, BeforeApplicationShutdown
     }
   }
 
+  /** Runs `stop` when the service stops accepting connections: it ends answers that would not end by themselves. */
+  onStop(stop: () => void): void {
+    this.stopCallbacks.add(stop);
+  }
+
   onModuleInit(): void {
     this.fastify?.addHook('onSend', (_request, reply, payload, done) => {
       if (this.draining) reply.header('connection', 'close');
@@ -76,6 +84,7 @@ export class GracefulShutdown implements OnModuleInit, BeforeApplicationShutdown
       await sleep(drainMs);
     }
     this.logger.log(`${reason}: stopped accepting connections; requests in flight have ${graceMs} ms`);
+    for (const stop of this.stopCallbacks) stop();
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), graceMs);

@@ -73,6 +73,7 @@ describe('loadAppConfig', () => {
         },
         rateLimit: { ttlMs: 60_000, max: 600, burstTtlMs: 1_000, burstMax: 50, authTtlMs: 60_000, authMax: 20 },
         features: { serverPreferences: 100, localStorageImport: 100 },
+        events: { maxStreamsPerUser: 10, maxStreams: 10_000, streamBufferBytes: 256 * 1024 },
       });
       expect(config.redisUrl).toBeUndefined();
     });

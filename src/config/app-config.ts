@@ -82,6 +82,9 @@ export const CONFIG_BOUNDS = {
 /** SHUTDOWN_DRAIN_MS when not set in staging and prod (dev and test drain for 0 ms). */
 export const DEFAULT_SHUTDOWN_DRAIN_MS = 5_000;
 
+/** EVENTS_MAX_STREAMS when not set: change streams one instance holds at most. */
+export const DEFAULT_EVENTS_MAX_STREAMS = 10_000;
+
 /** BODY_LIMIT_BYTES when not set: 256 KiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
 
@@ -167,6 +170,10 @@ const envSchema = z
 
     FEATURE_SERVER_PREFERENCES_PERCENT: percent.default(100),
     FEATURE_LOCAL_STORAGE_IMPORT_PERCENT: percent.default(100),
+
+    EVENTS_MAX_STREAMS_PER_USER: int(1, 1_000).default(10),
+    EVENTS_MAX_STREAMS: int(1, 1_000_000).default(DEFAULT_EVENTS_MAX_STREAMS),
+    EVENTS_STREAM_BUFFER_BYTES: int(16 * 1024, 64 * 1024 * 1024).default(256 * 1024),
   })
   .superRefine(requireWhenDeployed(['DATABASE_URL', 'JWT_SIGNING_KEY', 'METRICS_TOKEN', 'TOKEN_ENCRYPTION_KEYS']))
   .superRefine((env, ctx) => {
@@ -256,6 +263,14 @@ export interface AppConfig extends DatabaseConfig {
   /** Keys of the broker tokens at rest; dev/test generate version 1 under `<DATA_DIR>/secrets/`. */
   tokenKeys: TokenKeyRing;
   features: { serverPreferences: number; localStorageImport: number };
+  /** The change streams (`GET /api/v1/events`). */
+  events: {
+    maxStreamsPerUser: number;
+    /** Per instance. */
+    maxStreams: number;
+    /** A stream whose client leaves more than this unread is closed (with a `resync` hint). */
+    streamBufferBytes: number;
+  };
 }
 
 export class ConfigValidationError extends Error {
@@ -371,6 +386,11 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.en
     features: {
       serverPreferences: e.FEATURE_SERVER_PREFERENCES_PERCENT,
       localStorageImport: e.FEATURE_LOCAL_STORAGE_IMPORT_PERCENT,
+    },
+    events: {
+      maxStreamsPerUser: e.EVENTS_MAX_STREAMS_PER_USER,
+      maxStreams: e.EVENTS_MAX_STREAMS,
+      streamBufferBytes: e.EVENTS_STREAM_BUFFER_BYTES,
     },
   };
 }

@@ -1,7 +1,10 @@
 import { sql } from 'kysely';
 import type { Database, InTransaction } from './database';
 
-/** One advisory-lock class per per-user list (the first key of the two-key lock). */
+/**
+ * One advisory-lock class per per-user list (the first key of the two-key lock). Class 5004 is
+ * taken too: audit_events' trigger serialises each user's events with it (migration 0009).
+ */
 const LIST_LOCK_CLASSES = { watchlist: 5_001, insights: 5_002, import: 5_003 } as const;
 export type UserList = keyof typeof LIST_LOCK_CLASSES;
 

@@ -1,7 +1,5 @@
-import { Client, type ClientConfig } from 'pg';
-import { DataSource, type DataSourceOptions, type Migration } from 'typeorm';
-
-type PostgresOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
+import { DataSource, type Migration } from 'typeorm';
+import { dedicatedClient } from './dedicated-client';
 type MigrationRunOptions = Parameters<DataSource['runMigrations']>[0];
 type MigrationUndoOptions = Parameters<DataSource['undoLastMigration']>[0];
 
@@ -27,14 +25,7 @@ const RETRY_MS = 250;
  * migrations waits for every older snapshot to end: the two would wait for each other.
  */
 async function withMigrationLock<T>(dataSource: DataSource, migrate: () => Promise<T>): Promise<T> {
-  const options = dataSource.options as PostgresOptions;
-  const client = new Client({
-    connectionString: options.url,
-    // What TypeORM hands pg for the pool's connections.
-    ssl: options.ssl as ClientConfig['ssl'],
-    connectionTimeoutMillis: options.connectTimeoutMS,
-    application_name: `${options.applicationName ?? 'typeorm'}:migration-lock`,
-  });
+  const client = dedicatedClient(dataSource, 'migration-lock');
   // A dropped connection releases the lock; the migrations, on the same database, fail by themselves.
   client.on('error', (error) => {
     dataSource.logger.log('warn', `migration lock connection lost: ${error.message}`);

@@ -2,12 +2,16 @@ import { DataSource, MigrationExecutor } from 'typeorm';
 
 /**
  * Schema objects the entities cannot describe, which the migrations create and the service
- * relies on: the audit trail's append-only triggers and partial unique indexes.
+ * relies on: the audit trail's append-only and change-feed triggers, and partial unique indexes.
  */
 export const OBJECTS_BEYOND_ENTITIES: { kind: 'trigger' | 'index' | 'function'; name: string; table?: string }[] = [
   { kind: 'function', name: 'audit_events_append_only' },
   { kind: 'trigger', name: 'tr_audit_events_append_only', table: 'audit_events' },
   { kind: 'trigger', name: 'tr_audit_events_no_truncate', table: 'audit_events' },
+  { kind: 'function', name: 'audit_events_sequence' },
+  { kind: 'trigger', name: 'tr_audit_events_sequence', table: 'audit_events' },
+  { kind: 'function', name: 'audit_events_notify' },
+  { kind: 'trigger', name: 'tr_audit_events_notify', table: 'audit_events' },
   { kind: 'index', name: 'ux_broker_connections_account', table: 'broker_connections' },
 ];
 

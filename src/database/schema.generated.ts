@@ -38,11 +38,13 @@ export interface AuditEvents {
   before: Json | null;
   changed_fields: Generated<string[]>;
   entity: AuditEntity;
+  entity_version: number | null;
   erased_at: Timestamp | null;
   id: Generated<string>;
   ip: string | null;
   occurred_at: Generated<Timestamp>;
   request_id: string | null;
+  seq: ColumnType<string | null, never, never>;
   subject_user_id: string;
   user_agent: string | null;
 }

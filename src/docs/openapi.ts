@@ -48,6 +48,7 @@ const TAGS: [string, string][] = [
   ['insights', 'Insights the caller dismissed.'],
   ['migrations', "The one-time import of the browser's localStorage."],
   ['audit', "Changes of the caller's data."],
+  ['events', "Live sync: the caller's changes as they happen, as Server-Sent Events."],
   ['trading', 'Broker connections, trade intents, orders and portfolio snapshots.'],
   ['admin', 'Administration: needs an account with the admin role.'],
   ['health', 'Liveness and readiness probes (public, not rate limited).'],

@@ -51,7 +51,8 @@ with
         "subject_user_id",
         "request_id",
         "ip",
-        "user_agent"
+        "user_agent",
+        "entity_version"
       )
     select
       "e"."entity",
@@ -63,7 +64,8 @@ with
       "e"."subject_user_id",
       "e"."request_id",
       "e"."ip",
-      "e"."user_agent"
+      "e"."user_agent",
+      "e"."entity_version"
     from
       "written",
       jsonb_populate_record(null::audit_events, $12::jsonb) as e
@@ -111,7 +113,8 @@ with
         "subject_user_id",
         "request_id",
         "ip",
-        "user_agent"
+        "user_agent",
+        "entity_version"
       )
     select
       "e"."entity",
@@ -123,7 +126,8 @@ with
       "e"."subject_user_id",
       "e"."request_id",
       "e"."ip",
-      "e"."user_agent"
+      "e"."user_agent",
+      "e"."entity_version"
     from
       "written",
       jsonb_populate_record(null::audit_events, $11::jsonb) as e

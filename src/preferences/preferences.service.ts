@@ -143,6 +143,8 @@ export class PreferencesService {
         action: before ? 'update' : 'create',
         before: before && auditedOf(before),
         after: auditedOf(next),
+        // What the write makes: the first version is 1, an update is one past the version it checks.
+        version: (before?.version ?? 0) + 1,
       };
       const event = audited ? this.audit.eventOf(change) : null;
       const written = before

@@ -123,6 +123,9 @@ describe('the example web app in a real browser', () => {
   it('shows an edit made after another tab changed the preferences as a conflict, and overwrites nothing', async () => {
     const user = await registerUser(api);
     const app = await openPowerUsersBrowser(api.url);
+    // This tab does not hear of the other's change (its change stream cannot connect, as behind a
+    // proxy that breaks it): its edit is checked against the version it shows all the same.
+    await app.page.route('**/api/v1/events*', (route) => route.abort());
     await app.signIn(user.email, user.password);
     // Another tab of the same browser (its own session; localStorage is shared) changes the risk profile.
     const otherTab = await SettingsPage.open(app.page.context(), pages.pageUrl(api.url));
@@ -143,6 +146,40 @@ describe('the example web app in a real browser', () => {
     expect(now.body).toMatchObject({ riskProfile: 'Conservative', version: 2 });
     await app.screenshot('conflict');
     expect([...app.problems, ...otherTab.problems]).toEqual([]);
+  });
+
+  it('shows a change made on another device in an open page, without a reload', async () => {
+    const user = await registerUser(api);
+    const laptop = await openPowerUsersBrowser(api.url);
+    await laptop.signIn(user.email, user.password);
+    await laptop.page.locator('#live', { hasText: /^Live/ }).waitFor();
+    // Gone if the page were reloaded.
+    await laptop.page.evaluate(() => ((globalThis as Record<string, unknown>).notReloaded = true));
+    // Another device: a browser profile of its own (nothing in its localStorage).
+    const phone = await SettingsPage.open(
+      await browser.newContext({ viewport: { width: 400, height: 800 } }),
+      pages.pageUrl(api.url),
+    );
+    await phone.signIn(user.email, user.password);
+    await phone.edit('riskProfile', 'Conservative');
+    expect(await phone.notice()).toBe('Saved (version 2).');
+    await api
+      .http()
+      .post('/api/v1/watchlist')
+      .set('Authorization', `Bearer ${user.accessToken}`)
+      .send({ symbol: 'WIPRO' })
+      .expect(201);
+
+    await laptop.page.locator('#preferences dd[data-field="riskProfile"]', { hasText: 'Conservative' }).waitFor();
+    await laptop.page.locator('#watchlist li', { hasText: 'WIPRO (NSE)' }).waitFor();
+    expect(await laptop.preferences()).toEqual({ ...POWER_USER_SHOWN, riskProfile: 'Conservative' });
+    expect(await laptop.watchlist()).toEqual([...POWER_USER_WATCHLIST_SHOWN, 'WIPRO (NSE)']);
+    expect(await laptop.page.evaluate(() => (globalThis as Record<string, unknown>).notReloaded)).toBe(true);
+    // And its edit applies to the version it now shows: no conflict.
+    await laptop.edit('universe', 'NIFTY50');
+    expect(await laptop.notice()).toBe('Saved (version 3).');
+    await laptop.screenshot('live-sync');
+    expect([...laptop.problems, ...phone.problems]).toEqual([]);
   });
 
   it("with the API stopped, shows this browser's values and says so", async () => {

@@ -2,9 +2,10 @@
  * The settings page: sign in; read the feature flags; run the one-time import of what this
  * browser's `localStorage` holds; show the preferences and watchlist from the API, or this
  * browser's values with a notice when the API cannot be reached; edit a preference without
- * overwriting a change made elsewhere.
+ * overwriting a change made elsewhere; show changes made in other tabs and devices as they happen.
  */
 import {
+  type ChangeHandlers,
   type FeaturesResponse,
   FyntrixApiError,
   FyntrixRefreshError,
@@ -18,6 +19,7 @@ import {
   readWatchlist,
   RISK_PROFILES,
   savePreferences,
+  subscribeToChanges,
   TRADING_MODES,
   UNIVERSES,
 } from '@fyntrix/api-client';
@@ -32,6 +34,8 @@ const editForm = element<HTMLFormElement>('#edit');
 
 /** The preferences shown, as the API answered them: an edit is made to this version. Null while they come from this browser. */
 let shown: Preferences | null = null;
+/** Stops following the account's changes (at sign-out). */
+let following: AbortController | null = null;
 
 export function startSettingsPage(): void {
   fillSelect(editForm, 'riskProfile', RISK_PROFILES);
@@ -88,6 +92,7 @@ async function signIn(): Promise<void> {
 }
 
 async function signOut(): Promise<void> {
+  following?.abort();
   const refreshToken = session.get()?.refreshToken;
   session.set(null);
   showSignIn();
@@ -112,7 +117,44 @@ function showAccount(): Promise<void> {
   signOutButton.hidden = false;
   account.hidden = false;
   element('#notice').hidden = true;
-  return busy(account, loadAccount);
+  return busy(account, async () => {
+    await loadAccount();
+    if (shown) followChanges();
+  });
+}
+
+/**
+ * Live sync: a change of the preferences or the watchlist made anywhere else (another tab, the
+ * phone) is read again and shown, without a reload; `resync` (changes may have been missed) reads
+ * both. This tab's own saves come back too: a preferences event of the version shown is skipped.
+ */
+function followChanges(): void {
+  following?.abort();
+  const stop = (following = new AbortController());
+  const status = element('#live');
+  const onEvent: ChangeHandlers['onEvent'] = (event) => {
+    if (event.event === 'ready') status.textContent = 'Live: changes made elsewhere appear here.';
+    else if (event.event === 'preferences' && event.data.version !== shown?.version) void guarded(showPreferences);
+    else if (event.event === 'watchlist') void guarded(showWatchlist);
+    else if (event.event === 'resync') void guarded(() => Promise.all([showPreferences(), showWatchlist()]).then());
+  };
+  const onDisconnect = () => (status.textContent = 'Not live: reconnecting…');
+  subscribeToChanges(client, { onEvent, onDisconnect }, { signal: stop.signal }).catch((error: unknown) => {
+    status.textContent = 'Not live.';
+    void guarded(() => Promise.reject(error));
+  });
+}
+
+async function showPreferences(): Promise<void> {
+  const read = await readPreferences(client, localStorage);
+  if (read.source !== 'api') return;
+  shown = read.preferences;
+  renderPreferences(shown);
+}
+
+async function showWatchlist(): Promise<void> {
+  const read = await readWatchlist(client, localStorage);
+  if (read.source === 'api') renderWatchlist(read.items);
 }
 
 async function loadAccount(): Promise<void> {
