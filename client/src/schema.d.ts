@@ -532,6 +532,9 @@ export interface paths {
          *     deleted, the account keeps nothing that identifies the person, and the audit trail keeps its
          *     events without personal data. Asks for the password again (password accounts), or a sign-in
          *     at most 5 minutes old (identity-provider accounts). A second call answers 401.
+         *
+         *     Departure from the design: the audit trail's personal fields are removed in place by one
+         *     narrowly allowed, audited update (redaction), not crypto-shredded; SECURITY.md says why.
          */
         delete: operations["eraseMe"];
         options?: never;
