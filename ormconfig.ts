@@ -14,13 +14,21 @@ import { MigratingDataSource } from './src/database/migration-lock';
  */
 async function createCliDataSource(): Promise<DataSource> {
   const config = loadDatabaseConfig();
-  const { url } = await locateDatabase(config);
+  const { url, handle } = await locateDatabase(config);
   // The CLI reports to the terminal in TypeORM's own format (it prints the SQL it runs).
-  return new MigratingDataSource({
+  const dataSource = new MigratingDataSource({
     ...buildDataSourceOptions(config, url),
     migrationsRun: false,
     logger: 'advanced-console',
   });
+  // Every command ends by destroying the DataSource; `migration:revert`, unlike `run`, then waits
+  // for the process to have nothing left to do, which an embedded server started here prevented.
+  const destroy = dataSource.destroy.bind(dataSource);
+  dataSource.destroy = async () => {
+    await destroy();
+    await handle?.stop();
+  };
+  return dataSource;
 }
 
 export const dataSource = createCliDataSource();
