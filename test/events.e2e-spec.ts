@@ -232,6 +232,23 @@ describe('change streams', () => {
     await live(user);
   });
 
+  it('refuses a stream past the instance cap with 503 problem+json and Retry-After, whoever asks', async () => {
+    const capped = await startListeningApp({ EVENTS_MAX_STREAMS: '2', JWT_SIGNING_KEY: TEST_SIGNING_KEY });
+    try {
+      const [first, second, third] = [await registerUser(api), await registerUser(api), await registerUser(api)];
+      await live(first, {}, capped);
+      await live(second, {}, capped);
+      const refused = await openStream(capped.url, third.accessToken);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect(refused.headers.get('retry-after')).toBeTruthy();
+      await refused.ended;
+      expect(JSON.parse(refused.text)).toMatchObject({ status: 503, type: 'urn:fyntrix:problem:service-unavailable' });
+    } finally {
+      await capped.close();
+    }
+  });
+
   it("ends a session's streams at its sign-out, on every instance, and opens no more for it", async () => {
     const user = await registerUser(api);
     const other = await signIn(api, user); // another session of the same user
