@@ -1,4 +1,5 @@
-import { type AppProcess, freePort, spawnApp, waitUntilServing } from './support/process';
+import { type LogLine, logLines as lines, startCluster } from './support/cluster';
+import type { AppProcess } from './support/process';
 
 /**
  * WEB_CONCURRENCY=2: one primary, two workers on one port. Both serve, /metrics counts the
@@ -6,43 +7,17 @@ import { type AppProcess, freePort, spawnApp, waitUntilServing } from './support
  */
 const WORKERS = 2;
 
-interface LogLine {
-  worker?: number;
-  pid?: number;
-  msg?: string;
-  context?: string;
-  url?: string;
-}
-
-const lines = (service: AppProcess): LogLine[] =>
-  service.stdout
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as LogLine);
+const isReady = (l: LogLine) => /^ready in/.test(l.msg ?? '');
 
 describe('a cluster of workers (WEB_CONCURRENCY)', () => {
   let service: AppProcess;
   let base: string;
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    service = spawnApp({
-      APP_STAGE: 'test',
-      DATABASE_URL: process.env.DATABASE_URL!,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      WEB_CONCURRENCY: String(WORKERS),
-    });
-    await waitUntilServing(service, `${base}/health/ready`, 60_000);
-    // The first worker to listen answers; wait for the other too.
-    for (const deadline = Date.now() + 60_000; readyWorkers().length < WORKERS && Date.now() < deadline;) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    ({ service, base } = await startCluster(WORKERS, (all) => all.filter(isReady).length >= WORKERS));
   }, 90_000);
   afterAll(() => service?.dispose());
 
-  const readyWorkers = () => lines(service).filter((l) => /^ready in/.test(l.msg ?? ''));
+  const readyWorkers = () => lines(service).filter(isReady);
 
   /** A fresh connection per request: the primary hands connections to the workers in turn. */
   const get = (path: string) =>

@@ -1,5 +1,6 @@
 import { isReady, openStream, type OpenStream } from './support/change-stream';
-import { type AppProcess, freePort, spawnApp, waitUntilServing } from './support/process';
+import { type LogLine, logLines, startCluster } from './support/cluster';
+import type { AppProcess } from './support/process';
 import { STRONG_PASSWORD, uniqueEmail } from './support/users';
 
 /**
@@ -12,40 +13,20 @@ const WORKERS = 2;
 /** Streams on fresh connections: the primary hands connections to the workers in turn. */
 const STREAMS = 4;
 
-interface LogLine {
-  pid?: number;
-  url?: string;
-  msg?: string;
-  context?: string;
-}
+/** A worker's one LISTEN connection, as it logs it. */
+const isListening = (l: LogLine) => l.context === 'NotificationListener' && /^listening on /.test(l.msg!);
 
 describe('change streams in a cluster of workers (WEB_CONCURRENCY=2)', () => {
   let service: AppProcess;
   let base: string;
-  const lines = (): LogLine[] =>
-    service.stdout
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as LogLine);
-  const listening = () => lines().filter((l) => l.context === 'NotificationListener' && /^listening on /.test(l.msg!));
+  const lines = () => logLines(service);
+  const listening = () => lines().filter(isListening);
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    service = spawnApp({
-      APP_STAGE: 'test',
-      DATABASE_URL: process.env.DATABASE_URL!,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      WEB_CONCURRENCY: String(WORKERS),
+    ({ service, base } = await startCluster(WORKERS, (all) => all.filter(isListening).length >= WORKERS, {
       // Streams must not hold the shutdown for this long.
       SHUTDOWN_GRACE_MS: '20000',
-    });
-    await waitUntilServing(service, `${base}/health/ready`, 60_000);
-    for (const deadline = Date.now() + 60_000; listening().length < WORKERS && Date.now() < deadline;) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    }));
   }, 90_000);
   afterAll(() => service?.dispose());
 
