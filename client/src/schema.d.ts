@@ -944,7 +944,10 @@ export interface components {
              * @example update
              */
             action: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description Null when the system acted (e.g. `npm run user:promote`).
+             */
             actorUserId: string | null;
             /** @description The entity after the change (null when it was removed). */
             after: {
@@ -970,6 +973,7 @@ export interface components {
             erased: boolean;
             /** Format: uuid */
             id: string;
+            /** @description IPv4 or IPv6. */
             ip: string | null;
             /** Format: date-time */
             occurredAt: string;

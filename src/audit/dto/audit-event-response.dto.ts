@@ -48,10 +48,11 @@ export class AuditEventResponseDto {
   erased: boolean;
 }
 
-/** An event as administrators see it: also whose data it was, who acted and from where. */
-export class AdminAuditEventResponseDto extends AuditEventResponseDto {
-  @ApiUuid()
-  subjectUserId: string;
+/**
+ * An event in the user's data export: also who acted and, where the user acted themselves, from
+ * where (another person's IP and user agent are not theirs to get).
+ */
+export class ExportedAuditEventDto extends AuditEventResponseDto {
   /** Null when the system acted (e.g. `npm run user:promote`). */
   @ApiUuid()
   actorUserId: string | null;
@@ -62,17 +63,10 @@ export class AdminAuditEventResponseDto extends AuditEventResponseDto {
   userAgent: string | null;
 }
 
-/**
- * An event in the user's data export: also who acted (null: the system) and, where the user
- * acted themselves, from where (another person's IP and user agent are not theirs to get).
- */
-export class ExportedAuditEventDto extends AuditEventResponseDto {
+/** An event as administrators see it: also whose data it was, who acted and from where. */
+export class AdminAuditEventResponseDto extends ExportedAuditEventDto {
   @ApiUuid()
-  actorUserId: string | null;
-  @ApiText(45)
-  ip: string | null;
-  @ApiText(USER_AGENT_MAX_LENGTH)
-  userAgent: string | null;
+  subjectUserId: string;
 }
 
 export class AuditEventPageDto {
