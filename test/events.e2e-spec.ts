@@ -232,6 +232,18 @@ describe('change streams', () => {
     await live(user);
   });
 
+  it('keeps an idle stream alive with a heartbeat comment every EVENTS_HEARTBEAT_MS', async () => {
+    const beating = await startListeningApp({ EVENTS_HEARTBEAT_MS: '200', JWT_SIGNING_KEY: TEST_SIGNING_KEY });
+    try {
+      const stream = await live(await registerUser(api), {}, beating);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(stream.text.match(/^: heartbeat$/gm)?.length).toBeGreaterThanOrEqual(3);
+      expect(stream.isEnded).toBe(false);
+    } finally {
+      await beating.close();
+    }
+  });
+
   it('refuses a stream past the instance cap with 503 problem+json and Retry-After, whoever asks', async () => {
     const capped = await startListeningApp({ EVENTS_MAX_STREAMS: '2', JWT_SIGNING_KEY: TEST_SIGNING_KEY });
     try {

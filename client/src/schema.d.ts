@@ -3149,7 +3149,7 @@ export interface operations {
              *     changes missed meanwhile, in order (at most 500 and 24 hours of them; further behind,
              *     one `resync` event says to refetch). The stream first replays, then sends `ready`, then goes on
              *     live. A `resync` event at any time means: refetch what you show. A comment line every
-             *     25 s keeps proxies from closing it; `retry:` advises 3000 ms before
+             *     25 s (`EVENTS_HEARTBEAT_MS`) keeps proxies from closing it; `retry:` advises 3000 ms before
              *     reconnecting. It ends when the access token expires (reconnect with a fresh one), at sign-out of
              *     its session, and when the instance stops: reconnect, with backoff, sending the last id.
              *     Browsers: `EventSource` cannot send `Authorization`; use `fetch` (the client package's

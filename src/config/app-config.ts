@@ -85,6 +85,9 @@ export const DEFAULT_SHUTDOWN_DRAIN_MS = 5_000;
 /** EVENTS_MAX_STREAMS when not set: change streams one instance holds at most. */
 export const DEFAULT_EVENTS_MAX_STREAMS = 10_000;
 
+/** EVENTS_HEARTBEAT_MS when not set: a change stream's comment line this often keeps proxies from closing it. */
+export const DEFAULT_EVENTS_HEARTBEAT_MS = 25_000;
+
 /** BODY_LIMIT_BYTES when not set: 256 KiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
 
@@ -174,6 +177,7 @@ const envSchema = z
     EVENTS_MAX_STREAMS_PER_USER: int(1, 1_000).default(10),
     EVENTS_MAX_STREAMS: int(1, 1_000_000).default(DEFAULT_EVENTS_MAX_STREAMS),
     EVENTS_STREAM_BUFFER_BYTES: int(16 * 1024, 64 * 1024 * 1024).default(256 * 1024),
+    EVENTS_HEARTBEAT_MS: int(100, 300_000).default(DEFAULT_EVENTS_HEARTBEAT_MS),
   })
   .superRefine(requireWhenDeployed(['DATABASE_URL', 'JWT_SIGNING_KEY', 'METRICS_TOKEN', 'TOKEN_ENCRYPTION_KEYS']))
   .superRefine((env, ctx) => {
@@ -270,6 +274,8 @@ export interface AppConfig extends DatabaseConfig {
     maxStreams: number;
     /** A stream whose client leaves more than this unread is closed (with a `resync` hint). */
     streamBufferBytes: number;
+    /** How often every open stream gets a comment line. */
+    heartbeatMs: number;
   };
 }
 
@@ -391,6 +397,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = (loadDotEnv(), process.en
       maxStreamsPerUser: e.EVENTS_MAX_STREAMS_PER_USER,
       maxStreams: e.EVENTS_MAX_STREAMS,
       streamBufferBytes: e.EVENTS_STREAM_BUFFER_BYTES,
+      heartbeatMs: e.EVENTS_HEARTBEAT_MS,
     },
   };
 }

@@ -13,7 +13,6 @@ import type { ResyncReason } from './dto/change-event.dto';
 import { UserFeed } from './user-feed';
 
 /** A comment on every stream this often, so that proxies keep idle streams open. */
-export const HEARTBEAT_MS = 25_000;
 /** A stream resuming further behind than this many changes, or than this age, gets a `resync` instead. */
 export const REPLAY_MAX_EVENTS = 500;
 export const REPLAY_MAX_AGE_MS = 24 * 3_600_000;
@@ -52,7 +51,7 @@ export class ChangeStreamsService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.shutdown.onStop(() => this.stop());
-    this.heartbeat = setInterval(() => this.each((stream) => stream.heartbeat()), HEARTBEAT_MS);
+    this.heartbeat = setInterval(() => this.each((stream) => stream.heartbeat()), this.config.events.heartbeatMs);
     this.heartbeat.unref();
   }
 
@@ -77,7 +76,7 @@ export class ChangeStreamsService implements OnModuleInit, OnModuleDestroy {
     if (feed.streams.size >= maxStreamsPerUser) {
       throw tooManyRequests(
         `You have ${maxStreamsPerUser} change streams open, the most allowed: close one (another tab or device) first.`,
-        { 'Retry-After': String(HEARTBEAT_MS / 1_000) },
+        { 'Retry-After': String(Math.ceil(this.config.events.heartbeatMs / 1_000)) },
       );
     }
     if (this.open >= maxStreams) throw unavailable('This instance holds as many change streams as it may: retry.');

@@ -6,7 +6,8 @@ import { Authenticated } from '../auth/auth.decorators';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { badRequest } from '../common/problem';
 import { ApiInvalidRequest, ApiProblem } from '../docs/problem-response';
-import { ChangeStreamsService, HEARTBEAT_MS, REPLAY_MAX_EVENTS } from './change-streams.service';
+import { DEFAULT_EVENTS_HEARTBEAT_MS } from '../config/app-config';
+import { ChangeStreamsService, REPLAY_MAX_EVENTS } from './change-streams.service';
 import { RETRY_MS } from './change-stream';
 import {
   CHANGE_EVENT_DATA,
@@ -25,7 +26,7 @@ the caller's change history: reconnect with it as \`Last-Event-ID\` (or \`?lastE
 changes missed meanwhile, in order (at most ${REPLAY_MAX_EVENTS} and 24 hours of them; further behind,
 one \`resync\` event says to refetch). The stream first replays, then sends \`ready\`, then goes on
 live. A \`resync\` event at any time means: refetch what you show. A comment line every
-${HEARTBEAT_MS / 1_000} s keeps proxies from closing it; \`retry:\` advises ${RETRY_MS} ms before
+${DEFAULT_EVENTS_HEARTBEAT_MS / 1_000} s (\`EVENTS_HEARTBEAT_MS\`) keeps proxies from closing it; \`retry:\` advises ${RETRY_MS} ms before
 reconnecting. It ends when the access token expires (reconnect with a fresh one), at sign-out of
 its session, and when the instance stops: reconnect, with backoff, sending the last id.
 Browsers: \`EventSource\` cannot send \`Authorization\`; use \`fetch\` (the client package's
